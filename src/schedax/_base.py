@@ -1,0 +1,219 @@
+"""The `Schedule` base class, field kinds, argument checks and `stack`."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+Array = jax.Array
+
+_KIND = "schedax"
+
+
+def param() -> Any:
+    """A floating hyperparameter (a value or rate): an array leaf that sets the output dtype."""
+    return dataclasses.field(metadata={_KIND: "param"})
+
+
+def count() -> Any:
+    """A length or position in steps: an array leaf that does not set the output dtype."""
+    return dataclasses.field(metadata={_KIND: "count"})
+
+
+def static() -> Any:
+    """Structure (option strings, booleans, user callables): part of the PyTree definition."""
+    return dataclasses.field(metadata={_KIND: "static"})
+
+
+def default_float() -> np.dtype:
+    """float32, or float64 when `jax_enable_x64` is on."""
+    return jnp.dtype(jnp.result_type(float))
+
+
+def compute_dtype(dtype: Any) -> np.dtype:
+    """The dtype formulas run in: the output dtype, widened to at least float32."""
+    dtype = jnp.dtype(dtype)
+    return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
+
+
+class Schedule:
+    """Base class of every stateless schedule: an immutable dataclass registered as a PyTree.
+
+    Subclasses declare their fields with `param()` (floating hyperparameters), `count()`
+    (lengths and positions in steps) or `static()` (structure), and implement `_value`.
+    Subclassing makes the class a frozen dataclass and registers it with JAX, so a schedule
+    can be passed to `jax.jit`, mapped over with `jax.vmap` and differentiated with `jax.grad`.
+
+    Calling a schedule converts the step once to floating point (so int32 steps never
+    overflow), treats negative steps as step 0, and returns an array with the step's shape in
+    the schedule's `dtype`: the promotion of its floating hyperparameters (Python numbers are
+    weakly typed, so they give float32, or float64 with x64; a bfloat16 array keeps bfloat16).
+    Formulas run in at least float32.
+    """
+
+    _name: ClassVar[str] = "Schedule"
+
+    def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._name = name or cls.__name__
+        dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        meta = [f.name for f in fields if f.metadata.get(_KIND) == "static"]
+        data = [f.name for f in fields if f.metadata.get(_KIND) != "static"]
+        jax.tree_util.register_dataclass(cls, data_fields=data, meta_fields=meta)
+
+    def __call__(self, step: Any) -> Array:
+        """The learning rate at `step` (any shape, integer or floating), elementwise."""
+        step = jnp.asarray(step)
+        if not (jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)):
+            raise TypeError(f"{self._name}: step must be an integer or float array, got {step.dtype}")
+        dtype = self.dtype
+        t = jnp.maximum(step.astype(compute_dtype(dtype)), 0)
+        return self._value(t).astype(dtype)
+
+    def _value(self, t: Array) -> Array:
+        """The formula at floating steps `t >= 0`, in `t.dtype`, with the shape of `t`."""
+        raise NotImplementedError
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The output dtype: the promotion of the floating hyperparameters."""
+        leaves = [getattr(self, f.name) for f in _fields(self, "param")]
+        return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
+
+    def _repr_items(self) -> list[tuple[str, Any]]:
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
+        return f"{self._name}({args})"
+
+
+def _fields(obj: Any, kind: str) -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(obj) if f.metadata.get(_KIND) == kind]
+
+
+def _fmt(x: Any) -> str:
+    """Short text for a hyperparameter: numbers as numbers, traced values as their type."""
+    if isinstance(x, jax.core.Tracer):
+        return str(x.aval.str_short(short_dtypes=True))
+    if isinstance(x, jax.Array | np.ndarray | np.generic):
+        x = np.asarray(x)
+        if x.ndim == 0:
+            return str(x[()])  # shortest text that round-trips in the array's own dtype
+        if x.ndim == 1 and x.size <= 8:
+            return "[" + ", ".join(str(v) for v in x) + "]"
+        return f"{x.dtype.name}{list(x.shape)}"
+    if isinstance(x, list | tuple):
+        return "[" + ", ".join(_fmt(v) for v in x) + "]"
+    if callable(x) and not isinstance(x, Schedule):
+        return getattr(x, "__qualname__", None) or repr(x)
+    return repr(x)
+
+
+# ----------------------------------------------------------------------------- argument checks
+
+
+def is_concrete(x: Any) -> bool:
+    """Whether `x` has a value now (not a tracer inside jit, vmap or grad)."""
+    return not isinstance(x, jax.core.Tracer)
+
+
+def _real_array(fn: str, arg: str, x: Any) -> Array:
+    if isinstance(x, bool | np.bool_) or not isinstance(
+        x, numbers.Real | jax.Array | np.ndarray | np.generic
+    ):
+        raise TypeError(f"{fn}: {arg} must be a real number, got {type(x).__name__} {x!r}")
+    arr = jnp.asarray(x)  # Python numbers stay weakly typed
+    if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
+        raise TypeError(f"{fn}: {arg} must be a real number, got dtype {arr.dtype}")
+    return arr
+
+
+def _scalar(fn: str, arg: str, arr: Array) -> Array:
+    if arr.ndim != 0:
+        raise ValueError(f"{fn}: {arg} must be a scalar, got shape {tuple(arr.shape)}")
+    if is_concrete(arr) and not np.isfinite(np.asarray(arr, np.float64)):
+        raise ValueError(f"{fn}: {arg} must be finite, got {_fmt(arr)}")
+    return arr
+
+
+def as_param(fn: str, arg: str, x: Any) -> Array:
+    """A finite floating scalar. Integers become the default float; floating arrays keep dtype."""
+    arr = _real_array(fn, arg, x)
+    if jnp.issubdtype(arr.dtype, jnp.integer):
+        weak = isinstance(x, int)
+        arr = jnp.asarray(float(x)) if weak else arr.astype(default_float())
+    return _scalar(fn, arg, arr)
+
+
+def as_count(fn: str, arg: str, x: Any) -> Array:
+    """A finite scalar number of steps, integer or floating, kept as given."""
+    return _scalar(fn, arg, _real_array(fn, arg, x))
+
+
+def require(fn: str, arg: str, x: Array, ok: Callable[[np.ndarray], Any], allowed: str) -> None:
+    """Raise `ValueError` if the concrete value `x` fails `ok`; traced values pass."""
+    if is_concrete(x) and not np.all(ok(np.asarray(x))):
+        raise ValueError(f"{fn}: {arg} must be {allowed}, got {_fmt(x)}")
+
+
+def positive(x: Array) -> Array:
+    """`x` clamped to the smallest positive normal float: keeps traced divisors nonzero."""
+    return jnp.maximum(x, jnp.finfo(x.dtype).tiny)
+
+
+def progress(t: Array, length: Array) -> tuple[Array, Array]:
+    """The fractions of `length` done and left at step `t`, both in [0, 1].
+
+    The fraction left is computed as `(length - t) / length`, exact in the subtraction, so a
+    value that decays to its end keeps full relative precision near the end.
+    A traced `length` is clamped to > 0.
+    """
+    length = positive(length.astype(t.dtype))
+    t = jnp.minimum(t, length)
+    return t / length, (length - t) / length
+
+
+# ----------------------------------------------------------------------------- stack
+
+
+def stack(schedules: Sequence[Schedule]) -> Schedule:
+    """Stacks schedules of the same structure into one batched schedule for `jax.vmap`.
+
+    Every array leaf gains a leading axis of length `len(schedules)`; the structure (kind,
+    options, user callables) must be the same for all. The result is meant to be mapped over:
+    `jax.vmap(lambda s: s(steps))(stacked)` evaluates every schedule on `steps` at once.
+
+    Args:
+        schedules: a non-empty sequence of schedules with the same PyTree structure.
+
+    Returns:
+        A schedule of the same kind whose leaves have a leading batch axis.
+
+    Example:
+        >>> import jax, jax.numpy as jnp, schedax as sx
+        >>> sweep = sx.stack([sx.cosine_decay(p, 100) for p in (0.1, 0.2, 0.3)])
+        >>> jax.vmap(lambda s: s(jnp.arange(3)))(sweep).shape
+        (3, 3)
+    """
+    schedules = list(schedules)
+    if not schedules:
+        raise ValueError("stack: schedules must not be empty")
+    for i, s in enumerate(schedules):
+        if not isinstance(s, Schedule):
+            raise TypeError(f"stack: schedules[{i}] must be a schedax Schedule, got {type(s).__name__}")
+    first = jax.tree_util.tree_structure(schedules[0])
+    for i, s in enumerate(schedules[1:], 1):
+        if jax.tree_util.tree_structure(s) != first:
+            raise ValueError(
+                f"stack: schedules[{i}] has a different structure from schedules[0]; "
+                f"got {s!r} and {schedules[0]!r}"
+            )
+    return jax.tree.map(lambda *xs: jnp.stack(xs), *schedules)

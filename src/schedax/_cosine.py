@@ -1,0 +1,50 @@
+"""Cosine decay (MLX name)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import jax.numpy as jnp
+
+from ._base import Array, Schedule, as_count, as_param, count, param, progress, require
+
+
+class _CosineDecay(Schedule, name="cosine_decay"):
+    init: Array = param()
+    decay_steps: Array = count()
+    end: Array = param()
+
+    def _value(self, t: Array) -> Array:
+        done, left = progress(t, self.decay_steps)
+        # (1 + cos(pi x)) / 2 == sin(pi (1 - x) / 2)**2: no cancellation near the end.
+        init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
+        return init * jnp.sin(math.pi / 2 * left) ** 2 + end * jnp.sin(math.pi / 2 * done) ** 2
+
+
+def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
+    """Half a cosine from `init` down to `end` over `decay_steps` (MLX's `cosine_decay`).
+
+    Formula: `lr(step) = end + (init - end) * (1 + cos(pi * min(step, decay_steps) /
+    decay_steps)) / 2`; it holds `end` from step `decay_steps` on (unlike torch's
+    `CosineAnnealingLR`, which is periodic).
+
+    Args:
+        init: the value at step 0.
+        decay_steps: the length of the decay in steps, > 0. A traced value is clamped to > 0.
+        end: the value from step `decay_steps` on.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> sx.cosine_decay(0.1, 4)(jnp.arange(6))
+        Array([0.1       , 0.08535534, 0.05      , 0.01464466, 0.        , 0.        ],      dtype=float32)
+    """
+    fn = "cosine_decay"
+    decay_steps = as_count(fn, "decay_steps", decay_steps)
+    require(fn, "decay_steps", decay_steps, lambda v: v > 0, "> 0")
+    return _CosineDecay(
+        init=as_param(fn, "init", init), decay_steps=decay_steps, end=as_param(fn, "end", end)
+    )

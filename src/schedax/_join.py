@@ -1,0 +1,194 @@
+"""`join_schedules`: phases one after another, at a cost that does not grow with their number."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._base import Array, Schedule, _fmt, count, default_float, is_concrete, static
+from ._constant import _output_dtype
+
+
+class _Join(Schedule, name="join_schedules"):
+    # Pieces of the same kind (same PyTree structure and leaf shapes) are stacked into one table
+    # each; a step looks up its piece with a binary search and evaluates one row of one table.
+    # Plain callables cannot be stacked and are branches of their own.
+    boundaries: Array = count()
+    tables: tuple[Schedule, ...]  # one stacked schedule per kind
+    callables: tuple[Callable[[Array], Any], ...] = static()
+    layout: tuple[tuple[int, int], ...] = static()  # piece -> (branch, row)
+
+    @property
+    def dtype(self) -> np.dtype:
+        dtypes = [table.dtype for table in self.tables]
+        dtypes += [_output_dtype(fn, default_float()) for fn in self.callables]
+        return jnp.dtype(jnp.result_type(*dtypes))
+
+    @property
+    def schedules(self) -> list[Any]:
+        """The pieces, in order."""
+        return [self._piece(branch, row) for branch, row in self.layout]
+
+    def _piece(self, branch: int, row: Any) -> Any:
+        if branch < len(self.tables):
+            return jax.tree.map(lambda leaf: leaf[row], self.tables[branch])
+        return self.callables[branch - len(self.tables)]
+
+    def _repr_items(self) -> list[tuple[str, Any]]:
+        return [("schedules", self.schedules), ("boundaries", self.boundaries)]
+
+    def _value(self, t: Array) -> Array:
+        dtype = self.dtype
+        # Traced boundaries cannot be checked: make them non-decreasing and >= 0.
+        bounds = jnp.maximum(jax.lax.cummax(self.boundaries.astype(t.dtype)), 0)
+        starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
+        ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
+        branch_of = np.array([b for b, _ in self.layout], np.int32)
+        row_of = np.array([r for _, r in self.layout], np.int32)
+        first_piece_of_callable = {b: i for i, (b, _) in enumerate(self.layout)}
+
+        piece = jnp.searchsorted(bounds, t, side="right", method="scan_unrolled")
+        local = t - starts[piece]
+
+        def from_table(table: Schedule) -> Callable[..., Array]:
+            def run(t: Array, local: Array, row: Array) -> Array:
+                return jax.tree.map(lambda leaf: leaf[row], table)(local).astype(dtype)
+
+            return run
+
+        def from_callable(fn: Callable[[Array], Any], i: int) -> Callable[..., Array]:
+            def run(t: Array, local: Array, row: Array) -> Array:
+                # An inactive callable sees a step inside its own range, never a negative one.
+                own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
+                return jnp.asarray(fn(own), dtype).reshape(())
+
+            return run
+
+        branches = [from_table(table) for table in self.tables]
+        branches += [
+            from_callable(fn, first_piece_of_callable[len(self.tables) + k])
+            for k, fn in enumerate(self.callables)
+        ]
+
+        def one(t: Array, local: Array, branch: Array, row: Array) -> Array:
+            if len(branches) == 1:
+                return branches[0](t, local, row)
+            return jax.lax.switch(branch, branches, t, local, row)
+
+        branch, row = jnp.asarray(branch_of)[piece], jnp.asarray(row_of)[piece]
+        if t.ndim == 0:
+            return one(t, local, branch, row)
+        flat = [x.reshape(-1) for x in (t, local, branch, row)]
+        return jax.vmap(one)(*flat).reshape(t.shape).astype(t.dtype)
+
+
+def _boundaries(n: int, boundaries: Any) -> Array:
+    fn = "join_schedules"
+    if isinstance(boundaries, str) or not isinstance(boundaries, Sequence | jax.Array | np.ndarray):
+        raise TypeError(
+            f"{fn}: boundaries must be a sequence of steps, "
+            f"got {type(boundaries).__name__} {boundaries!r}"
+        )
+    for b in boundaries if isinstance(boundaries, Sequence) else ():
+        if isinstance(b, bool) or not isinstance(b, int | float | jax.Array | np.ndarray | np.generic):
+            raise TypeError(f"{fn}: boundaries must hold numbers of steps, got {type(b).__name__} {b!r}")
+    bounds = jnp.asarray(boundaries) if len(boundaries) else jnp.zeros((0,), jnp.int32)
+    if not (jnp.issubdtype(bounds.dtype, jnp.integer) or jnp.issubdtype(bounds.dtype, jnp.floating)):
+        raise TypeError(f"{fn}: boundaries must be integer or float steps, got dtype {bounds.dtype}")
+    if bounds.ndim != 1:
+        raise ValueError(f"{fn}: boundaries must be one-dimensional, got shape {tuple(bounds.shape)}")
+    if bounds.shape[0] != n - 1:
+        noun = "boundary" if bounds.shape[0] == 1 else "boundaries"
+        raise ValueError(
+            f"{fn}: got {n} schedules but {bounds.shape[0]} {noun}; "
+            "need len(boundaries) == len(schedules) - 1"
+        )
+    if is_concrete(bounds):
+        values = np.asarray(bounds, np.float64)
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{fn}: boundaries must be finite, got {_fmt(bounds)}")
+        if np.any(values < 0):
+            raise ValueError(f"{fn}: boundaries must be >= 0, got {_fmt(bounds)}")
+        if np.any(np.diff(values) < 0):
+            raise ValueError(f"{fn}: boundaries must be non-decreasing, got {_fmt(bounds)}")
+    return bounds
+
+
+def _kind(piece: Schedule) -> tuple:
+    leaves, treedef = jax.tree.flatten(piece)
+    return treedef, tuple((leaf.shape, jnp.dtype(leaf.dtype), leaf.weak_type) for leaf in leaves)
+
+
+def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any) -> Schedule:
+    """Schedules one after another (MLX's, optax's and torch `SequentialLR`'s meaning).
+
+    Schedule `i + 1` is active from `step == boundaries[i]` on and sees `step - boundaries[i]`:
+    it starts at its own step 0 on its boundary. Boundaries are absolute steps.
+
+    Formula: with `b_0 = 0` and `i = #{j : boundaries[j] <= step}`,
+    `lr(step) = schedules[i](step - b_i)`.
+
+    The cost does not grow with the number of pieces: pieces of the same kind are stored as one
+    table of hyperparameters, and each step finds its piece by binary search and evaluates one
+    formula per kind (only the active one when the step is a scalar, as in a training loop).
+
+    Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
+    lambdas, which get the local step as a float array, clipped into their own range
+    `[0, next boundary - own boundary]`, so an inactive piece never sees a negative step.
+    With a scalar step only the active piece runs, so no gradient leaks from the others.
+
+    Args:
+        schedules: one or more schedules or callables `step -> lr`.
+        boundaries: `len(schedules) - 1` steps, >= 0 and non-decreasing. They may be traced
+            (e.g. a warmup length under `vmap`); traced boundaries are clamped to >= 0 and made
+            non-decreasing with a running maximum.
+
+    Returns:
+        A `Schedule`. Its dtype is the promotion of the pieces' dtypes.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> warmup = sx.linear_schedule(0.0, 0.1, 2)
+        >>> lr = sx.join_schedules([warmup, sx.cosine_decay(0.1, 2)], [2])
+        >>> lr(jnp.arange(6))
+        Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
+    """
+    fn = "join_schedules"
+    if isinstance(schedules, Schedule) or callable(schedules) or not isinstance(schedules, Sequence):
+        raise TypeError(
+            f"{fn}: schedules must be a sequence of schedules, got {type(schedules).__name__}"
+        )
+    schedules = list(schedules)
+    if not schedules:
+        raise ValueError(f"{fn}: schedules must hold at least one schedule, got []")
+    for i, s in enumerate(schedules):
+        if not callable(s):
+            raise TypeError(
+                f"{fn}: schedules[{i}] must be a schedule or a callable step -> lr, "
+                f"got {type(s).__name__} {s!r}; wrap a constant with constant_lr"
+            )
+    bounds = _boundaries(len(schedules), boundaries)
+
+    kinds: dict[tuple, list[int]] = collections.defaultdict(list)
+    callables: list[Callable] = []
+    for i, s in enumerate(schedules):
+        if isinstance(s, Schedule):
+            kinds[_kind(s)].append(i)
+    layout: list[tuple[int, int]] = [(-1, -1)] * len(schedules)
+    tables = []
+    for branch, members in enumerate(kinds.values()):
+        tables.append(jax.tree.map(lambda *xs: jnp.stack(xs), *(schedules[i] for i in members)))
+        for row, i in enumerate(members):
+            layout[i] = (branch, row)
+    for i, s in enumerate(schedules):
+        if not isinstance(s, Schedule):
+            layout[i] = (len(tables) + len(callables), 0)
+            callables.append(s)
+    return _Join(
+        boundaries=bounds, tables=tuple(tables), callables=tuple(callables), layout=tuple(layout)
+    )

@@ -1,0 +1,42 @@
+"""Linear schedule (MLX name)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._base import Array, Schedule, as_count, as_param, count, param, progress, require
+
+
+class _LinearSchedule(Schedule, name="linear_schedule"):
+    init: Array = param()
+    end: Array = param()
+    steps: Array = count()
+
+    def _value(self, t: Array) -> Array:
+        done, left = progress(t, self.steps)
+        return self.init.astype(t.dtype) * left + self.end.astype(t.dtype) * done
+
+
+def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
+    """Linear interpolation from `init` to `end` over `steps` steps (MLX's `linear_schedule`).
+
+    Formula: `lr(step) = init + (end - init) * min(step, steps) / steps`; it holds `end` from
+    step `steps` on.
+
+    Args:
+        init: the value at step 0.
+        end: the value from step `steps` on.
+        steps: the length of the ramp in steps, > 0. A traced value is clamped to > 0.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> sx.linear_schedule(0.0, 0.1, 4)(jnp.arange(6))
+        Array([0.   , 0.025, 0.05 , 0.075, 0.1  , 0.1  ], dtype=float32)
+    """
+    fn = "linear_schedule"
+    steps = as_count(fn, "steps", steps)
+    require(fn, "steps", steps, lambda v: v > 0, "> 0")
+    return _LinearSchedule(init=as_param(fn, "init", init), end=as_param(fn, "end", end), steps=steps)

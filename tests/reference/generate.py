@@ -1,0 +1,170 @@
+"""Records reference learning-rate sequences from the real libraries into JSON test data.
+
+Run in an environment that has the reference libraries (not schedax's test dependencies):
+
+    python -m venv /tmp/refvenv
+    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 numpy
+    /tmp/refvenv/bin/python tests/reference/generate.py
+
+Each output file names the library and the version the values came from. A case is
+`{"schedule": SPEC, "steps": [...], "values": [...]}` where SPEC is
+`{"name": schedax_name, "args": {...}}` and join pieces are SPECs themselves; the tests build
+the schedax schedule from the same SPEC. Nothing here imports schedax.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import platform
+
+HERE = pathlib.Path(__file__).parent
+
+
+def _write(filename: str, library: str, version: str, cases: list[dict]) -> None:
+    data = {
+        "library": library,
+        "version": version,
+        "python": platform.python_version(),
+        "generator": "tests/reference/generate.py",
+        "cases": cases,
+    }
+    header = json.dumps({k: v for k, v in data.items() if k != "cases"})[:-1]
+    body = ",\n  ".join(json.dumps(case) for case in cases)  # one case a line
+    (HERE / filename).write_text(f'{header}, "cases": [\n  {body}\n]}}\n')
+    print(f"wrote {filename}: {len(cases)} cases from {library} {version}")
+
+
+# ----------------------------------------------------------------------------- MLX
+
+
+def mlx_cases() -> None:
+    import mlx.core as mx
+    import mlx.optimizers as optim
+
+    def build(spec: dict):
+        args = spec["args"]
+        if spec["name"] == "join_schedules":
+            return optim.join_schedules([build(s) for s in args["schedules"]], args["boundaries"])
+        return getattr(optim, spec["name"])(**args)
+
+    def record(spec: dict, num_steps: int) -> dict:
+        schedule = build(spec)
+        steps = list(range(num_steps))
+        # One step at a time, as an MLX optimizer calls its schedule with its step counter.
+        values = [schedule(mx.array(k)).item() for k in steps]
+        return {"schedule": spec, "steps": steps, "values": values}
+
+    def spec(name: str, **args) -> dict:
+        return {"name": name, "args": args}
+
+    cases = [
+        record(spec("linear_schedule", init=0.0, end=0.1, steps=10), 30),
+        record(spec("linear_schedule", init=1.0, end=0.25, steps=100), 300),
+        record(spec("linear_schedule", init=3e-4, end=3e-5, steps=1), 5),
+        record(spec("cosine_decay", init=0.1, decay_steps=200), 400),
+        record(spec("cosine_decay", init=1e-3, decay_steps=37, end=1e-5), 120),
+        record(spec("cosine_decay", init=0.5, decay_steps=1, end=0.1), 4),
+        record(spec("exponential_decay", init=0.1, decay_rate=0.9), 200),
+        record(spec("exponential_decay", init=2.0, decay_rate=0.999), 300),
+        record(spec("step_decay", init=0.1, decay_rate=0.9, step_size=10), 300),
+        record(spec("step_decay", init=1.0, decay_rate=0.5, step_size=1), 40),
+        record(spec("step_decay", init=3e-4, decay_rate=0.1, step_size=33), 200),
+        # The MLX documentation's example, and longer, mixed and nested joins.
+        record(
+            spec(
+                "join_schedules",
+                schedules=[spec("linear_schedule", init=0, end=1e-1, steps=10), spec("cosine_decay", init=1e-1, decay_steps=200)],
+                boundaries=[10],
+            ),
+            300,
+        ),
+        record(
+            spec(
+                "join_schedules",
+                schedules=[
+                    spec("linear_schedule", init=0.0, end=0.2, steps=25),
+                    spec("exponential_decay", init=0.2, decay_rate=0.99),
+                    spec("step_decay", init=0.05, decay_rate=0.5, step_size=20),
+                    spec("cosine_decay", init=0.02, decay_steps=100, end=0.001),
+                    spec("linear_schedule", init=0.001, end=0.0, steps=150),
+                ],
+                boundaries=[25, 100, 100, 180],
+            ),
+            400,
+        ),
+        record(
+            spec(
+                "join_schedules",
+                schedules=[spec("cosine_decay", init=0.1 / (k + 1), decay_steps=30 + 7 * k) for k in range(9)],
+                boundaries=[40 * (k + 1) for k in range(8)],
+            ),
+            420,
+        ),
+        record(
+            spec(
+                "join_schedules",
+                schedules=[
+                    spec("linear_schedule", init=0.0, end=0.1, steps=20),
+                    spec(
+                        "join_schedules",
+                        schedules=[spec("cosine_decay", init=0.1, decay_steps=50, end=0.01), spec("step_decay", init=0.01, decay_rate=0.5, step_size=25)],
+                        boundaries=[50],
+                    ),
+                ],
+                boundaries=[20],
+            ),
+            250,
+        ),
+    ]
+    _write("mlx.json", "mlx", mx.__version__, cases)
+
+
+# ----------------------------------------------------------------------------- torch
+
+
+def torch_cases() -> None:
+    import torch
+
+    def sequential(base_lr: float, factor: float, total_iters: int, gamma: float, milestone: int, n: int) -> list[float]:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base_lr)
+        s1 = torch.optim.lr_scheduler.ConstantLR(opt, factor=factor, total_iters=total_iters)
+        s2 = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=gamma)
+        sched = torch.optim.lr_scheduler.SequentialLR(opt, [s1, s2], milestones=[milestone])
+        values = []
+        for _ in range(n):
+            values.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return values
+
+    def spec(name: str, **args) -> dict:
+        return {"name": name, "args": args}
+
+    cases = []
+    # torch's SequentialLR documentation example, with base lr 0.05 and the milestone at 20:
+    # ConstantLR(factor=0.1, total_iters=20) then ExponentialLR(gamma=0.9).
+    for base_lr, milestone, gamma in [(0.05, 20, 0.9), (0.1, 5, 0.95)]:
+        n = 3 * milestone + 60
+        cases.append(
+            {
+                "schedule": spec(
+                    "join_schedules",
+                    schedules=[spec("constant_lr", lr=0.1 * base_lr), spec("exponential_decay", init=base_lr, decay_rate=gamma)],
+                    boundaries=[milestone],
+                ),
+                "steps": list(range(n)),
+                "values": sequential(base_lr, 0.1, milestone, gamma, milestone, n),
+            }
+        )
+    _write("torch.json", "torch", torch.__version__, cases)
+
+
+if __name__ == "__main__":
+    import sys
+
+    wanted = set(sys.argv[1:]) or {"mlx", "torch"}
+    if "mlx" in wanted:
+        mlx_cases()
+    if "torch" in wanted:
+        torch_cases()

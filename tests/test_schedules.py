@@ -1,0 +1,248 @@
+"""The core contract, checked on every stateless schedule against numpy closed forms."""
+
+from __future__ import annotations
+
+import optax
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import CASES, Case
+
+import schedax as sx
+
+by_id = pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+
+# Before the start, across every horizon, and far beyond.
+STEPS = np.concatenate([[-5, -1], np.arange(0, 260), [299, 1000, 4321]]).astype(np.int32)
+
+
+def _close(actual, expected, rtol=1e-6):
+    np.testing.assert_allclose(np.asarray(actual, np.float64), expected, rtol=rtol, atol=1e-7 * rtol)
+
+
+@by_id
+def test_matches_closed_form(case: Case):
+    lr = case.make(**case.kwargs)
+    out = lr(jnp.asarray(STEPS))
+    assert out.shape == STEPS.shape and out.dtype == jnp.float32
+    _close(out, case.expected(STEPS), case.rtol)
+
+
+@by_id
+def test_scalar_in_scalar_out(case: Case):
+    lr = case.make(**case.kwargs)
+    for step in (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5)):
+        out = lr(step)
+        assert out.shape == () and out.dtype == jnp.float32
+        _close(out, case.expected(float(step)))
+    assert lr(jnp.zeros((2, 3), jnp.int32)).shape == (2, 3)
+
+
+@by_id
+@pytest.mark.parametrize("dtype", [jnp.int32, jnp.float32, jnp.uint8])
+def test_jit_equals_eager(case: Case, dtype):
+    lr = case.make(**case.kwargs)
+    steps = jnp.arange(0, 250, dtype=dtype)
+    eager = lr(steps)
+    jitted = jax.jit(lambda s, t: s(t))(lr, steps)
+    # XLA fuses (reciprocals, FMAs, vectorized sin): equal to a few roundings, not bit for bit.
+    np.testing.assert_allclose(eager, jitted, rtol=5e-7, atol=0)
+    assert jitted.dtype == jnp.float32  # the step's dtype never changes the output dtype
+
+
+@by_id
+def test_int64_steps_with_x64(case: Case):
+    with jax.enable_x64(True):
+        lr = case.make(**case.kwargs)
+        steps = jnp.asarray(np.r_[0:250, 10**12], jnp.int64)
+        eager = lr(steps)
+        assert eager.dtype == jnp.float64
+        np.testing.assert_allclose(eager, jax.jit(lambda s, t: s(t))(lr, steps), rtol=1e-15, atol=0)
+        _close(eager, case.expected(np.asarray(steps), np.float64), rtol=1e-12)
+
+
+@by_id
+def test_largest_int32_step_is_finite_and_correct(case: Case):
+    lr = case.make(**case.kwargs)
+    step = jnp.int32(2**31 - 1)
+    for out in (lr(step), jax.jit(lambda s, t: s(t))(lr, step)):
+        assert np.isfinite(out)
+        # float32 holds 2**31 - 1 as 2**31: compare with the formula at the rounded step.
+        _close(out, case.expected(float(np.float32(2**31 - 1))), case.rtol)
+
+
+@by_id
+def test_negative_steps_are_step_zero(case: Case):
+    lr = case.make(**case.kwargs)
+    np.testing.assert_array_equal(lr(jnp.asarray([-1, -100, -(2**31)])), jnp.full((3,), lr(0)))
+
+
+@by_id
+def test_vmap_over_each_hyperparameter(case: Case):
+    steps = jnp.arange(0, 260, 3)
+    for name in case.numeric_args():
+        base = case.kwargs[name]
+        values = np.asarray([base, base * 2, base * 3 + 1], type(base))  # ints stay int
+        if name in ("decay_rate", "gamma"):
+            values = np.asarray([base, base**2, base**0.5])
+
+        def run(v, name=name):
+            return case.make(**{**case.kwargs, name: v})(steps)
+
+        out = jax.vmap(run)(jnp.asarray(values))
+        expected = np.stack([case.expected(np.asarray(steps), **{name: v.item()}) for v in values])
+        _close(out, expected)
+
+
+@by_id
+def test_compiles_once_across_values(case: Case):
+    traces = []
+
+    @jax.jit
+    def evaluate(schedule, steps):
+        traces.append(schedule)
+        return schedule(steps)
+
+    steps = jnp.arange(100)
+    for scale in (1, 2, 3):
+        kwargs = {k: (v * scale if isinstance(v, float) else v + scale) for k, v in case.kwargs.items()}
+        kwargs.update({k: case.kwargs[k] ** scale for k in ("decay_rate", "gamma") if k in kwargs})
+        _close(evaluate(case.make(**kwargs), steps), case.expected(np.asarray(steps), **kwargs), case.rtol)
+    assert len(traces) == 1
+
+
+@by_id
+def test_stack_is_a_sweep(case: Case):
+    variants = [{k: (v * s if isinstance(v, float) else v) for k, v in case.kwargs.items()} for s in (1.0, 0.5, 0.25, 0.125)]
+    stacked = sx.stack([case.make(**kw) for kw in variants])
+    steps = jnp.arange(300)
+    out = jax.vmap(lambda s: s(steps))(stacked)
+    _close(out, np.stack([case.expected(np.asarray(steps), **kw) for kw in variants]))
+
+
+def _grad_steps(case: Case) -> np.ndarray:
+    """Steps away from kinks (the horizon, period edges), where the formula is smooth."""
+    steps = np.array([0.0, 1.0, 10.5, 20.5, 36.5, 50.5, 99.5, 150.5, 199.5, 260.5, 1000.5])
+    return steps[np.abs(steps - case.horizon) > 0.25]
+
+
+@by_id
+def test_grad_matches_finite_differences(case: Case):
+    # In float64, so the comparison with central differences of the numpy formula is tight.
+    with jax.enable_x64(True):
+        for name in case.floats:
+            x0 = float(case.kwargs[name])
+            h = 1e-6 * max(abs(x0), 1e-3)
+            for t in _grad_steps(case):
+
+                def lr(x, t=t, name=name):
+                    return case.make(**{**case.kwargs, name: x})(t)
+
+                g = jax.grad(lr)(jnp.float64(x0))
+                up, down = case.expected(t, np.float64, **{name: x0 + h}), case.expected(t, np.float64, **{name: x0 - h})
+                fd = (up - down) / (2 * h)
+                np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-9, err_msg=f"d/d{name} at {t}")
+
+
+@by_id
+def test_grad_finite_everywhere(case: Case):
+    steps = jnp.asarray(STEPS)
+    float_args = [k for k in case.numeric_args()]  # step counts too, as floats
+
+    def lr(args, t):
+        return case.make(**{**case.kwargs, **args})(t)
+
+    args = {k: jnp.float32(case.kwargs[k]) for k in float_args}
+    grads = jax.vmap(jax.grad(lr), in_axes=(None, 0))(args, steps)
+    for name, g in grads.items():
+        assert np.all(np.isfinite(g)), name
+
+
+def test_count_hyperparameters_are_differentiable_when_float():
+    # d/d steps of init + (end - init) * t / steps at t < steps is -(end - init) * t / steps**2.
+    g = jax.grad(lambda n: sx.linear_schedule(0.0, 1.0, n)(25))(50.0)
+    np.testing.assert_allclose(g, -25 / 50**2, rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- dtype policy
+
+
+@pytest.mark.parametrize("dtype", [jnp.bfloat16, jnp.float16, jnp.float32])
+def test_floating_array_hyperparameters_keep_their_dtype(dtype):
+    lr = sx.cosine_decay(jnp.asarray(0.1, dtype), 100, end=0.0)
+    out = lr(jnp.arange(0, 150, 10))
+    assert out.dtype == dtype
+    expected = _cosine_np(np.arange(0, 150, 10), 0.1, 100)
+    np.testing.assert_allclose(np.asarray(out, np.float64), expected, rtol=float(jnp.finfo(dtype).eps))
+
+
+def _cosine_np(t, init, n):
+    return init * 0.5 * (1 + np.cos(np.pi * np.minimum(t, n) / n))
+
+
+def test_python_numbers_give_the_default_float():
+    assert sx.exponential_decay(1, 0.5)(3).dtype == jnp.float32
+    with jax.enable_x64(True):
+        assert sx.exponential_decay(1, 0.5)(3).dtype == jnp.float64
+        assert sx.exponential_decay(jnp.float32(1), 0.5)(jnp.int64(3)).dtype == jnp.float32
+
+
+def test_lambda_lr_calls_the_function_on_float_steps():
+    seen = []
+
+    def fn(step):
+        seen.append(step.dtype)
+        return 0.5 / (1.0 + step)
+
+    out = sx.lambda_lr(fn)(jnp.asarray([-3, 0, 1, 3]))
+    _close(out, 0.5 / (1.0 + np.array([0.0, 0.0, 1.0, 3.0])))
+    assert seen[-1] == jnp.float32
+    assert sx.lambda_lr(lambda s: 1)(jnp.arange(2)).dtype == jnp.float32  # int result -> float
+    assert sx.lambda_lr(lambda s: (0.1 * s).astype(jnp.bfloat16))(2).dtype == jnp.bfloat16
+
+
+# ----------------------------------------------------------------------------- repr and PyTree
+
+
+def test_repr_shows_kind_and_hyperparameters():
+    assert repr(sx.cosine_decay(0.1, 1000, end=0.001)) == "cosine_decay(init=0.1, decay_steps=1000, end=0.001)"
+    assert repr(sx.step_lr(0.5, 10)) == "step_lr(base_lr=0.5, step_size=10, gamma=0.1)"
+    assert repr(sx.stack([sx.constant_lr(1.0), sx.constant_lr(2.0)])) == "constant_lr(lr=[1.0, 2.0])"
+    assert "lambda_lr(lr_lambda=" in repr(sx.lambda_lr(abs))
+
+
+def test_schedules_are_immutable_pytrees_with_array_leaves():
+    lr = sx.cosine_decay(0.1, 100, end=0.01)
+    with pytest.raises(AttributeError):
+        lr.init = 0.2  # type: ignore[misc]
+    leaves, treedef = jax.tree.flatten(lr)
+    assert all(isinstance(x, jax.Array) for x in leaves) and len(leaves) == 3
+    doubled = jax.tree.map(lambda x: x * 2, lr)
+    _close(doubled(50), 0.02 + 0.18 * 0.5 * (1 + np.cos(np.pi * 50 / 200)))
+    assert jax.tree.structure(sx.lambda_lr(abs)) != jax.tree.structure(sx.lambda_lr(round))
+
+
+def test_public_surface():
+    expected = {
+        "Schedule", "constant_lr", "cosine_decay", "exponential_decay", "join_schedules", "lambda_lr",
+        "linear_schedule", "stack", "step_decay", "step_lr",
+    }
+    assert set(sx.__all__) == expected
+    assert all(hasattr(sx, name) for name in expected)
+
+
+def test_optax_accepts_schedules_as_learning_rate():
+    lr = sx.join_schedules([sx.linear_schedule(0.0, 0.1, 5), sx.cosine_decay(0.1, 20)], [5])
+    opt = optax.sgd(learning_rate=lr)
+    params = jnp.ones(3)
+    state = opt.init(params)
+
+    def step(carry, _):
+        params, state = carry
+        updates, state = opt.update(jnp.ones(3), state, params)
+        return (optax.apply_updates(params, updates), state), None
+
+    (params, _), _ = jax.lax.scan(step, (params, state), length=30)
+    taken = np.sum([float(lr(k)) for k in range(30)])
+    np.testing.assert_allclose(params, 1.0 - taken, rtol=1e-5)
