@@ -60,13 +60,57 @@ def _constant(t, lr):
 
 CASES = [
     Case("constant_lr", sx.constant_lr, dict(lr=0.03), _constant, ("lr",), 0),
-    Case("linear_up", sx.linear_schedule, dict(init=0.0, end=0.1, steps=100), _linear, ("end",), 100),
-    Case("linear_down", sx.linear_schedule, dict(init=1.0, end=0.25, steps=37), _linear, ("init", "end"), 37),
+    Case(
+        "linear_up", sx.linear_schedule, dict(init=0.0, end=0.1, steps=100), _linear, ("end",), 100
+    ),
+    Case(
+        "linear_down",
+        sx.linear_schedule,
+        dict(init=1.0, end=0.25, steps=37),
+        _linear,
+        ("init", "end"),
+        37,
+    ),
     Case("cosine", sx.cosine_decay, dict(init=0.1, decay_steps=200), _cosine, ("init",), 200),
-    Case("cosine_end", sx.cosine_decay, dict(init=3e-3, decay_steps=77, end=1e-4), _cosine, ("init", "end"), 77),
-    Case("exponential", sx.exponential_decay, dict(init=0.1, decay_rate=0.99), _exponential, ("init", "decay_rate"), np.inf,
-         rtol=5e-6),  # float32 exp(t log rate) loses |t log rate| * 2**-23 at large t
-    Case("step_decay", sx.step_decay, dict(init=0.1, decay_rate=0.5, step_size=30), _step_decay, ("init", "decay_rate"), np.inf),
-    Case("step_lr", sx.step_lr, dict(base_lr=0.2, step_size=25, gamma=0.3), _step_lr, ("base_lr", "gamma"), np.inf),
-    Case("step_lr_default_gamma", sx.step_lr, dict(base_lr=1.0, step_size=7), _step_lr, ("base_lr",), np.inf),
+    Case(
+        "cosine_end",
+        sx.cosine_decay,
+        dict(init=3e-3, decay_steps=77, end=1e-4),
+        _cosine,
+        ("init", "end"),
+        77,
+    ),
+    Case(
+        "exponential",
+        sx.exponential_decay,
+        dict(init=0.1, decay_rate=0.99),
+        _exponential,
+        ("init", "decay_rate"),
+        np.inf,
+        rtol=5e-6,
+    ),  # float32 exp(t log rate) loses |t log rate| * 2**-23 at large t
+    Case(
+        "step_decay",
+        sx.step_decay,
+        dict(init=0.1, decay_rate=0.5, step_size=30),
+        _step_decay,
+        ("init", "decay_rate"),
+        np.inf,
+    ),
+    Case(
+        "step_lr",
+        sx.step_lr,
+        dict(base_lr=0.2, step_size=25, gamma=0.3),
+        _step_lr,
+        ("base_lr", "gamma"),
+        np.inf,
+    ),
+    Case(
+        "step_lr_default_gamma",
+        sx.step_lr,
+        dict(base_lr=1.0, step_size=7),
+        _step_lr,
+        ("base_lr",),
+        np.inf,
+    ),
 ]

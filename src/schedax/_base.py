@@ -71,8 +71,15 @@ class Schedule:
     def __call__(self, step: Any) -> Array:
         """The learning rate at `step` (any shape, integer or floating), elementwise."""
         step = jnp.asarray(step)
-        if not (jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)):
-            raise TypeError(f"{self._name}: step must be an integer or float array, got {step.dtype}")
+        if not (
+            jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)
+        ):
+            raise TypeError(
+                f"{self._name}: step must be an integer or float array, got {step.dtype}"
+            )
+        return _evaluate(self, step)
+
+    def _evaluate(self, step: Array) -> Array:
         dtype = self.dtype
         t = jnp.maximum(step.astype(compute_dtype(dtype)), 0)
         return self._value(t).astype(dtype)
@@ -93,6 +100,11 @@ class Schedule:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
         return f"{self._name}({args})"
+
+
+# One compiled program per schedule structure and step type: eager calls (a Python training
+# loop) dispatch to it instead of running op by op; under an outer jit it is inlined.
+_evaluate = jax.jit(lambda schedule, step: schedule._evaluate(step))
 
 
 def _fields(obj: Any, kind: str) -> list[dataclasses.Field]:
@@ -181,6 +193,19 @@ def progress(t: Array, length: Array) -> tuple[Array, Array]:
     return t / length, (length - t) / length
 
 
+def blend(init: Array, end: Array, w_done: Array, w_left: Array) -> Array:
+    """From `init` to `end` by weights `w_done + w_left == 1`, accurate near either end.
+
+    Anchored at the endpoint nearer zero (`init + (end - init) * w_done`, or
+    `end + (init - end) * w_left`), so small values (a warmup from 0, a decay to 0) keep full
+    relative precision; monotone in the weights, and exactly constant when `init == end`.
+    """
+    init, end = init.astype(w_done.dtype), end.astype(w_done.dtype)
+    from_init = init + (end - init) * w_done
+    from_end = end + (init - end) * w_left
+    return jnp.where(jnp.abs(init) <= jnp.abs(end), from_init, from_end)
+
+
 # ----------------------------------------------------------------------------- stack
 
 
@@ -208,7 +233,9 @@ def stack(schedules: Sequence[Schedule]) -> Schedule:
         raise ValueError("stack: schedules must not be empty")
     for i, s in enumerate(schedules):
         if not isinstance(s, Schedule):
-            raise TypeError(f"stack: schedules[{i}] must be a schedax Schedule, got {type(s).__name__}")
+            raise TypeError(
+                f"stack: schedules[{i}] must be a schedax Schedule, got {type(s).__name__}"
+            )
     first = jax.tree_util.tree_structure(schedules[0])
     for i, s in enumerate(schedules[1:], 1):
         if jax.tree_util.tree_structure(s) != first:

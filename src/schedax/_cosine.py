@@ -7,7 +7,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, as_count, as_param, count, param, progress, require
+from ._base import Array, Schedule, as_count, as_param, blend, count, param, progress, require
 
 
 class _CosineDecay(Schedule, name="cosine_decay"):
@@ -17,9 +17,9 @@ class _CosineDecay(Schedule, name="cosine_decay"):
 
     def _value(self, t: Array) -> Array:
         done, left = progress(t, self.decay_steps)
-        # (1 + cos(pi x)) / 2 == sin(pi (1 - x) / 2)**2: no cancellation near the end.
-        init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
-        return init * jnp.sin(math.pi / 2 * left) ** 2 + end * jnp.sin(math.pi / 2 * done) ** 2
+        # (1 + cos(pi x)) / 2 == sin(pi (1 - x) / 2)**2: no cancellation near either end.
+        w_done, w_left = jnp.sin(math.pi / 2 * done) ** 2, jnp.sin(math.pi / 2 * left) ** 2
+        return blend(self.init, self.end, w_done, w_left)
 
 
 def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
@@ -39,8 +39,8 @@ def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.cosine_decay(0.1, 4)(jnp.arange(6))
-        Array([0.1       , 0.08535534, 0.05      , 0.01464466, 0.        , 0.        ],      dtype=float32)
+        >>> sx.cosine_decay(0.1, 4)(jnp.arange(0, 6, 2))
+        Array([0.1 , 0.05, 0.  ], dtype=float32)
     """
     fn = "cosine_decay"
     decay_steps = as_count(fn, "decay_steps", decay_steps)

@@ -76,7 +76,9 @@ def exponential_decay(init: Any, decay_rate: Any) -> Schedule:
         Array([0.1   , 0.05  , 0.025 , 0.0125], dtype=float32)
     """
     fn = "exponential_decay"
-    return _ExponentialDecay(init=as_param(fn, "init", init), decay_rate=_rate(fn, "decay_rate", decay_rate))
+    return _ExponentialDecay(
+        init=as_param(fn, "init", init), decay_rate=_rate(fn, "decay_rate", decay_rate)
+    )
 
 
 def step_decay(init: Any, decay_rate: Any, step_size: Any) -> Schedule:

@@ -95,13 +95,23 @@ def _boundaries(n: int, boundaries: Any) -> Array:
             f"got {type(boundaries).__name__} {boundaries!r}"
         )
     for b in boundaries if isinstance(boundaries, Sequence) else ():
-        if isinstance(b, bool) or not isinstance(b, int | float | jax.Array | np.ndarray | np.generic):
-            raise TypeError(f"{fn}: boundaries must hold numbers of steps, got {type(b).__name__} {b!r}")
+        if isinstance(b, bool) or not isinstance(
+            b, int | float | jax.Array | np.ndarray | np.generic
+        ):
+            raise TypeError(
+                f"{fn}: boundaries must hold numbers of steps, got {type(b).__name__} {b!r}"
+            )
     bounds = jnp.asarray(boundaries) if len(boundaries) else jnp.zeros((0,), jnp.int32)
-    if not (jnp.issubdtype(bounds.dtype, jnp.integer) or jnp.issubdtype(bounds.dtype, jnp.floating)):
-        raise TypeError(f"{fn}: boundaries must be integer or float steps, got dtype {bounds.dtype}")
+    if not (
+        jnp.issubdtype(bounds.dtype, jnp.integer) or jnp.issubdtype(bounds.dtype, jnp.floating)
+    ):
+        raise TypeError(
+            f"{fn}: boundaries must be integer or float steps, got dtype {bounds.dtype}"
+        )
     if bounds.ndim != 1:
-        raise ValueError(f"{fn}: boundaries must be one-dimensional, got shape {tuple(bounds.shape)}")
+        raise ValueError(
+            f"{fn}: boundaries must be one-dimensional, got shape {tuple(bounds.shape)}"
+        )
     if bounds.shape[0] != n - 1:
         noun = "boundary" if bounds.shape[0] == 1 else "boundaries"
         raise ValueError(
@@ -159,10 +169,9 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
     """
     fn = "join_schedules"
-    if isinstance(schedules, Schedule) or callable(schedules) or not isinstance(schedules, Sequence):
-        raise TypeError(
-            f"{fn}: schedules must be a sequence of schedules, got {type(schedules).__name__}"
-        )
+    if callable(schedules) or not isinstance(schedules, Sequence):
+        got = repr(schedules) if callable(schedules) else type(schedules).__name__
+        raise TypeError(f"{fn}: schedules must be a sequence of schedules, got {got}; pass a list")
     schedules = list(schedules)
     if not schedules:
         raise ValueError(f"{fn}: schedules must hold at least one schedule, got []")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Array, Schedule, as_count, as_param, count, param, progress, require
+from ._base import Array, Schedule, as_count, as_param, blend, count, param, progress, require
 
 
 class _LinearSchedule(Schedule, name="linear_schedule"):
@@ -14,7 +14,7 @@ class _LinearSchedule(Schedule, name="linear_schedule"):
 
     def _value(self, t: Array) -> Array:
         done, left = progress(t, self.steps)
-        return self.init.astype(t.dtype) * left + self.end.astype(t.dtype) * done
+        return blend(self.init, self.end, done, left)
 
 
 def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
@@ -39,4 +39,6 @@ def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
     fn = "linear_schedule"
     steps = as_count(fn, "steps", steps)
     require(fn, "steps", steps, lambda v: v > 0, "> 0")
-    return _LinearSchedule(init=as_param(fn, "init", init), end=as_param(fn, "end", end), steps=steps)
+    return _LinearSchedule(
+        init=as_param(fn, "init", init), end=as_param(fn, "end", end), steps=steps
+    )

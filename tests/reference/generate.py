@@ -74,7 +74,10 @@ def mlx_cases() -> None:
         record(
             spec(
                 "join_schedules",
-                schedules=[spec("linear_schedule", init=0, end=1e-1, steps=10), spec("cosine_decay", init=1e-1, decay_steps=200)],
+                schedules=[
+                    spec("linear_schedule", init=0, end=1e-1, steps=10),
+                    spec("cosine_decay", init=1e-1, decay_steps=200),
+                ],
                 boundaries=[10],
             ),
             300,
@@ -96,7 +99,10 @@ def mlx_cases() -> None:
         record(
             spec(
                 "join_schedules",
-                schedules=[spec("cosine_decay", init=0.1 / (k + 1), decay_steps=30 + 7 * k) for k in range(9)],
+                schedules=[
+                    spec("cosine_decay", init=0.1 / (k + 1), decay_steps=30 + 7 * k)
+                    for k in range(9)
+                ],
                 boundaries=[40 * (k + 1) for k in range(8)],
             ),
             420,
@@ -108,7 +114,10 @@ def mlx_cases() -> None:
                     spec("linear_schedule", init=0.0, end=0.1, steps=20),
                     spec(
                         "join_schedules",
-                        schedules=[spec("cosine_decay", init=0.1, decay_steps=50, end=0.01), spec("step_decay", init=0.01, decay_rate=0.5, step_size=25)],
+                        schedules=[
+                            spec("cosine_decay", init=0.1, decay_steps=50, end=0.01),
+                            spec("step_decay", init=0.01, decay_rate=0.5, step_size=25),
+                        ],
                         boundaries=[50],
                     ),
                 ],
@@ -126,7 +135,9 @@ def mlx_cases() -> None:
 def torch_cases() -> None:
     import torch
 
-    def sequential(base_lr: float, factor: float, total_iters: int, gamma: float, milestone: int, n: int) -> list[float]:
+    def sequential(
+        base_lr: float, factor: float, total_iters: int, gamma: float, milestone: int, n: int
+    ) -> list[float]:
         opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base_lr)
         s1 = torch.optim.lr_scheduler.ConstantLR(opt, factor=factor, total_iters=total_iters)
         s2 = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=gamma)
@@ -150,7 +161,10 @@ def torch_cases() -> None:
             {
                 "schedule": spec(
                     "join_schedules",
-                    schedules=[spec("constant_lr", lr=0.1 * base_lr), spec("exponential_decay", init=base_lr, decay_rate=gamma)],
+                    schedules=[
+                        spec("constant_lr", lr=0.1 * base_lr),
+                        spec("exponential_decay", init=base_lr, decay_rate=gamma),
+                    ],
                     boundaries=[milestone],
                 ),
                 "steps": list(range(n)),

@@ -1,0 +1,164 @@
+"""Bad arguments raise at construction, naming the function, the argument, the value and the rule."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import schedax as sx
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda: sx.cosine_decay(0.1, 0),
+            ValueError,
+            r"^cosine_decay: decay_steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.cosine_decay(0.1, -5.5),
+            ValueError,
+            r"^cosine_decay: decay_steps must be > 0, got -5.5$",
+        ),
+        (
+            lambda: sx.cosine_decay(NAN, 10),
+            ValueError,
+            r"^cosine_decay: init must be finite, got nan$",
+        ),
+        (
+            lambda: sx.cosine_decay(0.1, 10, end=INF),
+            ValueError,
+            r"^cosine_decay: end must be finite, got inf$",
+        ),
+        (
+            lambda: sx.cosine_decay(0.1, INF),
+            ValueError,
+            r"^cosine_decay: decay_steps must be finite, got inf$",
+        ),
+        (
+            lambda: sx.cosine_decay("0.1", 10),
+            TypeError,
+            r"^cosine_decay: init must be a real number, got str '0.1'$",
+        ),
+        (
+            lambda: sx.cosine_decay(None, 10),
+            TypeError,
+            r"^cosine_decay: init must be a real number, got NoneType None$",
+        ),
+        (
+            lambda: sx.cosine_decay(True, 10),
+            TypeError,
+            r"^cosine_decay: init must be a real number, got bool True$",
+        ),
+        (
+            lambda: sx.cosine_decay(1j, 10),
+            TypeError,
+            r"^cosine_decay: init must be a real number, got complex 1j$",
+        ),
+        (
+            lambda: sx.cosine_decay(jnp.ones(3), 10),
+            ValueError,
+            r"^cosine_decay: init must be a scalar, got shape \(3,\)$",
+        ),
+        (
+            lambda: sx.linear_schedule(0.0, 1.0, 0),
+            ValueError,
+            r"^linear_schedule: steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.linear_schedule(0.0, NAN, 5),
+            ValueError,
+            r"^linear_schedule: end must be finite, got nan$",
+        ),
+        (
+            lambda: sx.exponential_decay(0.1, 0.0),
+            ValueError,
+            r"^exponential_decay: decay_rate must be > 0, got 0.0$",
+        ),
+        (
+            lambda: sx.exponential_decay(0.1, -0.5),
+            ValueError,
+            r"^exponential_decay: decay_rate must be > 0, got -0.5$",
+        ),
+        (
+            lambda: sx.step_decay(0.1, 0.9, 0),
+            ValueError,
+            r"^step_decay: step_size must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.step_decay(0.1, 0, 10),
+            ValueError,
+            r"^step_decay: decay_rate must be > 0, got 0.0$",
+        ),
+        (lambda: sx.step_lr(0.1, 0), ValueError, r"^step_lr: step_size must be > 0, got 0$"),
+        (lambda: sx.step_lr(0.1, -3), ValueError, r"^step_lr: step_size must be > 0, got -3$"),
+        (
+            lambda: sx.step_lr(0.1, 10, gamma=-0.1),
+            ValueError,
+            r"^step_lr: gamma must be > 0, got -0.1$",
+        ),
+        (
+            lambda: sx.step_lr(0.1, np.array([5, 5])),
+            ValueError,
+            r"^step_lr: step_size must be a scalar, got shape \(2,\)$",
+        ),
+        (lambda: sx.constant_lr(NAN), ValueError, r"^constant_lr: lr must be finite, got nan$"),
+        (
+            lambda: sx.constant_lr([0.1]),
+            TypeError,
+            r"^constant_lr: lr must be a real number, got list \[0.1\]$",
+        ),
+        (
+            lambda: sx.lambda_lr(0.1),
+            TypeError,
+            r"^lambda_lr: lr_lambda must be a callable step -> lr, got float 0.1$",
+        ),
+        (lambda: sx.stack([]), ValueError, r"^stack: schedules must not be empty$"),
+        (
+            lambda: sx.stack([sx.constant_lr(1.0), 0.1]),
+            TypeError,
+            r"^stack: schedules\[1\] must be a schedax Schedule, got float$",
+        ),
+        (
+            lambda: sx.stack([sx.constant_lr(1.0), sx.cosine_decay(1.0, 5)]),
+            ValueError,
+            r"^stack: schedules\[1\] has a different structure from schedules\[0\]",
+        ),
+    ],
+)
+def test_bad_arguments(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_bad_step_type():
+    with pytest.raises(
+        TypeError, match=r"^cosine_decay: step must be an integer or float array, got bool$"
+    ):
+        sx.cosine_decay(0.1, 10)(True)
+
+
+def test_traced_invalid_values_are_clamped_not_nan():
+    # Inside jit nothing can be checked: a zero length or rate is clamped to the smallest
+    # positive float, and the result stays finite.
+    steps = jnp.arange(5)
+
+    @jax.jit
+    def run(n, rate):
+        return (
+            sx.cosine_decay(1.0, n)(steps),
+            sx.linear_schedule(0.0, 1.0, n)(steps),
+            sx.step_decay(1.0, rate, n)(steps),
+            sx.exponential_decay(1.0, rate)(steps),
+        )
+
+    cosine, linear, step, exponential = run(0, 0.0)
+    np.testing.assert_array_equal(cosine, [1, 0, 0, 0, 0])  # all decayed after step 0
+    np.testing.assert_array_equal(linear, [0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(step, [1, 0, 0, 0, 0])
+    np.testing.assert_allclose(exponential, [1, 0, 0, 0, 0], atol=1e-37)  # tiny**step

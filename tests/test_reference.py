@@ -1,0 +1,60 @@
+"""Parity with values recorded from the real libraries by tests/reference/generate.py."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import schedax as sx
+
+REFERENCE = pathlib.Path(__file__).parent / "reference"
+
+
+def build(spec: dict) -> sx.Schedule:
+    """The schedax schedule a generator SPEC names (same names and arguments)."""
+    args = dict(spec["args"])
+    if spec["name"] == "join_schedules":
+        args["schedules"] = [build(s) for s in args["schedules"]]
+    return getattr(sx, spec["name"])(**args)
+
+
+def load(filename: str) -> list[tuple[str, str, dict]]:
+    data = json.loads((REFERENCE / filename).read_text())
+    source = f"{data['library']} {data['version']}"
+    return [
+        pytest.param(source, case, id=f"{data['library']}-{i}-{case['schedule']['name']}")
+        for i, case in enumerate(data["cases"])
+    ]
+
+
+@pytest.mark.parametrize("source, case", load("mlx.json") + load("torch.json"))
+def test_matches_recorded_values(source: str, case: dict):
+    schedule = build(case["schedule"])
+    steps = jnp.asarray(case["steps"], jnp.int32)
+    expected = np.asarray(case["values"], np.float64)
+    # float32 libraries: rtol 2e-5, plus an absolute floor of 1e-6 of the schedule's scale for
+    # values near zero, where the reference's own float32 cancellation dominates.
+    atol = 1e-6 * np.max(np.abs(expected))
+    for actual in (schedule(steps), jax.jit(lambda s, t: s(t))(schedule, steps)):
+        np.testing.assert_allclose(actual, expected, rtol=2e-5, atol=atol, err_msg=source)
+
+
+def test_documentation_examples():
+    # MLX's join_schedules example and torch's SequentialLR example, as the issue states them.
+    mlx = sx.join_schedules([sx.linear_schedule(0, 1e-1, 10), sx.cosine_decay(1e-1, 200)], [10])
+    np.testing.assert_allclose(mlx(jnp.arange(10)), np.arange(10) * 0.01, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose([mlx(10), mlx(11)], [0.1, 0.0999938], rtol=1e-6)
+    torch = sx.join_schedules([sx.constant_lr(0.005), sx.exponential_decay(0.05, 0.9)], [20])
+    np.testing.assert_allclose(torch(jnp.arange(20)), np.full(20, 0.005), rtol=1e-6)
+    np.testing.assert_allclose(torch(jnp.arange(20, 23)), [0.05, 0.045, 0.0405], rtol=1e-6)
+
+
+def test_reference_files_name_their_source():
+    for filename, library in (("mlx.json", "mlx"), ("torch.json", "torch")):
+        data = json.loads((REFERENCE / filename).read_text())
+        assert data["library"] == library and data["version"] and data["cases"]
