@@ -181,29 +181,25 @@ def positive(x: Array) -> Array:
     return jnp.maximum(x, jnp.finfo(x.dtype).tiny)
 
 
-def progress(t: Array, length: Array) -> tuple[Array, Array]:
-    """The fractions of `length` done and left at step `t`, both in [0, 1].
+def anneal(
+    init: Array, end: Array, t: Array, length: Array, shape: Callable[[Array], Array]
+) -> Array:
+    """From `init` at step 0 to `end` at step `length` along `shape`, then `end`.
 
-    The fraction left is computed as `(length - t) / length`, exact in the subtraction, so a
-    value that decays to its end keeps full relative precision near the end.
+    `shape` maps progress `x` in [0, 1] to a weight with `shape(0) == 0`, `shape(1) == 1` and
+    `shape(x) + shape(1 - x) == 1` (linear: `x`; cosine: `sin(pi x / 2)**2`). The curve is
+    computed from the endpoint nearer zero, with the progress away from it exact in the
+    subtraction, so a warmup from 0 and a decay to 0 keep full relative precision; it is
+    monotone, exactly constant when `init == end`, and reaches `end` exactly at `length`.
     A traced `length` is clamped to > 0.
     """
+    init, end = init.astype(t.dtype), end.astype(t.dtype)
     length = positive(length.astype(t.dtype))
     t = jnp.minimum(t, length)
-    return t / length, (length - t) / length
-
-
-def blend(init: Array, end: Array, w_done: Array, w_left: Array) -> Array:
-    """From `init` to `end` by weights `w_done + w_left == 1`, accurate near either end.
-
-    Anchored at the endpoint nearer zero (`init + (end - init) * w_done`, or
-    `end + (init - end) * w_left`), so small values (a warmup from 0, a decay to 0) keep full
-    relative precision; monotone in the weights, and exactly constant when `init == end`.
-    """
-    init, end = init.astype(w_done.dtype), end.astype(w_done.dtype)
-    from_init = init + (end - init) * w_done
-    from_end = end + (init - end) * w_left
-    return jnp.where(jnp.abs(init) <= jnp.abs(end), from_init, from_end)
+    from_init = jnp.abs(init) <= jnp.abs(end)
+    near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)
+    x = jnp.where(from_init, t, length - t) / length
+    return near + (far - near) * shape(x)
 
 
 # ----------------------------------------------------------------------------- stack

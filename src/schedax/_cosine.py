@@ -7,7 +7,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, as_count, as_param, blend, count, param, progress, require
+from ._base import Array, Schedule, anneal, as_count, as_param, count, param, require
 
 
 class _CosineDecay(Schedule, name="cosine_decay"):
@@ -16,10 +16,12 @@ class _CosineDecay(Schedule, name="cosine_decay"):
     end: Array = param()
 
     def _value(self, t: Array) -> Array:
-        done, left = progress(t, self.decay_steps)
-        # (1 + cos(pi x)) / 2 == sin(pi (1 - x) / 2)**2: no cancellation near either end.
-        w_done, w_left = jnp.sin(math.pi / 2 * done) ** 2, jnp.sin(math.pi / 2 * left) ** 2
-        return blend(self.init, self.end, w_done, w_left)
+        return anneal(self.init, self.end, t, self.decay_steps, _half_cosine)
+
+
+def _half_cosine(x: Array) -> Array:
+    # (1 - cos(pi x)) / 2, written without the cancellation near x = 0.
+    return jnp.sin(math.pi / 2 * x) ** 2
 
 
 def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -43,21 +44,26 @@ class _Join(Schedule, name="join_schedules"):
         return [("schedules", self.schedules), ("boundaries", self.boundaries)]
 
     def _value(self, t: Array) -> Array:
-        dtype = self.dtype
+        if not self.boundaries.shape[0]:
+            return jnp.asarray(self._piece(*self.layout[0])(t), t.dtype)
         # Traced boundaries cannot be checked: make them non-decreasing and >= 0.
         bounds = jnp.maximum(jax.lax.cummax(self.boundaries.astype(t.dtype)), 0)
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
-        ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
-        branch_of = np.array([b for b, _ in self.layout], np.int32)
-        row_of = np.array([r for _, r in self.layout], np.int32)
-        first_piece_of_callable = {b: i for i, (b, _) in enumerate(self.layout)}
-
-        piece = jnp.searchsorted(bounds, t, side="right", method="scan_unrolled")
+        piece = _find_piece(bounds, t)
         local = t - starts[piece]
+
+        if not self.callables and len(self.tables) == 1 and _one_scalar_per_row(self.tables[0]):
+            # All pieces of one kind (rows in piece order): gather the active row's
+            # hyperparameters for every step and evaluate the formula once, elementwise.
+            gathered = jax.tree.map(lambda leaf: leaf.astype(t.dtype)[piece], self.tables[0])
+            return gathered(local).astype(t.dtype)
+
+        ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
+        first_piece = {branch: i for i, (branch, _) in enumerate(self.layout)}
 
         def from_table(table: Schedule) -> Callable[..., Array]:
             def run(t: Array, local: Array, row: Array) -> Array:
-                return jax.tree.map(lambda leaf: leaf[row], table)(local).astype(dtype)
+                return jax.tree.map(lambda leaf: leaf[row], table)(local).astype(t.dtype)
 
             return run
 
@@ -65,26 +71,53 @@ class _Join(Schedule, name="join_schedules"):
             def run(t: Array, local: Array, row: Array) -> Array:
                 # An inactive callable sees a step inside its own range, never a negative one.
                 own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
-                return jnp.asarray(fn(own), dtype).reshape(())
+                return jnp.asarray(fn(own), t.dtype).reshape(())
 
             return run
 
         branches = [from_table(table) for table in self.tables]
-        branches += [
-            from_callable(fn, first_piece_of_callable[len(self.tables) + k])
-            for k, fn in enumerate(self.callables)
-        ]
+        for k, fn in enumerate(self.callables):
+            branches.append(from_callable(fn, first_piece[len(self.tables) + k]))
 
         def one(t: Array, local: Array, branch: Array, row: Array) -> Array:
+            # Scalar step: only the active branch runs. Under vmap, every branch runs once per
+            # step on its own table row, and the active one is selected.
             if len(branches) == 1:
                 return branches[0](t, local, row)
             return jax.lax.switch(branch, branches, t, local, row)
 
+        branch_of, row_of = (np.array(col, np.int32) for col in zip(*self.layout, strict=True))
         branch, row = jnp.asarray(branch_of)[piece], jnp.asarray(row_of)[piece]
         if t.ndim == 0:
             return one(t, local, branch, row)
         flat = [x.reshape(-1) for x in (t, local, branch, row)]
-        return jax.vmap(one)(*flat).reshape(t.shape).astype(t.dtype)
+        return jax.vmap(one)(*flat).reshape(t.shape)
+
+
+# Up to this many boundaries, counting those <= t (one fused compare-and-sum) is fastest; past
+# it, a binary search's log2(n) levels win (measured by benchmarks/run.py).
+_COMPARE_ALL_MAX = 16
+
+
+def _find_piece(bounds: Array, t: Array) -> Array:
+    """The active piece at each step: the number of boundaries <= t."""
+    n = bounds.shape[0]
+    if n <= _COMPARE_ALL_MAX:
+        grid = bounds.reshape((1,) * t.ndim + (n,))
+        return jnp.sum(t[..., None] >= grid, axis=-1, dtype=jnp.int32)
+    # Branchless binary search over the boundaries padded with +inf to 2**levels - 1: each level
+    # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop.
+    levels = math.ceil(math.log2(n + 1))
+    padded = jnp.concatenate([bounds, jnp.full((2**levels - 1 - n,), jnp.inf, bounds.dtype)])
+    piece = jnp.zeros(t.shape, jnp.int32)
+    for level in reversed(range(levels)):
+        width = 2**level
+        piece = jnp.where(t >= padded[piece + (width - 1)], piece + width, piece)
+    return piece
+
+
+def _one_scalar_per_row(table: Schedule) -> bool:
+    return all(leaf.ndim == 1 for leaf in jax.tree.leaves(table))
 
 
 def _boundaries(n: int, boundaries: Any) -> Array:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Array, Schedule, as_count, as_param, blend, count, param, progress, require
+from ._base import Array, Schedule, anneal, as_count, as_param, count, param, require
 
 
 class _LinearSchedule(Schedule, name="linear_schedule"):
@@ -13,8 +13,7 @@ class _LinearSchedule(Schedule, name="linear_schedule"):
     steps: Array = count()
 
     def _value(self, t: Array) -> Array:
-        done, left = progress(t, self.steps)
-        return blend(self.init, self.end, done, left)
+        return anneal(self.init, self.end, t, self.steps, lambda x: x)
 
 
 def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
