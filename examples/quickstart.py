@@ -1,6 +1,6 @@
 """Quickstart: warmup then cosine with optax, a jitted training loop, and a sweep in one compile.
 
-    python examples/quickstart.py
+python examples/quickstart.py
 """
 
 import jax
