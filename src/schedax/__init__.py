@@ -10,14 +10,40 @@ from ._base import stack as stack
 from ._constant import constant_lr as constant_lr
 from ._constant import lambda_lr as lambda_lr
 from ._cosine import cosine_decay as cosine_decay
+from ._epochs import EpochState as EpochState
+from ._epochs import learning_rate_scheduler as learning_rate_scheduler
 from ._exponential import exponential_decay as exponential_decay
 from ._exponential import step_decay as step_decay
 from ._exponential import step_lr as step_lr
 from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule
+from ._optax import ScaleByScheduleState as ScaleByScheduleState
+from ._optax import current_lr as current_lr
+from ._optax import scale_by_schedule as scale_by_schedule
+from ._optax import to_optax as to_optax
+from ._plateau import PlateauState as PlateauState
+from ._plateau import reduce_on_plateau as reduce_on_plateau
+from ._stateful import LearningRate as LearningRate
+from ._stateful import ScheduleFn as ScheduleFn
+from ._stateful import ScheduleState as ScheduleState
+from ._stateful import StatefulSchedule as StatefulSchedule
+from ._stateful import as_schedule as as_schedule
 
 __all__ = [
+    "EpochState",
+    "LearningRate",
+    "PlateauState",
+    "ScaleByScheduleState",
     "Schedule",
+    "ScheduleFn",
+    "ScheduleState",
+    "StatefulSchedule",
+    "as_schedule",
+    "current_lr",
+    "learning_rate_scheduler",
+    "reduce_on_plateau",
+    "scale_by_schedule",
+    "to_optax",
     "constant_lr",
     "cosine_decay",
     "exponential_decay",

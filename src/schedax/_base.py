@@ -16,14 +16,18 @@ Array = jax.Array
 _KIND = "schedax"
 
 
-def param() -> Any:
-    """A floating hyperparameter (a value or rate): an array leaf that sets the output dtype."""
-    return dataclasses.field(metadata={_KIND: "param"})
+def param(arg: str | None = None) -> Any:
+    """A floating hyperparameter (a value or rate): an array leaf that sets the output dtype.
+
+    `arg` is the constructor's name for it where the field cannot use that name (`init` is a
+    method of stateful schedules).
+    """
+    return dataclasses.field(metadata={_KIND: "param", "arg": arg})
 
 
-def count() -> Any:
+def count(arg: str | None = None) -> Any:
     """A length or position in steps: an array leaf that does not set the output dtype."""
-    return dataclasses.field(metadata={_KIND: "count"})
+    return dataclasses.field(metadata={_KIND: "count", "arg": arg})
 
 
 def static() -> Any:
@@ -42,22 +46,15 @@ def compute_dtype(dtype: Any) -> np.dtype:
     return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
 
 
-class Schedule:
-    """Base class of every stateless schedule: an immutable dataclass registered as a PyTree.
+class Module:
+    """An immutable dataclass registered as a JAX PyTree, shown as its constructor call.
 
-    Subclasses declare their fields with `param()` (floating hyperparameters), `count()`
-    (lengths and positions in steps) or `static()` (structure), and implement `_value`.
-    Subclassing makes the class a frozen dataclass and registers it with JAX, so a schedule
-    can be passed to `jax.jit`, mapped over with `jax.vmap` and differentiated with `jax.grad`.
-
-    Calling a schedule converts the step once to floating point (so int32 steps never
-    overflow), treats negative steps as step 0, and returns an array with the step's shape in
-    the schedule's `dtype`: the promotion of its floating hyperparameters (Python numbers are
-    weakly typed, so they give float32, or float64 with x64; a bfloat16 array keeps bfloat16).
-    Formulas run in at least float32.
+    Subclassing makes the class a frozen dataclass and registers it with JAX. Fields declared
+    with `param()` or `count()` are array leaves, `static()` fields are structure; fields with
+    no kind are children (nested modules).
     """
 
-    _name: ClassVar[str] = "Schedule"
+    _name: ClassVar[str] = "Module"
 
     def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -67,6 +64,30 @@ class Schedule:
         meta = [f.name for f in fields if f.metadata.get(_KIND) == "static"]
         data = [f.name for f in fields if f.metadata.get(_KIND) != "static"]
         jax.tree_util.register_dataclass(cls, data_fields=data, meta_fields=meta)
+
+    def _repr_items(self) -> list[tuple[str, Any]]:
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return [(f.metadata.get("arg") or f.name, getattr(self, f.name)) for f in fields]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
+        return f"{self._name}({args})"
+
+
+class Schedule(Module):
+    """Base class of every stateless schedule: `schedule(step) -> lr`, a PyTree.
+
+    Subclasses declare their fields with `param()` (floating hyperparameters), `count()`
+    (lengths and positions in steps) or `static()` (structure), and implement `_value`.
+    A schedule can be passed to `jax.jit`, mapped over with `jax.vmap` and differentiated with
+    `jax.grad`.
+
+    Calling a schedule converts the step once to floating point (so int32 steps never
+    overflow), treats negative steps as step 0, and returns an array with the step's shape in
+    the schedule's `dtype`: the promotion of its floating hyperparameters (Python numbers are
+    weakly typed, so they give float32, or float64 with x64; a bfloat16 array keeps bfloat16).
+    Formulas run in at least float32.
+    """
 
     def __call__(self, step: Any) -> Array:
         """The learning rate at `step` (any shape, integer or floating), elementwise."""
@@ -94,13 +115,6 @@ class Schedule:
         leaves = [getattr(self, f.name) for f in _fields(self, "param")]
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
 
-    def _repr_items(self) -> list[tuple[str, Any]]:
-        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
-        return f"{self._name}({args})"
-
 
 # One compiled program per schedule structure and step type: eager calls (a Python training
 # loop) dispatch to it instead of running op by op; under an outer jit it is inlined.
@@ -124,7 +138,7 @@ def _fmt(x: Any) -> str:
         return f"{x.dtype.name}{list(x.shape)}"
     if isinstance(x, list | tuple):
         return "[" + ", ".join(_fmt(v) for v in x) + "]"
-    if callable(x) and not isinstance(x, Schedule):
+    if callable(x) and not isinstance(x, Module):
         return getattr(x, "__qualname__", None) or repr(x)
     return repr(x)
 

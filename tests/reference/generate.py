@@ -3,7 +3,7 @@
 Run in an environment that has the reference libraries (not schedax's test dependencies):
 
     python -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 numpy
+    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax numpy
     /tmp/refvenv/bin/python tests/reference/generate.py
 
 Each output file names the library and the version the values came from. A case is
@@ -172,13 +172,139 @@ def torch_cases() -> None:
             }
         )
     _write("torch.json", "torch", torch.__version__, cases)
+    _write("torch_plateau.json", "torch", torch.__version__, torch_plateau_cases())
+
+
+# ----------------------------------------------------------------------------- plateaus
+
+
+def plateau_metric() -> list[float]:
+    """A validation-loss-like sequence: descents, plateaus with small wiggles, a rise, a floor."""
+    import math
+
+    values = []
+    for k in range(160):
+        if k < 20:
+            v = 1.0 - 0.03 * k  # steady improvement
+        elif k < 45:
+            v = 0.43 + 0.002 * math.sin(k)  # plateau with wiggles below the rel threshold
+        elif k < 60:
+            v = 0.43 - 0.0107 * (k - 44)  # improves again (steps not on any threshold)
+        elif k < 75:
+            v = 0.3 + 0.0093 * (k - 60)  # gets worse
+        elif k < 110:
+            v = 0.28 - 0.00047 * (k - 75)  # creeps down by less than an abs threshold
+        else:
+            v = 0.25  # flat: drives the lr down to its floor
+        values.append(round(v, 6))
+    return values
+
+
+PLATEAU_CASES = [
+    {},
+    {"factor": 0.5, "patience": 3, "cooldown": 2, "min_lr": 1e-3},
+    {"factor": 0.5, "patience": 0, "threshold": 0.01, "threshold_mode": "abs"},
+    {
+        "factor": 0.2,
+        "patience": 2,
+        "cooldown": 5,
+        "threshold": 0.05,
+        "threshold_mode": "abs",
+        "mode": "max",
+    },
+    {"factor": 0.9, "patience": 1, "min_lr": 0.05, "eps": 0.004},
+    {"factor": 0.3, "patience": 5, "cooldown": 1, "threshold": 0.1, "mode": "max"},
+    {"factor": 0.5, "patience": 4, "cooldown": 3, "min_lr": 0.01, "threshold": 0.0},
+]
+
+
+def torch_plateau_cases() -> list[dict]:
+    import torch
+
+    metric = plateau_metric()
+    cases = []
+    for kwargs in PLATEAU_CASES:
+        values = metric if kwargs.get("mode") != "max" else [round(1 - v, 6) for v in metric]
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        lrs = []
+        for v in values:
+            sched.step(v)
+            lrs.append(opt.param_groups[0]["lr"])
+        cases.append({"init": 0.1, "kwargs": kwargs, "metric": values, "lr": lrs})
+    return cases
+
+
+# ----------------------------------------------------------------------------- Keras
+
+# Keras `schedule(epoch, lr)` functions by name; tests/test_stateful.py has the same ones in jnp.
+KERAS_SCHEDULES = {
+    "keras_docs": lambda epoch, lr: lr if epoch < 10 else lr * __import__("math").exp(-0.1),
+    "times_0.7_every_3rd": lambda epoch, lr: lr * 0.7 if epoch % 3 == 2 else lr,
+    "inverse_epoch": lambda epoch, lr: 0.5 / (1 + epoch),
+    "ramp_then_halve": lambda epoch, lr: lr + 0.01 if epoch < 5 else lr * 0.5,
+}
+
+
+def keras_cases() -> None:
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    def model(lr: float):
+        m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+        return m
+
+    def current(m) -> float:
+        return float(keras.ops.convert_to_numpy(m.optimizer.learning_rate))
+
+    schedulers = []
+    for name, fn in KERAS_SCHEDULES.items():
+        for init in (0.01, 0.2):
+            m = model(init)
+            callback = keras.callbacks.LearningRateScheduler(fn)
+            callback.set_model(m)
+            lrs = []
+            for epoch in range(30):
+                callback.on_epoch_begin(epoch)
+                lrs.append(current(m))
+            schedulers.append({"schedule": name, "init": init, "lr": lrs})
+
+    metric = plateau_metric()
+    plateaus = []
+    for kwargs in PLATEAU_CASES:
+        keras_kwargs = {
+            "factor": kwargs.get("factor", 0.1),
+            "patience": kwargs.get("patience", 10),
+            "min_delta": kwargs.get("threshold", 1e-4),
+            "cooldown": kwargs.get("cooldown", 0),
+            "min_lr": kwargs.get("min_lr", 0.0),
+            "mode": kwargs.get("mode", "min"),
+        }
+        values = metric if keras_kwargs["mode"] != "max" else [round(1 - v, 6) for v in metric]
+        m = model(0.1)
+        callback = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", **keras_kwargs)
+        callback.set_model(m)
+        callback.on_train_begin()
+        lrs = []
+        for epoch, v in enumerate(values):
+            callback.on_epoch_end(epoch, {"val_loss": v})
+            lrs.append(current(m))
+        plateaus.append({"init": 0.1, "kwargs": keras_kwargs, "metric": values, "lr": lrs})
+    version = f"{keras.__version__} ({keras.backend.backend()} backend)"
+    _write("keras_scheduler.json", "keras", version, schedulers)
+    _write("keras_plateau.json", "keras", version, plateaus)
 
 
 if __name__ == "__main__":
     import sys
 
-    wanted = set(sys.argv[1:]) or {"mlx", "torch"}
+    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras"}
     if "mlx" in wanted:
         mlx_cases()
     if "torch" in wanted:
         torch_cases()
+    if "keras" in wanted:
+        keras_cases()
