@@ -23,12 +23,32 @@ class Case:
     horizon: float  # steps past which the value is constant (or inf if it never is)
 
     rtol: float = 1e-6  # float32 against the float64 formula
+    static: dict[str, Any] = dataclasses.field(default_factory=dict)  # options, not swept
+    # Valid alternative values per hyperparameter, where the generic ones (x2, x3 + 1) are not.
+    sweeps: dict[str, tuple] = dataclasses.field(default_factory=dict)
+
+    def build(self, **overrides) -> sx.Schedule:
+        return self.make(**{**self.kwargs, **overrides}, **self.static)
 
     def expected(self, steps, dtype=np.float32, /, **overrides) -> np.ndarray:
         """The formula in float64 at the hyperparameters as stored (rounded to `dtype`)."""
         t = np.maximum(np.asarray(steps, np.float64), 0.0)
         kwargs = {k: float(dtype(v)) for k, v in {**self.kwargs, **overrides}.items()}
-        return self.reference(t, **kwargs)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # huge steps
+            return self.reference(t, **kwargs, **self.static)
+
+    def sweep(self, name: str) -> list:
+        """Three valid values of hyperparameter `name`, the first its own."""
+        if name in self.sweeps:
+            return [self.kwargs[name], *self.sweeps[name]]
+        base = self.kwargs[name]
+        if name in ("decay_rate", "gamma", "period_mult", "peak_mult"):
+            return [base, base**2, base**0.5]
+        return [base, base * 2, base * 3 + 1]
+
+    def variants(self) -> list[dict[str, Any]]:
+        """Three valid argument sets with every hyperparameter changed."""
+        return [{k: self.sweep(k)[i] for k in self.numeric_args()} for i in range(3)]
 
     def numeric_args(self) -> list[str]:
         return [k for k, v in self.kwargs.items() if isinstance(v, int | float)]
@@ -56,6 +76,107 @@ def _step_lr(t, base_lr, step_size, gamma=0.1):
 
 def _constant(t, lr):
     return np.full_like(t, lr)
+
+
+def _polynomial(t, init, end, decay_steps, power=1.0):
+    return (init - end) * (1 - np.minimum(t, decay_steps) / decay_steps) ** power + end
+
+
+def _inverse_time(t, init, decay_rate, decay_steps, staircase=False):
+    periods = np.floor(t / decay_steps) if staircase else t / decay_steps
+    return init / (1 + decay_rate * periods)
+
+
+def _inverse_sqrt(t, peak, warmup_steps, init=0.0):
+    ramp = init + (peak - init) * t / warmup_steps
+    return np.where(
+        t < warmup_steps, ramp, peak * np.sqrt(warmup_steps / np.maximum(t, warmup_steps))
+    )
+
+
+def _warmup_cosine(t, peak, warmup_steps, total_steps, init=0.0, end=0.0):
+    ramp = init + (peak - init) * t / max(warmup_steps, 1e-300)
+    decay_steps = total_steps - warmup_steps
+    x = np.clip((t - warmup_steps) / decay_steps, 0, 1)
+    return np.where(t < warmup_steps, ramp, end + (peak - end) * 0.5 * (1 + np.cos(np.pi * x)))
+
+
+WSD_SHAPES = {
+    "linear": lambda p: 1 - p,
+    "cosine": lambda p: 0.5 * (1 + np.cos(np.pi * p)),
+    "1-sqrt": lambda p: 1 - np.sqrt(p),
+}
+
+
+def _wsd(t, peak, warmup_steps, stable_steps, decay_steps, init=0.0, end=0.0, decay_shape="linear"):
+    start = warmup_steps + stable_steps
+    p = np.clip((t - start) / decay_steps, 0, 1)
+    decay = end + (peak - end) * WSD_SHAPES[decay_shape](p)
+    ramp = init + (peak - init) * t / max(warmup_steps, 1e-300)
+    return np.where(t < warmup_steps, ramp, np.where(t < start, peak, decay))
+
+
+def _cosine_restarts(t, init, period, period_mult=1.0, peak_mult=1.0, end=0.0):
+    if period_mult == 1.0:
+        i = np.floor(t / period)
+        start, length = i * period, np.full_like(t, period)
+    else:  # cycle i starts at period * (m**i - 1) / (m - 1): invert, then fix rounding
+        m = period_mult
+        i = np.floor(np.log1p(t * (m - 1) / period) / np.log(m))
+        i = np.where(period * (m**i - 1) / (m - 1) > t, i - 1, i)
+        i = np.where(period * (m ** (i + 1) - 1) / (m - 1) <= t, i + 1, i)
+        start, length = period * (m**i - 1) / (m - 1), period * m**i
+    peak = init * peak_mult**i
+    return end + (peak - end) * 0.5 * (1 + np.cos(np.pi * (t - start) / length))
+
+
+def _cyclic(t, base, peak, step_size_up, step_size_down=None, mode="triangular", gamma=1.0):
+    # torch.optim.lr_scheduler.CyclicLR.get_lr, in numpy
+    down = step_size_up if step_size_down is None else step_size_down
+    total = step_size_up + down
+    ratio = step_size_up / total
+    cycle = np.floor(1 + t / total)
+    x = 1.0 + t / total - cycle
+    scale = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+    factor = {"triangular": 1.0, "triangular2": 1 / 2.0 ** (cycle - 1), "exp_range": gamma**t}[mode]
+    return base + (peak - base) * scale * factor
+
+
+def _one_cycle(
+    t,
+    peak,
+    total_steps,
+    pct_start=0.3,
+    div_factor=25.0,
+    final_div_factor=1e4,
+    anneal="cos",
+    three_phase=False,
+):
+    # torch.optim.lr_scheduler.OneCycleLR.get_lr, in numpy, held after the last step
+    initial = peak / div_factor
+    low = initial / final_div_factor
+    if three_phase:
+        phases = [
+            (pct_start * total_steps - 1, initial, peak),
+            (2 * pct_start * total_steps - 2, peak, initial),
+            (total_steps - 1, initial, low),
+        ]
+    else:
+        phases = [(pct_start * total_steps - 1, initial, peak), (total_steps - 1, peak, low)]
+    shape, t = np.shape(t), np.atleast_1d(t)
+    out = np.empty_like(t)
+    for j, step in enumerate(np.minimum(t, total_steps - 1)):
+        start = 0.0
+        for i, (end_step, a, b) in enumerate(phases):
+            if step <= end_step or i == len(phases) - 1:
+                pct = (step - start) / (end_step - start)
+                if anneal == "cos":
+                    out[j] = b + (a - b) / 2 * (np.cos(np.pi * pct) + 1)
+                else:
+                    out[j] = (b - a) * pct + a
+                break
+            start = end_step
+    return out.reshape(shape)
 
 
 CASES = [
@@ -112,5 +233,139 @@ CASES = [
         _step_lr,
         ("base_lr",),
         np.inf,
+    ),
+    Case(
+        "polynomial",
+        sx.polynomial_decay,
+        dict(init=0.1, end=0.001, decay_steps=150, power=2.0),
+        _polynomial,
+        ("init", "end", "power"),
+        150,
+    ),
+    Case(
+        "polynomial_sqrt",
+        sx.polynomial_decay,
+        dict(init=1.0, end=0.0, decay_steps=99, power=0.5),
+        _polynomial,
+        ("init", "power"),
+        99,
+    ),
+    Case(
+        "inverse_time",
+        sx.inverse_time_decay,
+        dict(init=0.1, decay_rate=0.5, decay_steps=20),
+        _inverse_time,
+        ("init", "decay_rate", "decay_steps"),
+        np.inf,
+    ),
+    Case(
+        "inverse_time_staircase",
+        sx.inverse_time_decay,
+        dict(init=0.1, decay_rate=2.0, decay_steps=30),
+        _inverse_time,
+        ("init", "decay_rate"),
+        np.inf,
+        static=dict(staircase=True),
+    ),
+    Case(
+        "inverse_sqrt",
+        sx.inverse_sqrt,
+        dict(peak=0.01, warmup_steps=40, init=0.001),
+        _inverse_sqrt,
+        ("peak", "init", "warmup_steps"),
+        40,
+    ),
+    Case(
+        "warmup_cosine",
+        sx.warmup_cosine_decay,
+        dict(peak=0.1, warmup_steps=30, total_steps=230, init=0.01, end=0.001),
+        _warmup_cosine,
+        ("peak", "init", "end"),
+        230,
+        sweeps=dict(warmup_steps=(0, 100), total_steps=(200, 231)),
+    ),
+    Case(
+        "warmup_cosine_no_warmup",
+        sx.warmup_cosine_decay,
+        dict(peak=0.1, warmup_steps=0, total_steps=180),
+        _warmup_cosine,
+        ("peak",),
+        180,
+        sweeps=dict(warmup_steps=(10, 179)),
+    ),
+    *[
+        Case(
+            f"wsd_{shape}",
+            sx.warmup_stable_decay,
+            dict(peak=0.02, warmup_steps=20, stable_steps=100, decay_steps=80, init=0.0, end=0.002),
+            _wsd,
+            ("peak", "end"),
+            200,
+            static=dict(decay_shape=shape),
+            sweeps=dict(warmup_steps=(0, 50), stable_steps=(0, 7)),
+        )
+        for shape in ("linear", "cosine", "1-sqrt")
+    ],
+    Case(
+        "cosine_restarts",
+        sx.cosine_restarts,
+        dict(init=0.1, period=30, end=0.001),
+        _cosine_restarts,
+        ("init", "end"),
+        np.inf,
+    ),
+    Case(
+        "cosine_restarts_mult",
+        sx.cosine_restarts,
+        dict(init=0.1, period=10, period_mult=2.0, peak_mult=0.5, end=0.0),
+        _cosine_restarts,
+        ("init",),
+        np.inf,
+        sweeps=dict(period_mult=(1.0, 3.0), peak_mult=(1.0, 0.9)),
+    ),
+    Case(
+        "cyclic",
+        sx.cyclic,
+        dict(base=0.001, peak=0.01, step_size_up=20),
+        _cyclic,
+        ("base", "peak"),
+        np.inf,
+    ),
+    Case(
+        "cyclic_triangular2",
+        sx.cyclic,
+        dict(base=0.001, peak=0.01, step_size_up=15, step_size_down=25),
+        _cyclic,
+        ("base", "peak"),
+        np.inf,
+        static=dict(mode="triangular2"),
+    ),
+    Case(
+        "cyclic_exp_range",
+        sx.cyclic,
+        dict(base=0.001, peak=0.01, step_size_up=10, gamma=0.99),
+        _cyclic,
+        ("base", "peak", "gamma"),
+        np.inf,
+        static=dict(mode="exp_range"),
+    ),
+    Case(
+        "one_cycle",
+        sx.one_cycle,
+        dict(peak=0.1, total_steps=200),
+        _one_cycle,
+        ("peak",),
+        199,
+        sweeps=dict(total_steps=(100, 250)),
+    ),
+    Case(
+        "one_cycle_linear_three_phase",
+        sx.one_cycle,
+        dict(peak=0.05, total_steps=240, pct_start=0.25, div_factor=10.0, final_div_factor=100.0),
+        _one_cycle,
+        ("peak", "div_factor", "final_div_factor"),
+        239,
+        static=dict(anneal="linear", three_phase=True),
+        sweeps=dict(total_steps=(120, 300), pct_start=(0.2, 0.4)),
     ),
 ]

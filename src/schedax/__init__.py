@@ -10,6 +10,9 @@ from ._base import stack as stack
 from ._constant import constant_lr as constant_lr
 from ._constant import lambda_lr as lambda_lr
 from ._cosine import cosine_decay as cosine_decay
+from ._cyclic import cosine_restarts as cosine_restarts
+from ._cyclic import cyclic as cyclic
+from ._cyclic import one_cycle as one_cycle
 from ._epochs import EpochState as EpochState
 from ._epochs import learning_rate_scheduler as learning_rate_scheduler
 from ._exponential import exponential_decay as exponential_decay
@@ -21,13 +24,20 @@ from ._optax import ScaleByScheduleState as ScaleByScheduleState
 from ._optax import current_lr as current_lr
 from ._optax import scale_by_schedule as scale_by_schedule
 from ._optax import to_optax as to_optax
+from ._piecewise import piecewise_constant as piecewise_constant
+from ._piecewise import piecewise_linear as piecewise_linear
 from ._plateau import PlateauState as PlateauState
+from ._polynomial import inverse_sqrt as inverse_sqrt
+from ._polynomial import inverse_time_decay as inverse_time_decay
+from ._polynomial import polynomial_decay as polynomial_decay
 from ._plateau import reduce_on_plateau as reduce_on_plateau
 from ._stateful import LearningRate as LearningRate
 from ._stateful import ScheduleFn as ScheduleFn
 from ._stateful import ScheduleState as ScheduleState
 from ._stateful import StatefulSchedule as StatefulSchedule
 from ._stateful import as_schedule as as_schedule
+from ._warmup import warmup_cosine_decay as warmup_cosine_decay
+from ._warmup import warmup_stable_decay as warmup_stable_decay
 
 __all__ = [
     "EpochState",
@@ -39,19 +49,29 @@ __all__ = [
     "ScheduleState",
     "StatefulSchedule",
     "as_schedule",
-    "current_lr",
-    "learning_rate_scheduler",
-    "reduce_on_plateau",
-    "scale_by_schedule",
-    "to_optax",
     "constant_lr",
     "cosine_decay",
+    "cosine_restarts",
+    "current_lr",
+    "cyclic",
     "exponential_decay",
+    "inverse_sqrt",
+    "inverse_time_decay",
     "join_schedules",
     "lambda_lr",
+    "learning_rate_scheduler",
     "linear_schedule",
+    "one_cycle",
+    "piecewise_constant",
+    "piecewise_linear",
+    "polynomial_decay",
+    "reduce_on_plateau",
+    "scale_by_schedule",
     "stack",
     "step_decay",
     "step_lr",
+    "to_optax",
+    "warmup_cosine_decay",
+    "warmup_stable_decay",
 ]
 __version__ = "0.1.0"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -60,10 +61,7 @@ class Module:
         super().__init_subclass__(**kwargs)
         cls._name = name or cls.__name__
         dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        meta = [f.name for f in fields if f.metadata.get(_KIND) == "static"]
-        data = [f.name for f in fields if f.metadata.get(_KIND) != "static"]
-        jax.tree_util.register_dataclass(cls, data_fields=data, meta_fields=meta)
+        _register(cls)
 
     def _repr_items(self) -> list[tuple[str, Any]]:
         fields = dataclasses.fields(self)  # type: ignore[arg-type]
@@ -72,6 +70,33 @@ class Module:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
         return f"{self._name}({args})"
+
+
+def _register(cls: type) -> None:
+    """Registers a dataclass as a PyTree: non-static fields are children, static ones aux data.
+
+    Not `jax.tree_util.register_dataclass`: in jax 0.10.2 its tree definitions of two different
+    classes with the same number of fields compare equal, so jit could reuse one schedule's
+    compiled program for another.
+    """
+    fields = dataclasses.fields(cls)
+    meta = tuple(f.name for f in fields if f.metadata.get(_KIND) == "static")
+    data = tuple(f.name for f in fields if f.metadata.get(_KIND) != "static")
+    keys = tuple(jax.tree_util.GetAttrKey(name) for name in data)
+
+    def flatten(obj: Any) -> tuple[list[Any], tuple[Any, ...]]:
+        return [getattr(obj, n) for n in data], tuple(getattr(obj, n) for n in meta)
+
+    def flatten_with_keys(obj: Any) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
+        return list(zip(keys, [getattr(obj, n) for n in data], strict=True)), flatten(obj)[1]
+
+    def unflatten(aux: tuple[Any, ...], children: Any) -> Any:
+        obj = object.__new__(cls)  # no __init__: children may be tracers or placeholders
+        for name, value in (*zip(data, children, strict=True), *zip(meta, aux, strict=True)):
+            object.__setattr__(obj, name, value)
+        return obj
+
+    jax.tree_util.register_pytree_with_keys(cls, flatten_with_keys, unflatten, flatten)
 
 
 class Schedule(Module):
@@ -184,6 +209,70 @@ def as_count(fn: str, arg: str, x: Any) -> Array:
     return _scalar(fn, arg, _real_array(fn, arg, x))
 
 
+def as_length(fn: str, arg: str, x: Any) -> Array:
+    """A number of steps > 0 (a length or period)."""
+    x = as_count(fn, arg, x)
+    require(fn, arg, x, lambda v: v > 0, "> 0")
+    return x
+
+
+def as_positive(fn: str, arg: str, x: Any) -> Array:
+    """A floating hyperparameter > 0 (a rate or exponent)."""
+    x = as_param(fn, arg, x)
+    require(fn, arg, x, lambda v: v > 0, "> 0")
+    return x
+
+
+def as_nonnegative(fn: str, arg: str, x: Any) -> Array:
+    """A floating hyperparameter >= 0."""
+    x = as_param(fn, arg, x)
+    require(fn, arg, x, lambda v: v >= 0, ">= 0")
+    return x
+
+
+def as_steps(fn: str, arg: str, x: Any) -> Array:
+    """A 1-D array of steps: finite, >= 0 and non-decreasing when concrete."""
+    if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
+        raise TypeError(f"{fn}: {arg} must be a sequence of steps, got {type(x).__name__} {x!r}")
+    for b in x if isinstance(x, Sequence) else ():
+        if isinstance(b, bool) or not isinstance(b, numbers.Real | jax.Array | np.ndarray):
+            raise TypeError(f"{fn}: {arg} must hold numbers of steps, got {type(b).__name__} {b!r}")
+    steps = jnp.asarray(x) if len(x) else jnp.zeros((0,), jnp.int32)
+    if not (jnp.issubdtype(steps.dtype, jnp.integer) or jnp.issubdtype(steps.dtype, jnp.floating)):
+        raise TypeError(f"{fn}: {arg} must be integer or float steps, got dtype {steps.dtype}")
+    if steps.ndim != 1:
+        raise ValueError(f"{fn}: {arg} must be one-dimensional, got shape {tuple(steps.shape)}")
+    if is_concrete(steps):
+        values = np.asarray(steps, np.float64)
+        for ok, allowed in (
+            (np.all(np.isfinite(values)), "finite"),
+            (np.all(values >= 0), ">= 0"),
+            (np.all(np.diff(values) >= 0), "non-decreasing"),
+        ):
+            if not ok:
+                raise ValueError(f"{fn}: {arg} must be {allowed}, got {_fmt(steps)}")
+    return steps
+
+
+def as_values(fn: str, arg: str, x: Any) -> Array:
+    """A 1-D array of finite floating hyperparameters (integers become the default float)."""
+    if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
+        raise TypeError(f"{fn}: {arg} must be a sequence of numbers, got {type(x).__name__} {x!r}")
+    values = (
+        [as_param(fn, f"{arg}[{i}]", v) for i, v in enumerate(x)]
+        if isinstance(x, Sequence)
+        else None
+    )
+    array = jnp.stack(values) if values else jnp.asarray(x)
+    if values is None and jnp.issubdtype(array.dtype, jnp.integer):
+        array = array.astype(default_float())
+    if array.ndim != 1:
+        raise ValueError(f"{fn}: {arg} must be one-dimensional, got shape {tuple(array.shape)}")
+    if is_concrete(array) and not np.all(np.isfinite(np.asarray(array, np.float64))):
+        raise ValueError(f"{fn}: {arg} must be finite, got {_fmt(array)}")
+    return array
+
+
 def require(fn: str, arg: str, x: Array, ok: Callable[[np.ndarray], Any], allowed: str) -> None:
     """Raise `ValueError` if the concrete value `x` fails `ok`; traced values pass."""
     if is_concrete(x) and not np.all(ok(np.asarray(x))):
@@ -196,24 +285,63 @@ def positive(x: Array) -> Array:
 
 
 def anneal(
-    init: Array, end: Array, t: Array, length: Array, shape: Callable[[Array], Array]
+    init: Array,
+    end: Array,
+    t: Array,
+    length: Array,
+    rise: Callable[[Array], Array],
+    fall: Callable[[Array], Array] | None = None,
 ) -> Array:
-    """From `init` at step 0 to `end` at step `length` along `shape`, then `end`.
+    """From `init` at step 0 to `end` at step `length` along a curve, then `end`.
 
-    `shape` maps progress `x` in [0, 1] to a weight with `shape(0) == 0`, `shape(1) == 1` and
-    `shape(x) + shape(1 - x) == 1` (linear: `x`; cosine: `sin(pi x / 2)**2`). The curve is
-    computed from the endpoint nearer zero, with the progress away from it exact in the
-    subtraction, so a warmup from 0 and a decay to 0 keep full relative precision; it is
-    monotone, exactly constant when `init == end`, and reaches `end` exactly at `length`.
+    `rise(x)` is the weight of `end` after a fraction `x` of the way, `fall(x)` the weight of
+    `init` with a fraction `x` of the way left: `rise(x) + fall(1 - x) == 1`, both 0 at 0 and 1
+    at 1 (linear: both `x`; cosine: both `sin(pi x / 2)**2`, the default `fall` being `rise`).
+    The curve is computed from the endpoint nearer zero, with the fraction away from it exact in
+    the subtraction, so a warmup from 0 and a decay to 0 keep full relative precision; it is
+    exactly constant when `init == end` and reaches `end` exactly at `length`.
     A traced `length` is clamped to > 0.
     """
     init, end = init.astype(t.dtype), end.astype(t.dtype)
     length = positive(length.astype(t.dtype))
     t = jnp.minimum(t, length)
     from_init = jnp.abs(init) <= jnp.abs(end)
-    near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)
-    x = jnp.where(from_init, t, length - t) / length
-    return near + (far - near) * shape(x)
+    if fall is None:  # symmetric: one evaluation of the curve
+        near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)
+        return near + (far - near) * rise(jnp.where(from_init, t, length - t) / length)
+    from_start = init + (end - init) * rise(t / length)
+    from_end = end + (init - end) * fall((length - t) / length)
+    return jnp.where(from_init, from_start, from_end)
+
+
+# Up to this many boundaries, counting those <= t (one fused compare-and-sum) is fastest; past
+# it, a binary search's log2(n) levels win (measured by benchmarks/run.py).
+_COMPARE_ALL_MAX = 16
+
+
+def sorted_steps(steps: Array, dtype: Any) -> Array:
+    """Boundaries in `dtype`, made >= 0 and non-decreasing (a running max): traced ones
+    cannot be checked, so they are clamped; valid ones are unchanged."""
+    return jnp.maximum(jax.lax.cummax(steps.astype(dtype)), 0)
+
+
+def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> Array:
+    """The piece at each step: the number of boundaries <= t (< t if not `inclusive`)."""
+    n = bounds.shape[0]
+    if n <= _COMPARE_ALL_MAX:
+        grid = bounds.reshape((1,) * t.ndim + (n,))
+        after = t[..., None] >= grid if inclusive else t[..., None] > grid
+        return jnp.sum(after, axis=-1, dtype=jnp.int32)
+    # Branchless binary search over the boundaries padded with +inf to 2**levels - 1: each level
+    # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop.
+    levels = math.ceil(math.log2(n + 1))
+    padded = jnp.concatenate([bounds, jnp.full((2**levels - 1 - n,), jnp.inf, bounds.dtype)])
+    piece = jnp.zeros(t.shape, jnp.int32)
+    for level in reversed(range(levels)):
+        width = 2**level
+        probe = padded[piece + (width - 1)]
+        piece = jnp.where(t >= probe if inclusive else t > probe, piece + width, piece)
+    return piece
 
 
 # ----------------------------------------------------------------------------- stack

@@ -7,7 +7,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, anneal, as_count, as_param, count, param, require
+from ._base import Array, Schedule, anneal, as_length, as_param, count, param
 
 
 class _CosineDecay(Schedule, name="cosine_decay"):
@@ -45,8 +45,7 @@ def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
         Array([0.1 , 0.05, 0.  ], dtype=float32)
     """
     fn = "cosine_decay"
-    decay_steps = as_count(fn, "decay_steps", decay_steps)
-    require(fn, "decay_steps", decay_steps, lambda v: v > 0, "> 0")
+    decay_steps = as_length(fn, "decay_steps", decay_steps)
     return _CosineDecay(
         init=as_param(fn, "init", init), decay_steps=decay_steps, end=as_param(fn, "end", end)
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, as_count, as_param, count, param, positive, require
+from ._base import Array, Schedule, as_length, as_param, as_positive, count, param, positive
 
 
 def _power_decay(init: Array, rate: Array, exponent: Array) -> Array:
@@ -45,18 +45,6 @@ class _StepLR(Schedule, name="step_lr"):
         return _power_decay(self.base_lr, self.gamma, _steps_done(t, self.step_size))
 
 
-def _rate(fn: str, arg: str, x: Any) -> Array:
-    rate = as_param(fn, arg, x)
-    require(fn, arg, rate, lambda v: v > 0, "> 0")
-    return rate
-
-
-def _step_size(fn: str, x: Any) -> Array:
-    step_size = as_count(fn, "step_size", x)
-    require(fn, "step_size", step_size, lambda v: v > 0, "> 0")
-    return step_size
-
-
 def exponential_decay(init: Any, decay_rate: Any) -> Schedule:
     """Multiply by `decay_rate` every step (MLX's `exponential_decay`).
 
@@ -77,7 +65,7 @@ def exponential_decay(init: Any, decay_rate: Any) -> Schedule:
     """
     fn = "exponential_decay"
     return _ExponentialDecay(
-        init=as_param(fn, "init", init), decay_rate=_rate(fn, "decay_rate", decay_rate)
+        init=as_param(fn, "init", init), decay_rate=as_positive(fn, "decay_rate", decay_rate)
     )
 
 
@@ -102,8 +90,8 @@ def step_decay(init: Any, decay_rate: Any, step_size: Any) -> Schedule:
     fn = "step_decay"
     return _StepDecay(
         init=as_param(fn, "init", init),
-        decay_rate=_rate(fn, "decay_rate", decay_rate),
-        step_size=_step_size(fn, step_size),
+        decay_rate=as_positive(fn, "decay_rate", decay_rate),
+        step_size=as_length(fn, "step_size", step_size),
     )
 
 
@@ -129,6 +117,6 @@ def step_lr(base_lr: Any, step_size: Any, gamma: Any = 0.1) -> Schedule:
     fn = "step_lr"
     return _StepLR(
         base_lr=as_param(fn, "base_lr", base_lr),
-        step_size=_step_size(fn, step_size),
-        gamma=_rate(fn, "gamma", gamma),
+        step_size=as_length(fn, "step_size", step_size),
+        gamma=as_positive(fn, "gamma", gamma),
     )

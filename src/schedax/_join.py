@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -11,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, _fmt, count, default_float, is_concrete, static
+from ._base import Array, Schedule, as_steps, count, default_float, find_piece, sorted_steps, static
 from ._constant import _output_dtype
 
 
@@ -46,10 +45,9 @@ class _Join(Schedule, name="join_schedules"):
     def _value(self, t: Array) -> Array:
         if not self.boundaries.shape[0]:
             return jnp.asarray(self._piece(*self.layout[0])(t), t.dtype)
-        # Traced boundaries cannot be checked: make them non-decreasing and >= 0.
-        bounds = jnp.maximum(jax.lax.cummax(self.boundaries.astype(t.dtype)), 0)
+        bounds = sorted_steps(self.boundaries, t.dtype)
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
-        piece = _find_piece(bounds, t)
+        piece = find_piece(bounds, t)
         local = t - starts[piece]
 
         if not self.callables and len(self.tables) == 1 and _one_scalar_per_row(self.tables[0]):
@@ -94,71 +92,18 @@ class _Join(Schedule, name="join_schedules"):
         return jax.vmap(one)(*flat).reshape(t.shape)
 
 
-# Up to this many boundaries, counting those <= t (one fused compare-and-sum) is fastest; past
-# it, a binary search's log2(n) levels win (measured by benchmarks/run.py).
-_COMPARE_ALL_MAX = 16
-
-
-def _find_piece(bounds: Array, t: Array) -> Array:
-    """The active piece at each step: the number of boundaries <= t."""
-    n = bounds.shape[0]
-    if n <= _COMPARE_ALL_MAX:
-        grid = bounds.reshape((1,) * t.ndim + (n,))
-        return jnp.sum(t[..., None] >= grid, axis=-1, dtype=jnp.int32)
-    # Branchless binary search over the boundaries padded with +inf to 2**levels - 1: each level
-    # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop.
-    levels = math.ceil(math.log2(n + 1))
-    padded = jnp.concatenate([bounds, jnp.full((2**levels - 1 - n,), jnp.inf, bounds.dtype)])
-    piece = jnp.zeros(t.shape, jnp.int32)
-    for level in reversed(range(levels)):
-        width = 2**level
-        piece = jnp.where(t >= padded[piece + (width - 1)], piece + width, piece)
-    return piece
-
-
 def _one_scalar_per_row(table: Schedule) -> bool:
     return all(leaf.ndim == 1 for leaf in jax.tree.leaves(table))
 
 
 def _boundaries(n: int, boundaries: Any) -> Array:
-    fn = "join_schedules"
-    if isinstance(boundaries, str) or not isinstance(boundaries, Sequence | jax.Array | np.ndarray):
-        raise TypeError(
-            f"{fn}: boundaries must be a sequence of steps, "
-            f"got {type(boundaries).__name__} {boundaries!r}"
-        )
-    for b in boundaries if isinstance(boundaries, Sequence) else ():
-        if isinstance(b, bool) or not isinstance(
-            b, int | float | jax.Array | np.ndarray | np.generic
-        ):
-            raise TypeError(
-                f"{fn}: boundaries must hold numbers of steps, got {type(b).__name__} {b!r}"
-            )
-    bounds = jnp.asarray(boundaries) if len(boundaries) else jnp.zeros((0,), jnp.int32)
-    if not (
-        jnp.issubdtype(bounds.dtype, jnp.integer) or jnp.issubdtype(bounds.dtype, jnp.floating)
-    ):
-        raise TypeError(
-            f"{fn}: boundaries must be integer or float steps, got dtype {bounds.dtype}"
-        )
-    if bounds.ndim != 1:
-        raise ValueError(
-            f"{fn}: boundaries must be one-dimensional, got shape {tuple(bounds.shape)}"
-        )
+    bounds = as_steps("join_schedules", "boundaries", boundaries)
     if bounds.shape[0] != n - 1:
         noun = "boundary" if bounds.shape[0] == 1 else "boundaries"
         raise ValueError(
-            f"{fn}: got {n} schedules but {bounds.shape[0]} {noun}; "
+            f"join_schedules: got {n} schedules but {bounds.shape[0]} {noun}; "
             "need len(boundaries) == len(schedules) - 1"
         )
-    if is_concrete(bounds):
-        values = np.asarray(bounds, np.float64)
-        if not np.all(np.isfinite(values)):
-            raise ValueError(f"{fn}: boundaries must be finite, got {_fmt(bounds)}")
-        if np.any(values < 0):
-            raise ValueError(f"{fn}: boundaries must be >= 0, got {_fmt(bounds)}")
-        if np.any(np.diff(values) < 0):
-            raise ValueError(f"{fn}: boundaries must be non-decreasing, got {_fmt(bounds)}")
     return bounds
 
 

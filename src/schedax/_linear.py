@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Array, Schedule, anneal, as_count, as_param, count, param, require
+from ._base import Array, Schedule, anneal, as_length, as_param, count, param
 
 
 class _LinearSchedule(Schedule, name="linear_schedule"):
@@ -36,8 +36,7 @@ def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
         Array([0.   , 0.025, 0.05 , 0.075, 0.1  , 0.1  ], dtype=float32)
     """
     fn = "linear_schedule"
-    steps = as_count(fn, "steps", steps)
-    require(fn, "steps", steps, lambda v: v > 0, "> 0")
+    steps = as_length(fn, "steps", steps)
     return _LinearSchedule(
         init=as_param(fn, "init", init), end=as_param(fn, "end", end), steps=steps
     )

@@ -1,0 +1,196 @@
+"""Warmup then decay: warmup-cosine and warmup-stable-decay (WSD)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import jax.numpy as jnp
+
+from ._base import (
+    Array,
+    Schedule,
+    _fmt,
+    anneal,
+    as_count,
+    as_length,
+    as_param,
+    count,
+    is_concrete,
+    param,
+    require,
+    static,
+)
+
+
+def _linear(x: Array) -> Array:
+    return x
+
+
+def _half_cosine(x: Array) -> Array:
+    # (1 - cos(pi x)) / 2, written without the cancellation near x = 0.
+    return jnp.sin(math.pi / 2 * x) ** 2
+
+
+def _sqrt_rise(done: Array) -> Array:
+    # The weight of the end of a "1-sqrt" decay: sqrt(done), with a finite gradient at 0.
+    safe = jnp.where(done > 0, done, 1)
+    return jnp.where(done > 0, jnp.sqrt(safe), 0)
+
+
+def _sqrt_fall(left: Array) -> Array:
+    # The weight of the start, 1 - sqrt(1 - left), without the cancellation near left = 0.
+    done = 1 - left
+    safe = jnp.where(done > 0, done, 1)
+    return left / (1 + jnp.where(done > 0, jnp.sqrt(safe), 0))
+
+
+# decay_shape -> (rise, fall) for anneal
+DECAY_SHAPES: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array] | None]] = {
+    "linear": (_linear, None),
+    "cosine": (_half_cosine, None),
+    "1-sqrt": (_sqrt_rise, _sqrt_fall),
+}
+
+
+def _warmup(init: Array, peak: Array, t: Array, warmup: Array, then: Array) -> Array:
+    """A linear warmup from `init` to `peak` before step `warmup`, `then` from it on."""
+    # A warmup of 0 steps is never active; give it length 1 so its gradient stays finite.
+    length = jnp.where(warmup > 0, warmup, 1)
+    ramp = anneal(init, peak, jnp.minimum(t, length), length, _linear)
+    return jnp.where(t < warmup, ramp, then)
+
+
+def _nonnegative_count(fn: str, arg: str, x: Any) -> Array:
+    x = as_count(fn, arg, x)
+    require(fn, arg, x, lambda v: v >= 0, ">= 0")
+    return x
+
+
+class _WarmupCosineDecay(Schedule, name="warmup_cosine_decay"):
+    peak: Array = param()
+    warmup_steps: Array = count()
+    total_steps: Array = count()
+    init: Array = param()
+    end: Array = param()
+
+    def _value(self, t: Array) -> Array:
+        total = jnp.maximum(self.total_steps.astype(t.dtype), 0)
+        warmup = jnp.clip(self.warmup_steps.astype(t.dtype), 0, total)
+        decay = anneal(self.peak, self.end, t - warmup, total - warmup, _half_cosine)
+        decay = jnp.where(t >= total, self.end.astype(t.dtype), decay)
+        return _warmup(self.init, self.peak, t, warmup, decay)
+
+
+def warmup_cosine_decay(
+    peak: Any, warmup_steps: Any, total_steps: Any, init: Any = 0.0, end: Any = 0.0
+) -> Schedule:
+    """Linear warmup from `init` to `peak`, then cosine decay to `end` at `total_steps`.
+
+    `total_steps` counts the warmup (as optax's `warmup_cosine_decay_schedule`, unlike Keras's
+    `CosineDecay`, whose `decay_steps` come after it). With `warmup_steps=0` the schedule
+    starts at `peak` (optax's warmup of length 0 stays at `init` forever).
+
+    Formula: `init + (peak - init) * step / warmup_steps` before `warmup_steps`; then
+    `end + (peak - end) * (1 + cos(pi * (step - warmup_steps) / (total_steps - warmup_steps))) / 2`;
+    `end` from `total_steps` on.
+
+    Args:
+        peak: the value at step `warmup_steps`.
+        warmup_steps: the warmup length in steps, >= 0 and <= `total_steps`. A traced value is
+            clamped to [0, total_steps].
+        total_steps: the length of the whole schedule in steps, > 0.
+        init: the value at step 0.
+        end: the value from `total_steps` on.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> sx.warmup_cosine_decay(1.0, 2, 6)(jnp.arange(0, 8, 2))
+        Array([0. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    fn = "warmup_cosine_decay"
+    warmup_steps = _nonnegative_count(fn, "warmup_steps", warmup_steps)
+    total_steps = as_length(fn, "total_steps", total_steps)
+    if is_concrete(warmup_steps) and is_concrete(total_steps) and warmup_steps > total_steps:
+        raise ValueError(
+            f"{fn}: warmup_steps ({_fmt(warmup_steps)}) must be <= total_steps "
+            f"({_fmt(total_steps)})"
+        )
+    return _WarmupCosineDecay(
+        peak=as_param(fn, "peak", peak),
+        warmup_steps=warmup_steps,
+        total_steps=total_steps,
+        init=as_param(fn, "init", init),
+        end=as_param(fn, "end", end),
+    )
+
+
+class _WarmupStableDecay(Schedule, name="warmup_stable_decay"):
+    peak: Array = param()
+    warmup_steps: Array = count()
+    stable_steps: Array = count()
+    decay_steps: Array = count()
+    init: Array = param()
+    end: Array = param()
+    decay_shape: str = static()
+
+    def _value(self, t: Array) -> Array:
+        warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
+        start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
+        rise, fall = DECAY_SHAPES[self.decay_shape]
+        decay = anneal(self.peak, self.end, jnp.maximum(t - start, 0), self.decay_steps, rise, fall)
+        return _warmup(self.init, self.peak, t, warmup, decay)
+
+
+def warmup_stable_decay(
+    peak: Any,
+    warmup_steps: Any,
+    stable_steps: Any,
+    decay_steps: Any,
+    init: Any = 0.0,
+    end: Any = 0.0,
+    decay_shape: str = "linear",
+) -> Schedule:
+    """Warmup, stable, decay (WSD): the schedule of recent LLM training runs.
+
+    A linear warmup from `init` to `peak` over `warmup_steps`, `peak` for `stable_steps`, then
+    a decay to `end` over `decay_steps`, and `end` after. The decay's shape is the weight of
+    `peak` at progress `p` of the decay: "linear" `1 - p`, "cosine" `(1 + cos(pi p)) / 2`,
+    "1-sqrt" `1 - sqrt(p)`. Values match transformers' `get_wsd_schedule` with
+    `init = end = min_lr_ratio * peak`.
+
+    Args:
+        peak: the value of the stable phase.
+        warmup_steps: >= 0. A traced value is clamped to >= 0.
+        stable_steps: >= 0. A traced value is clamped to >= 0.
+        decay_steps: > 0. A traced value is clamped to > 0.
+        init: the value at step 0.
+        end: the value at the end of the decay and after.
+        decay_shape: "linear", "cosine" or "1-sqrt".
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> sx.warmup_stable_decay(1.0, 2, 2, 4)(jnp.arange(0, 10, 2))
+        Array([0. , 1. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    fn = "warmup_stable_decay"
+    if decay_shape not in DECAY_SHAPES:
+        raise ValueError(
+            f"{fn}: decay_shape must be one of {tuple(DECAY_SHAPES)}, got {decay_shape!r}"
+        )
+    return _WarmupStableDecay(
+        peak=as_param(fn, "peak", peak),
+        warmup_steps=_nonnegative_count(fn, "warmup_steps", warmup_steps),
+        stable_steps=_nonnegative_count(fn, "stable_steps", stable_steps),
+        decay_steps=as_length(fn, "decay_steps", decay_steps),
+        init=as_param(fn, "init", init),
+        end=as_param(fn, "end", end),
+        decay_shape=decay_shape,
+    )
