@@ -27,10 +27,10 @@ from ._optax import to_optax as to_optax
 from ._piecewise import piecewise_constant as piecewise_constant
 from ._piecewise import piecewise_linear as piecewise_linear
 from ._plateau import PlateauState as PlateauState
+from ._plateau import reduce_on_plateau as reduce_on_plateau
 from ._polynomial import inverse_sqrt as inverse_sqrt
 from ._polynomial import inverse_time_decay as inverse_time_decay
 from ._polynomial import polynomial_decay as polynomial_decay
-from ._plateau import reduce_on_plateau as reduce_on_plateau
 from ._stateful import LearningRate as LearningRate
 from ._stateful import ScheduleFn as ScheduleFn
 from ._stateful import ScheduleState as ScheduleState
