@@ -34,11 +34,14 @@ class _LearningRateScheduler(StatefulSchedule, name="learning_rate_scheduler"):
     def dtype(self) -> np.dtype:
         return jnp.dtype(jnp.result_type(self.init_lr))
 
+    def _begin_epoch(self, epoch: Array, lr: Array) -> Any:
+        return self.schedule(epoch, lr)
+
     def _step(self, step: Array, state: EpochState) -> tuple[Array, EpochState]:
         epoch = step // jnp.maximum(self.steps_per_epoch, 1).astype(step.dtype)
 
         def begin_epoch(e: Array, lr: Array) -> Array:
-            return jnp.asarray(self.schedule(e, lr), lr.dtype)
+            return jnp.asarray(self._begin_epoch(e, lr), lr.dtype)
 
         # Usually one epoch begins (or none); a resumed run may have skipped several, which
         # are applied in order, as Keras would have at each epoch's start.

@@ -3,7 +3,7 @@
 Run in an environment that has the reference libraries (not schedax's test dependencies):
 
     python -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax numpy
+    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax transformers numpy
     /tmp/refvenv/bin/python tests/reference/generate.py
 
 Each output file names the library and the version the values came from. A case is
@@ -173,6 +173,7 @@ def torch_cases() -> None:
         )
     _write("torch.json", "torch", torch.__version__, cases)
     _write("torch_plateau.json", "torch", torch.__version__, torch_plateau_cases())
+    _write("torch_compat.json", "torch", torch.__version__, torch_compat_cases())
 
 
 # ----------------------------------------------------------------------------- plateaus
@@ -296,15 +297,305 @@ def keras_cases() -> None:
     version = f"{keras.__version__} ({keras.backend.backend()} backend)"
     _write("keras_scheduler.json", "keras", version, schedulers)
     _write("keras_plateau.json", "keras", version, plateaus)
+    _write("keras_compat.json", "keras", *keras_compat_cases())
+
+
+# ----------------------------------------------------------------------------- compat layers
+
+# torch LambdaLR / MultiplicativeLR functions by name; tests/test_compat.py has them in jnp.
+TORCH_LAMBDAS = {
+    "inverse": lambda epoch: 1.0 / (1.0 + epoch),
+    "warmup_10": lambda epoch: min(1.0, (epoch + 1) / 10),
+    "times_0.95": lambda epoch: 0.95,
+    "every_5th_half": lambda epoch: 0.5 if epoch % 5 == 0 else 1.0,
+}
+
+# (name, schedax compat args); "lr" is the optimizer's learning rate, the rest torch's own.
+TORCH_COMPAT = [
+    ("ConstantLR", {"lr": 0.1}),
+    ("ConstantLR", {"lr": 0.1, "factor": 0.5, "total_iters": 40}),
+    ("ConstantLR", {"lr": 0.05, "factor": 1.0, "total_iters": 3}),
+    ("ConstantLR", {"lr": 0.05, "factor": 0.2, "total_iters": 0}),
+    ("LinearLR", {"lr": 0.1}),
+    ("LinearLR", {"lr": 0.1, "start_factor": 0.01, "end_factor": 1.0, "total_iters": 100}),
+    ("LinearLR", {"lr": 0.2, "start_factor": 1.0, "end_factor": 0.1, "total_iters": 37}),
+    ("StepLR", {"lr": 0.1, "step_size": 30}),
+    ("StepLR", {"lr": 0.5, "step_size": 7, "gamma": 0.8}),
+    ("MultiStepLR", {"lr": 0.1, "milestones": [30, 80, 150]}),
+    ("MultiStepLR", {"lr": 0.1, "milestones": [0, 50, 50, 120], "gamma": 0.5}),
+    ("ExponentialLR", {"lr": 0.1, "gamma": 0.99}),
+    ("ExponentialLR", {"lr": 1.0, "gamma": 1.0}),
+    ("PolynomialLR", {"lr": 0.1}),
+    ("PolynomialLR", {"lr": 0.1, "total_iters": 150, "power": 2.0}),
+    ("PolynomialLR", {"lr": 0.3, "total_iters": 77, "power": 0.5}),
+    ("CosineAnnealingLR", {"lr": 0.1, "T_max": 100}),
+    ("CosineAnnealingLR", {"lr": 0.1, "T_max": 37, "eta_min": 0.01}),
+    ("CosineAnnealingWarmRestarts", {"lr": 0.1, "T_0": 30}),
+    ("CosineAnnealingWarmRestarts", {"lr": 0.1, "T_0": 10, "T_mult": 2, "eta_min": 0.001}),
+    ("CosineAnnealingWarmRestarts", {"lr": 0.05, "T_0": 7, "T_mult": 3}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 20}),
+    (
+        "CyclicLR",
+        {
+            "base_lr": 0.001,
+            "max_lr": 0.01,
+            "step_size_up": 15,
+            "step_size_down": 35,
+            "mode": "triangular2",
+        },
+    ),
+    (
+        "CyclicLR",
+        {
+            "base_lr": 0.001,
+            "max_lr": 0.01,
+            "step_size_up": 10,
+            "mode": "exp_range",
+            "gamma": 0.995,
+            "scale_mode": "iterations",
+        },
+    ),
+    ("OneCycleLR", {"max_lr": 0.1, "total_steps": 300}),
+    (
+        "OneCycleLR",
+        {
+            "max_lr": 0.1,
+            "epochs": 10,
+            "steps_per_epoch": 30,
+            "pct_start": 0.25,
+            "anneal_strategy": "linear",
+        },
+    ),
+    (
+        "OneCycleLR",
+        {
+            "max_lr": 0.05,
+            "total_steps": 300,
+            "three_phase": True,
+            "div_factor": 10.0,
+            "final_div_factor": 100.0,
+        },
+    ),
+    ("LambdaLR", {"lr": 0.1, "lr_lambda": "inverse"}),
+    ("LambdaLR", {"lr": 0.1, "lr_lambda": "warmup_10"}),
+    ("MultiplicativeLR", {"lr": 0.1, "lr_lambda": "times_0.95"}),
+    ("MultiplicativeLR", {"lr": 0.1, "lr_lambda": "every_5th_half"}),
+    (
+        "SequentialLR",
+        {
+            "schedulers": [
+                ("LinearLR", {"lr": 0.1, "start_factor": 0.1, "total_iters": 20}),
+                ("CosineAnnealingLR", {"lr": 0.1, "T_max": 200}),
+            ],
+            "milestones": [20],
+        },
+    ),
+    (
+        "SequentialLR",
+        {
+            "schedulers": [
+                ("ConstantLR", {"lr": 0.1, "factor": 0.1, "total_iters": 10}),
+                ("ExponentialLR", {"lr": 0.1, "gamma": 0.98}),
+                ("StepLR", {"lr": 0.1, "step_size": 40, "gamma": 0.5}),
+            ],
+            "milestones": [10, 100],
+        },
+    ),
+    (
+        "SequentialLR",
+        {
+            "schedulers": [
+                ("ExponentialLR", {"lr": 0.1, "gamma": 0.9}),
+                ("ConstantLR", {"lr": 0.1, "factor": 0.5, "total_iters": 5}),
+            ],
+            "milestones": [0],
+        },
+    ),
+    (
+        "ChainedScheduler",
+        {
+            "lr": 0.1,
+            "schedulers": [
+                ("ConstantLR", {"lr": 0.1, "factor": 0.1, "total_iters": 5}),
+                ("ExponentialLR", {"lr": 0.1, "gamma": 0.98}),
+            ],
+        },
+    ),
+    (
+        "ChainedScheduler",
+        {
+            "lr": 0.1,
+            "schedulers": [
+                ("LinearLR", {"lr": 0.1, "start_factor": 0.2, "total_iters": 30}),
+                ("StepLR", {"lr": 0.1, "step_size": 50, "gamma": 0.5}),
+                ("MultiStepLR", {"lr": 0.1, "milestones": [120, 200]}),
+            ],
+        },
+    ),
+]
+
+
+def torch_compat_cases() -> list[dict]:
+    import torch
+    from torch.optim import lr_scheduler
+
+    def make(opt, name, args):
+        args = {k: v for k, v in args.items() if k not in ("lr", "base_lr_of_optimizer")}
+        if name in ("SequentialLR", "ChainedScheduler"):
+            inner = [make(opt, n, a) for n, a in args["schedulers"]]
+            if name == "SequentialLR":
+                return lr_scheduler.SequentialLR(opt, inner, milestones=args["milestones"])
+            return lr_scheduler.ChainedScheduler(inner, optimizer=opt)
+        if "lr_lambda" in args:
+            args["lr_lambda"] = TORCH_LAMBDAS[args["lr_lambda"]]
+        if name in ("CyclicLR", "OneCycleLR"):
+            args["cycle_momentum"] = False
+        return getattr(lr_scheduler, name)(opt, **args)
+
+    def optimizer_lr(name, args):
+        if name == "CyclicLR":
+            return args["base_lr"]
+        if name == "OneCycleLR":
+            return args["max_lr"]
+        return args.get("lr", args.get("schedulers", [(None, {"lr": 0.1})])[0][1].get("lr"))
+
+    cases = []
+    for name, args in TORCH_COMPAT:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=optimizer_lr(name, args))
+        sched = make(opt, name, args)
+        lrs = []
+        for _ in range(300):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        cases.append({"name": name, "args": args, "lr": lrs})
+    return cases
+
+
+KERAS_COMPAT = [
+    ("ExponentialDecay", {"initial_learning_rate": 0.1, "decay_steps": 50, "decay_rate": 0.5}),
+    (
+        "ExponentialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 30, "decay_rate": 0.9, "staircase": True},
+    ),
+    ("PiecewiseConstantDecay", {"boundaries": [50, 120, 121], "values": [0.1, 0.05, 0.01, 0.001]}),
+    ("PiecewiseConstantDecay", {"boundaries": [0, 100], "values": [1.0, 0.5, 0.25]}),
+    ("PolynomialDecay", {"initial_learning_rate": 0.1, "decay_steps": 100}),
+    (
+        "PolynomialDecay",
+        {
+            "initial_learning_rate": 0.1,
+            "decay_steps": 60,
+            "end_learning_rate": 0.01,
+            "power": 2.0,
+            "cycle": True,
+        },
+    ),
+    (
+        "PolynomialDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 250, "end_learning_rate": 0.0, "power": 0.5},
+    ),
+    ("InverseTimeDecay", {"initial_learning_rate": 0.1, "decay_steps": 20, "decay_rate": 0.5}),
+    (
+        "InverseTimeDecay",
+        {"initial_learning_rate": 0.1, "decay_steps": 25, "decay_rate": 1.5, "staircase": True},
+    ),
+    ("CosineDecay", {"initial_learning_rate": 0.1, "decay_steps": 200}),
+    ("CosineDecay", {"initial_learning_rate": 0.1, "decay_steps": 150, "alpha": 0.1}),
+    (
+        "CosineDecay",
+        {
+            "initial_learning_rate": 0.0,
+            "decay_steps": 200,
+            "alpha": 0.05,
+            "warmup_target": 0.1,
+            "warmup_steps": 50,
+        },
+    ),
+    (
+        "CosineDecay",
+        {
+            "initial_learning_rate": 0.01,
+            "decay_steps": 100,
+            "warmup_target": 0.2,
+            "warmup_steps": 30,
+        },
+    ),
+    ("CosineDecayRestarts", {"initial_learning_rate": 0.1, "first_decay_steps": 20}),
+    (
+        "CosineDecayRestarts",
+        {
+            "initial_learning_rate": 0.1,
+            "first_decay_steps": 30,
+            "t_mul": 1.0,
+            "m_mul": 0.8,
+            "alpha": 0.1,
+        },
+    ),
+    (
+        "CosineDecayRestarts",
+        {
+            "initial_learning_rate": 0.1,
+            "first_decay_steps": 10,
+            "t_mul": 3.0,
+            "m_mul": 0.5,
+            "alpha": 0.01,
+        },
+    ),
+]
+
+
+def keras_compat_cases() -> tuple[str, list[dict]]:
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    cases = []
+    for name, args in KERAS_COMPAT:
+        schedule = getattr(keras.optimizers.schedules, name)(**args)
+        lrs = [float(keras.ops.convert_to_numpy(schedule(step))) for step in range(300)]
+        cases.append({"name": name, "args": args, "lr": lrs})
+    return f"{keras.__version__} ({keras.backend.backend()} backend)", cases
+
+
+def transformers_cases() -> tuple[str, list[dict]]:
+    import torch
+    import transformers
+
+    cases = []
+    for warmup, stable, decay, shape, ratio in [
+        (20, 100, 80, "linear", 0.0),
+        (20, 100, 80, "cosine", 0.1),
+        (20, 100, 80, "1-sqrt", 0.0),
+        (0, 50, 150, "cosine", 0.0),
+        (30, 0, 100, "1-sqrt", 0.05),
+    ]:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
+        sched = transformers.get_wsd_schedule(
+            opt, num_warmup_steps=warmup, num_stable_steps=stable, num_decay_steps=decay,
+            decay_type=shape, min_lr_ratio=ratio,
+        )  # fmt: skip
+        lrs = []
+        for _ in range(300):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        args = {"peak": 0.02, "warmup_steps": warmup, "stable_steps": stable, "decay_steps": decay,
+                "init": 0.02 * ratio, "end": 0.02 * ratio, "decay_shape": shape}  # fmt: skip
+        cases.append({"name": "warmup_stable_decay", "args": args, "lr": lrs})
+    return transformers.__version__, cases
 
 
 if __name__ == "__main__":
     import sys
 
-    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras"}
+    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers"}
     if "mlx" in wanted:
         mlx_cases()
     if "torch" in wanted:
         torch_cases()
     if "keras" in wanted:
         keras_cases()
+    if "transformers" in wanted:
+        _write("transformers.json", "transformers", *transformers_cases())

@@ -1,0 +1,235 @@
+"""`keras.optimizers.schedules` and Keras's learning-rate callbacks, as schedax schedules.
+
+Keras's `step` is the optimizer's iteration count, a schedax step. Each constructor keeps
+Keras's argument names and semantics (checked against Keras 3 in the tests). The callbacks,
+which read the learning rate from the optimizer, take it as their first argument.
+
+Example:
+    >>> import jax.numpy as jnp
+    >>> from schedax.compat import keras as schedules
+    >>> schedules.PiecewiseConstantDecay([2], [1.0, 0.5])(jnp.arange(4))  # step 2 stays 1.0
+    Array([1. , 1. , 1. , 0.5], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jax.numpy as jnp
+
+from .._base import (
+    Array,
+    Schedule,
+    anneal,
+    as_length,
+    as_nonnegative,
+    as_param,
+    count,
+    param,
+    positive,
+    require,
+    static,
+)
+from .._cosine import cosine_decay
+from .._cyclic import restart_cycle
+from .._epochs import learning_rate_scheduler
+from .._exponential import step_decay
+from .._piecewise import piecewise_constant
+from .._plateau import _plateau
+from .._polynomial import inverse_time_decay
+from .._stateful import StatefulSchedule
+from .._warmup import _half_cosine, _nonnegative_count, warmup_cosine_decay
+
+__all__ = [
+    "CosineDecay",
+    "CosineDecayRestarts",
+    "ExponentialDecay",
+    "InverseTimeDecay",
+    "LearningRateScheduler",
+    "PiecewiseConstantDecay",
+    "PolynomialDecay",
+    "ReduceLROnPlateau",
+]
+
+
+class _ExponentialDecay(Schedule, name="ExponentialDecay"):
+    initial_learning_rate: Array = param()
+    decay_steps: Array = count()
+    decay_rate: Array = param()
+
+    def _value(self, t: Array) -> Array:
+        periods = t / positive(self.decay_steps.astype(t.dtype))
+        rate = positive(self.decay_rate.astype(t.dtype))
+        return self.initial_learning_rate.astype(t.dtype) * rate**periods
+
+
+def ExponentialDecay(  # noqa: N802
+    initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
+) -> Schedule:
+    """`initial_learning_rate * decay_rate**(step / decay_steps)` (floored when `staircase`)."""
+    fn = "ExponentialDecay"
+    if staircase:
+        return step_decay(initial_learning_rate, decay_rate, decay_steps)
+    rate = as_param(fn, "decay_rate", decay_rate)
+    return _ExponentialDecay(
+        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
+        decay_steps=as_length(fn, "decay_steps", decay_steps),
+        decay_rate=rate,
+    )
+
+
+def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> Schedule:  # noqa: N802
+    """`values[i]` for `boundaries[i - 1] < step <= boundaries[i]`: a boundary step keeps the
+    earlier value (optax and `schedax.piecewise_constant` switch on it)."""
+    return piecewise_constant(boundaries, values, inclusive=False)
+
+
+class _PolynomialDecayCycle(Schedule, name="PolynomialDecay"):
+    initial_learning_rate: Array = param()
+    decay_steps: Array = count()
+    end_learning_rate: Array = param()
+    power: Array = param()
+    cycle: bool = static()
+
+    def _value(self, t: Array) -> Array:
+        steps = positive(self.decay_steps.astype(t.dtype))
+        if self.cycle:  # the horizon grows to the next multiple of decay_steps (1 at step 0)
+            steps = steps * jnp.maximum(jnp.ceil(t / steps), 1)
+        else:
+            t = jnp.minimum(t, steps)
+        init = self.initial_learning_rate.astype(t.dtype)
+        end = self.end_learning_rate.astype(t.dtype)
+        left = (steps - t) / steps
+        safe = jnp.where(left > 0, left, 1)
+        weight = jnp.where(left > 0, safe ** self.power.astype(t.dtype), 0)
+        return (init - end) * weight + end
+
+
+def PolynomialDecay(  # noqa: N802
+    initial_learning_rate: Any,
+    decay_steps: Any,
+    end_learning_rate: Any = 0.0001,
+    power: Any = 1.0,
+    cycle: bool = False,
+) -> Schedule:
+    """Keras's `PolynomialDecay`; with `cycle`, the horizon restarts at multiples of
+    `decay_steps` (`decay_steps * ceil(step / decay_steps)`)."""
+    fn = "PolynomialDecay"
+    return _PolynomialDecayCycle(
+        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
+        decay_steps=as_length(fn, "decay_steps", decay_steps),
+        end_learning_rate=as_param(fn, "end_learning_rate", end_learning_rate),
+        power=as_nonnegative(fn, "power", power),
+        cycle=bool(cycle),
+    )
+
+
+def InverseTimeDecay(  # noqa: N802
+    initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
+) -> Schedule:
+    """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`."""
+    return inverse_time_decay(initial_learning_rate, decay_rate, decay_steps, bool(staircase))
+
+
+def CosineDecay(  # noqa: N802
+    initial_learning_rate: Any,
+    decay_steps: Any,
+    alpha: Any = 0.0,
+    name: str | None = None,
+    warmup_target: Any = None,
+    warmup_steps: Any = 0,
+) -> Schedule:
+    """Keras 3's `CosineDecay`: an optional linear warmup from `initial_learning_rate` to
+    `warmup_target` over `warmup_steps`, then a cosine decay over `decay_steps` (counted after
+    the warmup) to `alpha` times the peak."""
+    del name
+    fn = "CosineDecay"
+    alpha = as_param(fn, "alpha", alpha)
+    if warmup_target is None:
+        init = as_param(fn, "initial_learning_rate", initial_learning_rate)
+        return cosine_decay(init, decay_steps, end=init * alpha)
+    target = as_param(fn, "warmup_target", warmup_target)
+    warmup = _nonnegative_count(fn, "warmup_steps", warmup_steps)
+    decay = as_length(fn, "decay_steps", decay_steps)
+    return warmup_cosine_decay(
+        target, warmup, warmup + decay, initial_learning_rate, target * alpha
+    )
+
+
+class _CosineDecayRestarts(Schedule, name="CosineDecayRestarts"):
+    initial_learning_rate: Array = param()
+    first_decay_steps: Array = count()
+    t_mul: Array = param()
+    m_mul: Array = param()
+    alpha: Array = param()
+
+    def _value(self, t: Array) -> Array:
+        i, position, length = restart_cycle(
+            t, self.first_decay_steps.astype(t.dtype), self.t_mul.astype(t.dtype)
+        )
+        init, alpha = self.initial_learning_rate.astype(t.dtype), self.alpha.astype(t.dtype)
+        peak = (1 - alpha) * self.m_mul.astype(t.dtype) ** i + alpha
+        return init * anneal(peak, alpha, position, length, _half_cosine)
+
+
+def CosineDecayRestarts(  # noqa: N802
+    initial_learning_rate: Any,
+    first_decay_steps: Any,
+    t_mul: Any = 2.0,
+    m_mul: Any = 1.0,
+    alpha: Any = 0.0,
+    name: str | None = None,
+) -> Schedule:
+    """Keras's `CosineDecayRestarts`: cycle `i` lasts `first_decay_steps * t_mul**i` and goes
+    from `initial_learning_rate * ((1 - alpha) * m_mul**i + alpha)` down to
+    `initial_learning_rate * alpha`."""
+    del name
+    fn = "CosineDecayRestarts"
+    t_mul = as_param(fn, "t_mul", t_mul)
+    require(fn, "t_mul", t_mul, lambda v: v >= 1, ">= 1")
+    return _CosineDecayRestarts(
+        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
+        first_decay_steps=as_length(fn, "first_decay_steps", first_decay_steps),
+        t_mul=t_mul,
+        m_mul=as_nonnegative(fn, "m_mul", m_mul),
+        alpha=as_param(fn, "alpha", alpha),
+    )
+
+
+def LearningRateScheduler(  # noqa: N802
+    schedule: Callable[[Array, Array], Any], init: Any, steps_per_epoch: Any = 1
+) -> StatefulSchedule:
+    """The callback: `lr = schedule(epoch, lr)` at each epoch start (`learning_rate_scheduler`)."""
+    return learning_rate_scheduler(schedule, init, steps_per_epoch)
+
+
+def ReduceLROnPlateau(  # noqa: N802
+    init: Any,
+    monitor: str = "val_loss",
+    factor: float = 0.1,
+    patience: int = 10,
+    verbose: int = 0,
+    mode: str = "auto",
+    min_delta: float = 1e-4,
+    cooldown: int = 0,
+    min_lr: float = 0.0,
+) -> StatefulSchedule:
+    """The callback, with Keras's counting: a reduction when `patience` observations in a row
+    (outside cooldown) fail to beat the best by `min_delta`; feed them with `observe`.
+
+    `mode="auto"` means "min" for a monitored loss; name the mode for anything else.
+    """
+    del verbose
+    if mode == "auto":
+        if not monitor.endswith("loss"):
+            raise ValueError(
+                f"ReduceLROnPlateau: mode='auto' can only tell min for a loss, got "
+                f"monitor={monitor!r}; pass mode='min' or mode='max'"
+            )
+        mode = "min"
+    return _plateau(
+        "ReduceLROnPlateau", init, factor=factor, patience=patience, threshold=abs(min_delta),
+        threshold_mode="abs", cooldown=cooldown, min_lr=min_lr, mode=mode, eps=0.0,
+        counting="keras",
+    )  # fmt: skip
