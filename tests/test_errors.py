@@ -162,3 +162,144 @@ def test_traced_invalid_values_are_clamped_not_nan():
     np.testing.assert_array_equal(linear, [0, 1, 1, 1, 1])
     np.testing.assert_array_equal(step, [1, 0, 0, 0, 0])
     np.testing.assert_allclose(exponential, [1, 0, 0, 0, 0], atol=1e-37)  # tiny**step
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (
+            lambda: sx.polynomial_decay(0.1, 0.0, 0),
+            ValueError,
+            r"^polynomial_decay: decay_steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.polynomial_decay(0.1, 0.0, 10, power=0.0),
+            ValueError,
+            r"^polynomial_decay: power must be > 0, got 0.0$",
+        ),
+        (
+            lambda: sx.inverse_time_decay(0.1, -1.0, 10),
+            ValueError,
+            r"^inverse_time_decay: decay_rate must be >= 0, got -1.0$",
+        ),
+        (
+            lambda: sx.inverse_time_decay(0.1, 1.0, 10, staircase="yes"),
+            TypeError,
+            r"^inverse_time_decay: staircase must be a bool, got str$",
+        ),
+        (
+            lambda: sx.inverse_sqrt(0.1, 0),
+            ValueError,
+            r"^inverse_sqrt: warmup_steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.piecewise_constant([10, 5], [1.0, 0.5, 0.1]),
+            ValueError,
+            r"^piecewise_constant: boundaries must be non-decreasing, got \[10, 5\]$",
+        ),
+        (
+            lambda: sx.piecewise_constant([10], [1.0]),
+            ValueError,
+            r"^piecewise_constant: got 1 boundaries and 1 values; need len\(values\) == len\(boundaries\) \+ 1$",
+        ),
+        (
+            lambda: sx.piecewise_constant([10], [1.0, float("nan")]),
+            ValueError,
+            r"^piecewise_constant: values\[1\] must be finite, got nan$",
+        ),
+        (
+            lambda: sx.piecewise_linear([0, 10], [1.0]),
+            ValueError,
+            r"^piecewise_linear: got 2 boundaries and 1 values; need len\(values\) == len\(boundaries\)$",
+        ),
+        (
+            lambda: sx.piecewise_linear([], []),
+            ValueError,
+            r"^piecewise_linear: values must hold at least one point, got \[\]$",
+        ),
+        (
+            lambda: sx.warmup_cosine_decay(0.1, 200, 100),
+            ValueError,
+            r"^warmup_cosine_decay: warmup_steps \(200\) must be <= total_steps \(100\)$",
+        ),
+        (
+            lambda: sx.warmup_cosine_decay(0.1, -1, 100),
+            ValueError,
+            r"^warmup_cosine_decay: warmup_steps must be >= 0, got -1$",
+        ),
+        (
+            lambda: sx.warmup_cosine_decay(0.1, 0, 0),
+            ValueError,
+            r"^warmup_cosine_decay: total_steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.warmup_stable_decay(0.1, 10, 10, 10, decay_shape="exp"),
+            ValueError,
+            r"^warmup_stable_decay: decay_shape must be one of \('linear', 'cosine', '1-sqrt'\), got 'exp'$",
+        ),
+        (
+            lambda: sx.warmup_stable_decay(0.1, 10, -5, 10),
+            ValueError,
+            r"^warmup_stable_decay: stable_steps must be >= 0, got -5$",
+        ),
+        (
+            lambda: sx.warmup_stable_decay(0.1, 10, 10, 0),
+            ValueError,
+            r"^warmup_stable_decay: decay_steps must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.cosine_restarts(0.1, 0),
+            ValueError,
+            r"^cosine_restarts: period must be > 0, got 0$",
+        ),
+        (
+            lambda: sx.cosine_restarts(0.1, 10, period_mult=0.5),
+            ValueError,
+            r"^cosine_restarts: period_mult must be >= 1, got 0.5$",
+        ),
+        (
+            lambda: sx.cosine_restarts(0.1, 10, peak_mult=-1.0),
+            ValueError,
+            r"^cosine_restarts: peak_mult must be >= 0, got -1.0$",
+        ),
+        (lambda: sx.cyclic(0.1, 1.0, 0), ValueError, r"^cyclic: step_size_up must be > 0, got 0$"),
+        (
+            lambda: sx.cyclic(0.1, 1.0, 10, mode="sawtooth"),
+            ValueError,
+            r"^cyclic: mode must be one of \('triangular', 'triangular2', 'exp_range'\), got 'sawtooth'$",
+        ),
+        (
+            lambda: sx.cyclic(0.1, 1.0, 10, gamma=0.0),
+            ValueError,
+            r"^cyclic: gamma must be > 0, got 0.0$",
+        ),
+        (
+            lambda: sx.one_cycle(0.1, 100, pct_start=1.0),
+            ValueError,
+            r"^one_cycle: pct_start must be in \(0, 1\), got 1.0$",
+        ),
+        (
+            lambda: sx.one_cycle(0.1, 3, pct_start=0.3),
+            ValueError,
+            r"^one_cycle: pct_start \(0.3\) and total_steps \(3\) leave a phase without steps",
+        ),
+        (
+            lambda: sx.one_cycle(0.1, 100, pct_start=0.6, three_phase=True),
+            ValueError,
+            r"leave a phase without steps; .* and 2 \* pct_start < 1$",
+        ),
+        (
+            lambda: sx.one_cycle(0.1, 100, anneal="cosine"),
+            ValueError,
+            r"^one_cycle: anneal must be one of \('cos', 'linear'\), got 'cosine'$",
+        ),
+        (
+            lambda: sx.one_cycle(0.1, 100, div_factor=0.0),
+            ValueError,
+            r"^one_cycle: div_factor must be > 0, got 0.0$",
+        ),
+    ],
+)
+def test_bad_arguments_of_the_family(make, error, match):
+    with pytest.raises(error, match=match):
+        make()

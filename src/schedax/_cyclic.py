@@ -95,8 +95,8 @@ def cosine_restarts(
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.cosine_restarts(1.0, 2, period_mult=2.0)(jnp.arange(7))
-        Array([1. , 0.5, 1. , 0.5, 0. , 0.5, 1. ], dtype=float32)
+        >>> sx.cosine_restarts(1.0, 2, period_mult=2.0)(jnp.array([0, 1, 2, 4, 6])).round(3)
+        Array([1. , 0.5, 1. , 0.5, 1. ], dtype=float32)
     """
     fn = "cosine_restarts"
     period_mult = as_param(fn, "period_mult", period_mult)
@@ -241,8 +241,8 @@ def one_cycle(
     Example:
         >>> import jax.numpy as jnp, schedax as sx
         >>> lr = sx.one_cycle(1.0, 10, pct_start=0.3, div_factor=10.0, anneal="linear")
-        >>> lr(jnp.array([0, 1, 2, 9]))
-        Array([1.e-01, 5.5e-01, 1.e+00, 1.e-05], dtype=float32)
+        >>> [round(float(x), 5) for x in lr(jnp.array([0, 1, 2, 9]))]
+        [0.1, 0.55, 1.0, 1e-05]
     """
     fn = "one_cycle"
     if anneal not in ("cos", "linear"):

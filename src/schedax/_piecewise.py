@@ -102,7 +102,7 @@ def piecewise_linear(boundaries: Any, values: Any) -> Schedule:
     Example:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.piecewise_linear([0, 2, 6], [0.0, 1.0, 0.0])(jnp.arange(0, 8, 2))
-        Array([0., 1., 0., 0.], dtype=float32)
+        Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     fn = "piecewise_linear"
     boundaries = as_steps(fn, "boundaries", boundaries)

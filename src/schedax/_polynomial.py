@@ -102,8 +102,8 @@ def inverse_time_decay(
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.inverse_time_decay(1.0, 1.0, 2)(jnp.arange(5))
-        Array([1.        , 0.6666667 , 0.5       , 0.4       , 0.33333334], dtype=float32)
+        >>> sx.inverse_time_decay(1.0, 1.0, 2)(jnp.arange(0, 8, 2))
+        Array([1.        , 0.5       , 0.33333334, 0.25      ], dtype=float32)
     """
     fn = "inverse_time_decay"
     if not isinstance(staircase, bool):

@@ -109,7 +109,7 @@ def warmup_cosine_decay(
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.warmup_cosine_decay(1.0, 2, 6)(jnp.arange(0, 8, 2))
+        >>> sx.warmup_cosine_decay(1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     fn = "warmup_cosine_decay"
