@@ -16,6 +16,8 @@ from cases import CASES
 
 import schedax as sx
 from schedax._plateau import _plateau
+from schedax.compat import keras as K
+from schedax.compat import torch as T
 
 REFERENCE = pathlib.Path(__file__).parent / "reference"
 
@@ -194,6 +196,14 @@ STATEFUL = {
     ),
     "plateau": (
         sx.reduce_on_plateau(0.1, factor=0.5, patience=2, cooldown=1),
+        TORCH_PLATEAU_CASES[0]["metric"],
+    ),
+    "torch_multiplicative": (
+        T.MultiplicativeLR(0.1, lambda step: 1.0 - 0.001 * (step % 7).astype(jnp.float32)),
+        None,
+    ),
+    "keras_plateau": (
+        K.ReduceLROnPlateau(0.1, factor=0.5, patience=2, cooldown=1),
         TORCH_PLATEAU_CASES[0]["metric"],
     ),
 }
