@@ -34,11 +34,13 @@ class _PolynomialDecay(Schedule, name="polynomial_decay"):
             safe = jnp.where(done < 1, done, 0)
             return jnp.where(done < 1, -jnp.expm1(power * jnp.log1p(-safe)), 1)
 
-        def fall(left: Array) -> Array:  # left**power, with a finite gradient at left = 0
-            safe = jnp.where(left > 0, left, 1)
-            return jnp.where(left > 0, safe**power, 0)
+        return anneal(self.init, self.end, t, self.decay_steps, rise, lambda x: power_of(x, power))
 
-        return anneal(self.init, self.end, t, self.decay_steps, rise, fall)
+
+def power_of(left: Array, power: Array) -> Array:
+    """`left**power` for `left` in [0, 1], with a finite gradient at `left = 0`."""
+    safe = jnp.where(left > 0, left, 1)
+    return jnp.where(left > 0, safe**power, 0)
 
 
 def polynomial_decay(init: Any, end: Any, decay_steps: Any, power: Any = 1.0) -> Schedule:

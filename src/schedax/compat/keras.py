@@ -25,6 +25,7 @@ from .._base import (
     as_length,
     as_nonnegative,
     as_param,
+    as_positive,
     count,
     param,
     positive,
@@ -37,7 +38,7 @@ from .._epochs import learning_rate_scheduler
 from .._exponential import step_decay
 from .._piecewise import piecewise_constant
 from .._plateau import _plateau
-from .._polynomial import inverse_time_decay
+from .._polynomial import inverse_time_decay, polynomial_decay, power_of
 from .._stateful import StatefulSchedule
 from .._warmup import _half_cosine, _nonnegative_count, warmup_cosine_decay
 
@@ -90,19 +91,15 @@ class _PolynomialDecayCycle(Schedule, name="PolynomialDecay"):
     decay_steps: Array = count()
     end_learning_rate: Array = param()
     power: Array = param()
-    cycle: bool = static()
+    cycle: bool = static()  # always True: without cycling it is schedax.polynomial_decay
 
     def _value(self, t: Array) -> Array:
         steps = positive(self.decay_steps.astype(t.dtype))
-        if self.cycle:  # the horizon grows to the next multiple of decay_steps (1 at step 0)
-            steps = steps * jnp.maximum(jnp.ceil(t / steps), 1)
-        else:
-            t = jnp.minimum(t, steps)
+        # The horizon grows to the next multiple of decay_steps (one of them at step 0).
+        steps = steps * jnp.maximum(jnp.ceil(t / steps), 1)
         init = self.initial_learning_rate.astype(t.dtype)
         end = self.end_learning_rate.astype(t.dtype)
-        left = (steps - t) / steps
-        safe = jnp.where(left > 0, left, 1)
-        weight = jnp.where(left > 0, safe ** self.power.astype(t.dtype), 0)
+        weight = power_of((steps - t) / steps, positive(self.power.astype(t.dtype)))
         return (init - end) * weight + end
 
 
@@ -116,12 +113,14 @@ def PolynomialDecay(  # noqa: N802
     """Keras's `PolynomialDecay`; with `cycle`, the horizon restarts at multiples of
     `decay_steps` (`decay_steps * ceil(step / decay_steps)`)."""
     fn = "PolynomialDecay"
+    if not cycle:
+        return polynomial_decay(initial_learning_rate, end_learning_rate, decay_steps, power)
     return _PolynomialDecayCycle(
         initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
         decay_steps=as_length(fn, "decay_steps", decay_steps),
         end_learning_rate=as_param(fn, "end_learning_rate", end_learning_rate),
-        power=as_nonnegative(fn, "power", power),
-        cycle=bool(cycle),
+        power=as_positive(fn, "power", power),
+        cycle=True,
     )
 
 
