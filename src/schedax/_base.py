@@ -123,6 +123,8 @@ class Schedule(Module):
             raise TypeError(
                 f"{self._name}: step must be an integer or float array, got {step.dtype}"
             )
+        if isinstance(step, jax.core.Tracer) or any(map(_is_tracer, jax.tree.leaves(self))):
+            return self._evaluate(step)  # already inside jit/vmap/grad: inline, fuse freely
         return _evaluate(self, step)
 
     def _evaluate(self, step: Array) -> Array:
@@ -141,8 +143,13 @@ class Schedule(Module):
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
 
 
+def _is_tracer(x: Any) -> bool:
+    return isinstance(x, jax.core.Tracer)
+
+
 # One compiled program per schedule structure and step type: eager calls (a Python training
-# loop) dispatch to it instead of running op by op; under an outer jit it is inlined.
+# loop) dispatch to it instead of running op by op. Traced calls skip it: a nested jit under
+# vmap cost 40% in benchmarks/run.py.
 _evaluate = jax.jit(lambda schedule, step: schedule._evaluate(step))
 
 
