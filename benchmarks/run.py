@@ -21,6 +21,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from functools import partial
 
 import jax
 import jax.numpy as jnp
@@ -157,9 +158,9 @@ def throughput(sizes: Sizes) -> str:
             ours_fn = jax.jit(lambda s, t, wrap=wrap: wrap(s)(t))
             theirs_fn, floor_fn = jax.jit(wrap(theirs)), jax.jit(wrap(formula))
             with jax.numpy_dtype_promotion("standard"):
-                t_ours = median_seconds(lambda: ours_fn(ours, steps), sizes.repeats)
-                t_theirs = median_seconds(lambda: theirs_fn(steps), sizes.repeats)
-                t_floor = median_seconds(lambda: floor_fn(steps), sizes.repeats)
+                t_ours = median_seconds(partial(ours_fn, ours, steps), sizes.repeats)
+                t_theirs = median_seconds(partial(theirs_fn, steps), sizes.repeats)
+                t_floor = median_seconds(partial(floor_fn, steps), sizes.repeats)
             rows.append([name, mode, f"{t_ours * 1e3:.2f}", f"{t_theirs * 1e3:.2f}", f"{t_floor * 1e3:.2f}",
                          f"{t_ours / t_floor:.2f}x", f"{t_theirs / t_ours:.2f}x"])  # fmt: skip
     header = [
@@ -212,8 +213,8 @@ def join_scaling(sizes: Sizes) -> str:
                 for mode, wrap in (("vmap", vmapped), ("scan", scanned)):
                     ours_fn = jax.jit(lambda s, t, wrap=wrap: wrap(s)(t))
                     theirs_fn = jax.jit(wrap(theirs))
-                    r[mode] = (median_seconds(lambda: ours_fn(ours, steps), sizes.repeats),
-                               median_seconds(lambda: theirs_fn(steps), sizes.repeats))  # fmt: skip
+                    r[mode] = (median_seconds(partial(ours_fn, ours, steps), sizes.repeats),
+                               median_seconds(partial(theirs_fn, steps), sizes.repeats))  # fmt: skip
             measured[n] = r
             row = [str(n)]
             for kind in ("compile", "vmap", "scan"):
@@ -350,7 +351,7 @@ def training_loop(sizes: Sizes) -> str:
     }
     rows, base = [], None
     for name, opt in optimizers.items():
-        seconds = median_seconds(lambda train=make(opt): train(params), sizes.repeats)
+        seconds = median_seconds(partial(make(opt), params), sizes.repeats)
         base = base or seconds
         rows.append([name, f"{seconds * 1e3:.1f}", f"{(seconds / base - 1) * 100:+.1f}%"])
     return (
