@@ -46,6 +46,16 @@ class _Join(Schedule, name="join_schedules"):
         if not self.boundaries.shape[0]:
             return jnp.asarray(self._piece(*self.layout[0])(t), t.dtype)
         bounds = sorted_steps(self.boundaries, t.dtype)
+        if not self.callables and len(self.tables) > 1 and len(self.layout) <= _DIRECT_MAX:
+            # A few pieces of several kinds: evaluate each on its own local step and keep the
+            # active one, as a chain of selects that fuses with no lookups. schedax pieces are
+            # finite with finite gradients at every step, so inactive ones leak nothing.
+            out = None
+            for i, piece_of in enumerate(self.schedules):
+                start = bounds[i - 1] if i else jnp.zeros((), t.dtype)
+                value = piece_of(jnp.maximum(t - start, 0)).astype(t.dtype)
+                out = value if out is None else jnp.where(t >= start, value, out)
+            return out
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
         piece = find_piece(bounds, t)
         local = t - starts[piece]
@@ -90,6 +100,11 @@ class _Join(Schedule, name="join_schedules"):
             return one(t, local, branch, row)
         flat = [x.reshape(-1) for x in (t, local, branch, row)]
         return jax.vmap(one)(*flat).reshape(t.shape)
+
+
+# Up to this many pieces of several kinds, each piece is evaluated and the active one selected;
+# past it, one evaluation per kind on looked-up hyperparameters (benchmarks/run.py).
+_DIRECT_MAX = 8
 
 
 def _one_scalar_per_row(table: Schedule) -> bool:
