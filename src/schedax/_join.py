@@ -136,14 +136,16 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
     Formula: with `b_0 = 0` and `i = #{j : boundaries[j] <= step}`,
     `lr(step) = schedules[i](step - b_i)`.
 
-    The cost does not grow with the number of pieces: pieces of the same kind are stored as one
-    table of hyperparameters, and each step finds its piece by binary search and evaluates one
-    formula per kind (only the active one when the step is a scalar, as in a training loop).
+    The program grows only with log(pieces): pieces of the same kind are stored as one table of
+    hyperparameters, and each step finds its piece (counting boundaries, or a binary search past
+    16) and evaluates one formula per kind (only the active kind's when the step is a scalar, as
+    in a training loop). Up to 8 schedax pieces of mixed kinds are evaluated directly instead.
 
     Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
     lambdas, which get the local step as a float array, clipped into their own range
     `[0, next boundary - own boundary]`, so an inactive piece never sees a negative step.
-    With a scalar step only the active piece runs, so no gradient leaks from the others.
+    With a scalar step only the active callable runs, so no gradient leaks from the others;
+    schedax pieces are finite with finite gradients everywhere, so they never leak.
 
     Args:
         schedules: one or more schedules or callables `step -> lr`.

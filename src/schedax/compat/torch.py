@@ -128,9 +128,11 @@ class _CosineAnnealingLR(Schedule, name="CosineAnnealingLR"):
 
     def _value(self, t: Array) -> Array:
         period = positive(self.T_max.astype(t.dtype))
-        phase = jnp.fmod(t, 2 * period) / period  # exact; the curve repeats every 2 * T_max
+        # (1 + cos(pi t / T)) / 2 == sin(pi q / 2)**2 with q = (T - t mod 2T) / T: the curve
+        # repeats every 2 T, fmod is exact, and there is no cancellation near the minimum.
+        q = (period - jnp.fmod(t, 2 * period)) / period
         lr, eta_min = self.lr.astype(t.dtype), self.eta_min.astype(t.dtype)
-        return eta_min + (lr - eta_min) * (1 + jnp.cos(math.pi * phase)) / 2
+        return eta_min + (lr - eta_min) * jnp.sin(math.pi / 2 * q) ** 2
 
 
 def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  # noqa: N802, N803
