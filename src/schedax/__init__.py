@@ -7,6 +7,8 @@ with `jax.grad`, and hand them to optax as `learning_rate=`.
 
 from ._base import Schedule as Schedule
 from ._base import stack as stack
+from ._config import from_config as from_config
+from ._config import to_config as to_config
 from ._constant import constant_lr as constant_lr
 from ._constant import lambda_lr as lambda_lr
 from ._cosine import cosine_decay as cosine_decay
@@ -55,6 +57,7 @@ __all__ = [
     "current_lr",
     "cyclic",
     "exponential_decay",
+    "from_config",
     "inverse_sqrt",
     "inverse_time_decay",
     "join_schedules",
@@ -70,6 +73,7 @@ __all__ = [
     "stack",
     "step_decay",
     "step_lr",
+    "to_config",
     "to_optax",
     "warmup_cosine_decay",
     "warmup_stable_decay",

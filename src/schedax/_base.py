@@ -67,6 +67,10 @@ class Module:
         fields = dataclasses.fields(self)  # type: ignore[arg-type]
         return [(f.metadata.get("arg") or f.name, getattr(self, f.name)) for f in fields]
 
+    def _config_items(self) -> list[tuple[str, Any]]:
+        """The constructor's arguments for `to_config` (by default those `repr` shows)."""
+        return self._repr_items()
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
         return f"{self._name}({args})"

@@ -26,7 +26,8 @@ class _PiecewiseConstant(Schedule, name="piecewise_constant"):
     inclusive: bool = static()  # the boundary step takes the next value (Keras: the earlier)
 
     def _repr_items(self) -> list[tuple[str, Any]]:
-        return [("boundaries", self.boundaries), ("values", self.values)]
+        items = [("boundaries", self.boundaries), ("values", self.values)]
+        return items if self.inclusive else [*items, ("inclusive", False)]
 
     def _value(self, t: Array) -> Array:
         piece = find_piece(sorted_steps(self.boundaries, t.dtype), t, self.inclusive)

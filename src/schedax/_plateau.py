@@ -43,6 +43,14 @@ class _ReduceOnPlateau(StatefulSchedule, name="reduce_on_plateau"):
     def _repr_items(self) -> list[tuple[str, Any]]:
         return [(k, v) for k, v in super()._repr_items() if k != "counting"]
 
+    def _config_items(self) -> list[tuple[str, Any]]:
+        if self.counting == "torch":
+            return self._repr_items()
+        # Keras's callback: its own names (to_config names it keras.ReduceLROnPlateau).
+        return [("init", self.init_lr), ("factor", self.factor), ("patience", self.patience),
+                ("mode", self.mode), ("min_delta", self.threshold), ("cooldown", self.cooldown),
+                ("min_lr", self.min_lr)]  # fmt: skip
+
     def init(self) -> PlateauState:
         metric = default_float()
         worst = np.inf if self.mode == "min" else -np.inf

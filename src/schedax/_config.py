@@ -1,0 +1,159 @@
+"""Schedules to and from plain dicts (JSON- and YAML-safe), with the constructors' own names."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import numpy as np
+
+from ._base import Module
+
+# The core constructors by name; compat ones are "torch.Name" and "keras.Name".
+CORE = (
+    "constant_lr linear_schedule cosine_decay exponential_decay step_decay step_lr "
+    "polynomial_decay piecewise_constant piecewise_linear inverse_time_decay inverse_sqrt "
+    "warmup_cosine_decay warmup_stable_decay cosine_restarts cyclic one_cycle join_schedules "
+    "reduce_on_plateau learning_rate_scheduler lambda_lr"
+).split()
+
+
+def constructors() -> dict[str, Callable[..., Any]]:
+    """Every schedule constructor a config can name."""
+    import schedax
+    from schedax.compat import keras, torch
+
+    found = {name: getattr(schedax, name) for name in CORE}
+    found.update({f"torch.{name}": getattr(torch, name) for name in torch.__all__})
+    found.update({f"keras.{name}": getattr(keras, name) for name in keras.__all__})
+    return found
+
+
+def _config_name(schedule: Module) -> str:
+    if getattr(schedule, "counting", None) == "keras":
+        return "keras.ReduceLROnPlateau"
+    module = type(schedule).__module__
+    if module.endswith("compat.torch"):
+        return f"torch.{schedule._name}"
+    if module.endswith("compat.keras"):
+        return f"keras.{schedule._name}"
+    return schedule._name
+
+
+def _plain(fn: str, key: str, value: Any) -> Any:
+    if isinstance(value, Module):
+        return to_config(value)
+    if isinstance(value, list | tuple):
+        return [_plain(fn, key, v) for v in value]
+    if isinstance(value, jax.core.Tracer):
+        raise TypeError(f"{fn}: {key} is traced; call to_config outside jit, vmap and grad")
+    if isinstance(value, jax.Array | np.ndarray | np.generic):
+        array = np.asarray(value)
+        if array.ndim > 1:
+            raise ValueError(
+                f"{fn}: {key} has shape {array.shape}; stacked schedules have no config"
+            )
+        return _shortest(array) if array.ndim == 0 else [_shortest(x) for x in array]
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    raise TypeError(f"{fn}: {key} of type {type(value).__name__} has no config form")
+
+
+def to_config(schedule: Module) -> dict[str, Any]:
+    """A schedule as a plain dict: `{"name": constructor, **arguments}`.
+
+    The dict holds only strings, numbers, booleans, lists and nested dicts (JSON- and
+    YAML-safe), with the constructor's own argument names, so a Hydra or YAML config can name a
+    schedule directly. Joins and compat layers nest to any depth. `from_config` inverts it.
+
+    Args:
+        schedule: a built-in schedax schedule, stateless or stateful.
+
+    Returns:
+        The config dict.
+
+    Raises:
+        TypeError: the schedule holds a user function (`lambda_lr`, `learning_rate_scheduler`,
+            torch's `LambdaLR`...), or is not a schedax schedule.
+
+    Example:
+        >>> import schedax as sx
+        >>> sx.to_config(sx.cosine_decay(3e-4, 1000))
+        {'name': 'cosine_decay', 'init': 0.0003, 'decay_steps': 1000, 'end': 0.0}
+    """
+    fn = "to_config"
+    if not isinstance(schedule, Module):
+        raise TypeError(f"{fn}: schedule must be a schedax schedule, got {type(schedule).__name__}")
+    config = {"name": _config_name(schedule)}
+    for key, value in schedule._config_items():
+        if callable(value) and not isinstance(value, Module):
+            raise TypeError(
+                f"{fn}: {schedule._name} holds a user function ({key}) and cannot be "
+                "serialized; build it in code, or use a schedule without a function"
+            )
+        config[key] = _plain(fn, key, value)
+    return config
+
+
+def _shortest(value: Any) -> int | float:
+    """A scalar as the Python number that prints like its own dtype (0.1, not 0.10000000149)."""
+    array = np.asarray(value)
+    if np.issubdtype(array.dtype, np.integer):
+        return int(array)
+    return float(str(array[()]))
+
+
+def from_config(config: dict[str, Any]) -> Module:
+    """The schedule a `to_config` dict describes.
+
+    Args:
+        config: `{"name": constructor, **arguments}`; nested schedules are dicts too.
+
+    Returns:
+        The schedule, with the same values at every step and the same PyTree structure as the
+        one the config came from.
+
+    Raises:
+        ValueError: an unknown name or argument (the error names the key and suggests the
+            closest valid one), or a bad value (the constructor's own error).
+
+    Example:
+        >>> import schedax as sx
+        >>> sx.from_config({"name": "cosine_decay", "init": 0.1, "decay_steps": 100})
+        cosine_decay(init=0.1, decay_steps=100, end=0.0)
+    """
+    fn = "from_config"
+    if not isinstance(config, dict):
+        raise TypeError(f"from_config: config must be a dict, got {type(config).__name__}")
+    if "name" not in config:
+        raise ValueError(f"{fn}: config has no 'name' key; got keys {sorted(config)}")
+    known = constructors()
+    name = config["name"]
+    if name not in known:
+        raise ValueError(f"{fn}: unknown schedule name {name!r}{_suggest(name, known)}")
+    make = known[name]
+    parameters = inspect.signature(make).parameters
+    kwargs = {}
+    for key, value in config.items():
+        if key == "name":
+            continue
+        if key not in parameters:
+            raise ValueError(f"{fn}: {name} has no argument {key!r}{_suggest(key, parameters)}")
+        kwargs[key] = _build(value)
+    return make(**kwargs)
+
+
+def _build(value: Any) -> Any:
+    if isinstance(value, dict) and "name" in value:
+        return from_config(value)
+    if isinstance(value, list):
+        return [_build(v) for v in value]
+    return value
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; valid: {', '.join(sorted(choices))}"

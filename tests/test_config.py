@@ -1,0 +1,128 @@
+"""to_config / from_config: JSON round trips with the same values and the same PyTree structure."""
+
+from __future__ import annotations
+
+import json
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from cases import CASES
+
+import schedax as sx
+from schedax.compat import keras as K
+from schedax.compat import torch as T
+
+STATELESS = {
+    **{case.id: case.build() for case in CASES},
+    "join": sx.join_schedules([sx.linear_schedule(0.0, 0.1, 10), sx.cosine_decay(0.1, 90)], [10]),
+    "nested_join": sx.join_schedules(
+        [
+            sx.warmup_cosine_decay(0.1, 10, 100),
+            sx.join_schedules([sx.step_lr(0.01, 20), sx.cosine_restarts(0.01, 15, 2.0)], [60]),
+        ],
+        [100],
+    ),
+    "piecewise_constant": sx.piecewise_constant([10, 20], [1.0, 0.5, 0.25]),
+    "piecewise_linear": sx.piecewise_linear([0, 50, 100], [0.0, 1.0, 0.1]),
+    "keras_piecewise": K.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.25]),
+    "torch_cosine": T.CosineAnnealingLR(0.1, 30, eta_min=0.01),
+    "torch_chained": T.ChainedScheduler(
+        0.1, [T.ConstantLR(0.1, 0.5, 5), T.ExponentialLR(0.1, 0.97)]
+    ),
+    "torch_sequential": T.SequentialLR(
+        [T.LinearLR(0.1, 0.1, 1.0, 10), T.MultiStepLR(0.1, [30, 60])], [10]
+    ),
+    "keras_exponential": K.ExponentialDecay(0.1, 20, 0.5),
+    "keras_polynomial_cycle": K.PolynomialDecay(0.1, 30, 0.01, 2.0, cycle=True),
+    "keras_restarts": K.CosineDecayRestarts(0.1, 10, 2.0, 0.8, 0.1),
+}
+
+
+@pytest.mark.parametrize("name", STATELESS)
+def test_round_trip_through_json(name):
+    schedule = STATELESS[name]
+    config = sx.to_config(schedule)
+    restored = sx.from_config(json.loads(json.dumps(config)))
+    assert jax.tree.structure(restored) == jax.tree.structure(schedule)
+    assert type(restored) is type(schedule)
+    steps = jnp.arange(0, 400)
+    np.testing.assert_array_equal(restored(steps), schedule(steps))
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        sx.reduce_on_plateau(0.1, factor=0.5, patience=3, mode="max"),
+        K.ReduceLROnPlateau(0.2, patience=4, cooldown=2),
+    ],
+    ids=["torch_counting", "keras_counting"],
+)
+def test_stateful_round_trip(schedule):
+    config = sx.to_config(schedule)
+    restored = sx.from_config(json.loads(json.dumps(config)))
+    assert jax.tree.structure(restored) == jax.tree.structure(schedule)
+    state_a, state_b = schedule.init(), restored.init()
+    for k, value in enumerate([1.0, 0.9, 0.9, 0.95, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]):
+        state_a, state_b = schedule.observe(state_a, value), restored.observe(state_b, value)
+        assert schedule(k, state_a)[0] == restored(k, state_b)[0]
+
+
+def test_config_uses_the_argument_names():
+    config = sx.to_config(sx.warmup_cosine_decay(3e-4, 1000, 100000))
+    assert config == {"name": "warmup_cosine_decay", "peak": 0.0003, "warmup_steps": 1000,
+                      "total_steps": 100000, "init": 0.0, "end": 0.0}  # fmt: skip
+    assert sx.to_config(K.ReduceLROnPlateau(0.1))["name"] == "keras.ReduceLROnPlateau"
+    assert sx.to_config(T.CosineAnnealingLR(0.1, 10))["name"] == "torch.CosineAnnealingLR"
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        sx.lambda_lr(lambda t: 0.1),
+        sx.learning_rate_scheduler(lambda e, lr: lr, 0.1),
+        T.LambdaLR(0.1, lambda t: 1.0),
+        sx.join_schedules([sx.constant_lr(0.1), lambda t: 0.01], [5]),
+    ],  # fmt: skip
+    ids=["lambda_lr", "learning_rate_scheduler", "torch_LambdaLR", "join_with_callable"],
+)
+def test_user_functions_cannot_be_serialized(schedule):
+    with pytest.raises(
+        TypeError, match=r"holds a user function .* and cannot be serialized|has no config form"
+    ):
+        sx.to_config(schedule)
+
+
+@pytest.mark.parametrize(
+    "config, match",
+    [
+        (
+            {"name": "cosine_decy", "init": 0.1, "decay_steps": 10},
+            r"^from_config: unknown schedule name 'cosine_decy'; did you mean 'cosine_decay'\?$",
+        ),
+        (
+            {"name": "cosine_decay", "inti": 0.1, "decay_steps": 10},
+            r"^from_config: cosine_decay has no argument 'inti'; did you mean 'init'\?$",
+        ),
+        ({"init": 0.1}, r"^from_config: config has no 'name' key; got keys \['init'\]$"),
+        (
+            {"name": "cosine_decay", "init": 0.1, "decay_steps": 0},
+            r"^cosine_decay: decay_steps must be > 0, got 0$",
+        ),
+        (
+            {
+                "name": "join_schedules",
+                "schedules": [
+                    {"name": "constant_lr", "lr": 0.1},
+                    {"name": "torch.StepLr", "lr": 0.1},
+                ],
+                "boundaries": [5],
+            },
+            r"^from_config: unknown schedule name 'torch.StepLr'; did you mean 'torch.StepLR'\?$",
+        ),
+    ],
+)
+def test_bad_configs_name_the_key(config, match):
+    with pytest.raises(ValueError, match=match):
+        sx.from_config(config)
