@@ -30,6 +30,7 @@ from ._piecewise import piecewise_constant as piecewise_constant
 from ._piecewise import piecewise_linear as piecewise_linear
 from ._plateau import PlateauState as PlateauState
 from ._plateau import reduce_on_plateau as reduce_on_plateau
+from ._plot import plot as plot
 from ._polynomial import inverse_sqrt as inverse_sqrt
 from ._polynomial import inverse_time_decay as inverse_time_decay
 from ._polynomial import polynomial_decay as polynomial_decay
@@ -67,6 +68,7 @@ __all__ = [
     "one_cycle",
     "piecewise_constant",
     "piecewise_linear",
+    "plot",
     "polynomial_decay",
     "reduce_on_plateau",
     "scale_by_schedule",
