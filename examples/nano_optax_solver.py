@@ -42,6 +42,5 @@ for name, lr, state in [
     ("a stateful function", lambda k, s: (0.3 / (1.0 + s), s + 0.05), jnp.float32(0.0)),
 ]:
     (w, final_state), (losses, etas) = gradient_descent(loss, w0, lr, state)
-    print(
-        f"{name:36s} final loss {float(losses[-1]):.2e}, lr {float(etas[0]):.3f} -> {float(etas[-1]):.3f}"
-    )
+    first, last = float(etas[0]), float(etas[-1])
+    print(f"{name:36s} final loss {float(losses[-1]):.2e}, lr {first:.3f} -> {last:.3f}")

@@ -24,6 +24,5 @@ def curves(peak, warmup):
 lrs = jax.vmap(curves)(grid_peak, grid_warmup)  # (12, TOTAL) in one compiled call
 print("shape:", lrs.shape)
 for p, w, row in zip(grid_peak.tolist(), grid_warmup.tolist(), lrs, strict=True):
-    print(
-        f"peak {p:.0e} warmup {w:5d}: lr at step 500 = {float(row[500]):.3e}, max = {float(row.max()):.0e}"
-    )
+    at_500, top = float(row[500]), float(row.max())
+    print(f"peak {p:.0e} warmup {w:5d}: lr at step 500 = {at_500:.3e}, max = {top:.0e}")
