@@ -92,3 +92,11 @@ def test_plot_function_returns_axes_with_every_schedule():
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match=r"^plot: got 2 schedules but 1 labels$"):
         sx.plot(lines, 10, labels=["one"])
+
+
+def test_plot_without_matplotlib_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # makes the import fail
+    with pytest.raises(
+        ImportError, match=r'^plot needs matplotlib: pip install "schedax\[plot\]"$'
+    ):
+        sx.plot(sx.cosine_decay(0.1, 10), 10)

@@ -166,6 +166,15 @@ def current_lr(opt_state: Any) -> Array:
 
     Raises:
         ValueError: when the state holds no learning rate, or more than one.
+
+    Example:
+        >>> import jax.numpy as jnp, optax, schedax as sx
+        >>> opt = optax.chain(optax.scale_by_adam(), sx.scale_by_schedule(sx.step_lr(1.0, 1, 0.5)))
+        >>> state = opt.init(jnp.zeros(2))
+        >>> _, state = opt.update(jnp.ones(2), state)
+        >>> _, state = opt.update(jnp.ones(2), state)
+        >>> sx.current_lr(state)
+        Array(0.5, dtype=float32)
     """
     optax = _optax("current_lr")
     injected = (optax.InjectHyperparamsState, optax.InjectStatefulHyperparamsState)

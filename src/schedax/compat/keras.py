@@ -68,7 +68,25 @@ class _ExponentialDecay(Schedule, name="ExponentialDecay"):
 def ExponentialDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
-    """`initial_learning_rate * decay_rate**(step / decay_steps)` (floored when `staircase`)."""
+    """Keras's `ExponentialDecay`: `initial_learning_rate * decay_rate**(step / decay_steps)`.
+
+    With `staircase`, the exponent is `floor(step / decay_steps)`.
+
+    Args:
+        initial_learning_rate: the value at step 0.
+        decay_steps: the time scale in steps, > 0.
+        decay_rate: the factor per `decay_steps`, > 0.
+        staircase: decay in whole periods.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> [float(x) for x in K.ExponentialDecay(1.0, 2, 0.25)(jnp.arange(0, 6, 2))]
+        [1.0, 0.25, 0.0625]
+    """
     fn = "ExponentialDecay"
     if staircase:
         return step_decay(initial_learning_rate, decay_rate, decay_steps)
@@ -81,8 +99,23 @@ def ExponentialDecay(  # noqa: N802
 
 
 def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> Schedule:  # noqa: N802
-    """`values[i]` for `boundaries[i - 1] < step <= boundaries[i]`: a boundary step keeps the
-    earlier value (optax and `schedax.piecewise_constant` switch on it)."""
+    """Keras's `PiecewiseConstantDecay`: `values[i]` for `boundaries[i-1] < step <= boundaries[i]`.
+
+    A boundary step keeps the earlier value (optax and `schedax.piecewise_constant` switch on it).
+
+    Args:
+        boundaries: steps, >= 0 and non-decreasing.
+        values: one more than the boundaries.
+
+    Returns:
+        A `Schedule` (a `piecewise_constant` with `inclusive=False`).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> [float(x) for x in K.PiecewiseConstantDecay([2], [1.0, 0.5])(jnp.arange(4))]
+        [1.0, 1.0, 1.0, 0.5]
+    """
     return piecewise_constant(boundaries, values, inclusive=False)
 
 
@@ -110,8 +143,27 @@ def PolynomialDecay(  # noqa: N802
     power: Any = 1.0,
     cycle: bool = False,
 ) -> Schedule:
-    """Keras's `PolynomialDecay`; with `cycle`, the horizon restarts at multiples of
-    `decay_steps` (`decay_steps * ceil(step / decay_steps)`)."""
+    """Keras's `PolynomialDecay`, with `cycle` as Keras has it.
+
+    Formula: `(init - end) * (1 - step / horizon)**power + end` with `horizon = decay_steps`
+    (steps past it hold `end`) or, with `cycle`, `decay_steps * ceil(step / decay_steps)`.
+
+    Args:
+        initial_learning_rate: the value at step 0.
+        decay_steps: the horizon in steps, > 0.
+        end_learning_rate: the value at the horizon.
+        power: the exponent, > 0.
+        cycle: restart the decay at every multiple of `decay_steps`.
+
+    Returns:
+        A `Schedule` (a `polynomial_decay` without `cycle`).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> [float(x) for x in K.PolynomialDecay(1.0, 2, 0.0, cycle=True)(jnp.arange(5))]
+        [1.0, 0.5, 0.0, 0.25, 0.0]
+    """
     fn = "PolynomialDecay"
     if not cycle:
         return polynomial_decay(initial_learning_rate, end_learning_rate, decay_steps, power)
@@ -127,7 +179,23 @@ def PolynomialDecay(  # noqa: N802
 def InverseTimeDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
-    """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`."""
+    """Keras's `InverseTimeDecay`: `initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
+
+    Args:
+        initial_learning_rate: the value at step 0.
+        decay_steps: the time scale in steps, > 0.
+        decay_rate: >= 0.
+        staircase: use `floor(step / decay_steps)`.
+
+    Returns:
+        A `Schedule` (an `inverse_time_decay`).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> [float(x) for x in K.InverseTimeDecay(1.0, 1, 1.0)(jnp.arange(4))]
+        [1.0, 0.5, 0.3333333432674408, 0.25]
+    """
     return inverse_time_decay(initial_learning_rate, decay_rate, decay_steps, bool(staircase))
 
 
@@ -139,9 +207,31 @@ def CosineDecay(  # noqa: N802
     warmup_target: Any = None,
     warmup_steps: Any = 0,
 ) -> Schedule:
-    """Keras 3's `CosineDecay`: an optional linear warmup from `initial_learning_rate` to
-    `warmup_target` over `warmup_steps`, then a cosine decay over `decay_steps` (counted after
-    the warmup) to `alpha` times the peak."""
+    """Keras 3's `CosineDecay`, with its optional warmup.
+
+    Without `warmup_target`: a cosine decay from `initial_learning_rate` to
+    `alpha * initial_learning_rate` over `decay_steps`. With it: a linear warmup from
+    `initial_learning_rate` to `warmup_target` over `warmup_steps`, then a cosine decay to
+    `alpha * warmup_target` over `decay_steps` counted after the warmup.
+
+    Args:
+        initial_learning_rate: the value at step 0.
+        decay_steps: the length of the decay in steps, > 0.
+        alpha: the final value as a fraction of the peak.
+        name: ignored (Keras's op name).
+        warmup_target: the peak after the warmup, or None for no warmup.
+        warmup_steps: the warmup length in steps, >= 0.
+
+    Returns:
+        A `Schedule` (a `cosine_decay` or a `warmup_cosine_decay`).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> lr = K.CosineDecay(0.0, 2, warmup_target=1.0, warmup_steps=2)
+        >>> [round(float(x), 4) for x in lr(jnp.arange(5))]
+        [0.0, 0.5, 1.0, 0.5, 0.0]
+    """
     del name
     fn = "CosineDecay"
     alpha = as_param(fn, "alpha", alpha)
@@ -180,9 +270,30 @@ def CosineDecayRestarts(  # noqa: N802
     alpha: Any = 0.0,
     name: str | None = None,
 ) -> Schedule:
-    """Keras's `CosineDecayRestarts`: cycle `i` lasts `first_decay_steps * t_mul**i` and goes
-    from `initial_learning_rate * ((1 - alpha) * m_mul**i + alpha)` down to
-    `initial_learning_rate * alpha`."""
+    """Keras's `CosineDecayRestarts`: SGDR whose cycle amplitudes shrink by `m_mul`.
+
+    Cycle `i` lasts `first_decay_steps * t_mul**i` steps and decays along half a cosine from
+    `initial_learning_rate * ((1 - alpha) * m_mul**i + alpha)` to
+    `initial_learning_rate * alpha`.
+
+    Args:
+        initial_learning_rate: the value at step 0.
+        first_decay_steps: the first cycle's length in steps, > 0.
+        t_mul: the growth of each cycle, >= 1.
+        m_mul: the factor on each cycle's amplitude, >= 0.
+        alpha: the minimum as a fraction of `initial_learning_rate`.
+        name: ignored (Keras's op name).
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> lr = K.CosineDecayRestarts(1.0, 2, t_mul=1.0, m_mul=0.5)
+        >>> [round(float(x), 4) for x in lr(jnp.arange(4))]
+        [1.0, 0.5, 0.5, 0.25]
+    """
     del name
     fn = "CosineDecayRestarts"
     t_mul = as_param(fn, "t_mul", t_mul)
@@ -199,7 +310,27 @@ def CosineDecayRestarts(  # noqa: N802
 def LearningRateScheduler(  # noqa: N802
     schedule: Callable[[Array, Array], Any], init: Any, steps_per_epoch: Any = 1
 ) -> StatefulSchedule:
-    """The callback: `lr = schedule(epoch, lr)` at each epoch start (`learning_rate_scheduler`)."""
+    """Keras's `LearningRateScheduler` callback: `lr = schedule(epoch, lr)` at each epoch start.
+
+    Args:
+        schedule: `(epoch, lr) -> new lr`, JAX-traceable (use `jnp.where`, not `if`).
+        init: the optimizer's learning rate before the first epoch.
+        steps_per_epoch: steps in an epoch, an integer >= 1.
+
+    Returns:
+        A `StatefulSchedule` (a `learning_rate_scheduler`).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import keras as K
+        >>> sched = K.LearningRateScheduler(lambda epoch, lr: jnp.where(epoch < 1, lr, lr / 2), 1.0)
+        >>> state, lrs = sched.init(), []
+        >>> for step in range(3):
+        ...     lr, state = sched(step, state)
+        ...     lrs.append(float(lr))
+        >>> lrs
+        [1.0, 0.5, 0.25]
+    """
     return learning_rate_scheduler(schedule, init, steps_per_epoch)
 
 
@@ -214,10 +345,34 @@ def ReduceLROnPlateau(  # noqa: N802
     cooldown: int = 0,
     min_lr: float = 0.0,
 ) -> StatefulSchedule:
-    """The callback, with Keras's counting: a reduction when `patience` observations in a row
-    (outside cooldown) fail to beat the best by `min_delta`; feed them with `observe`.
+    """Keras's `ReduceLROnPlateau` callback, with Keras's counting.
 
-    `mode="auto"` means "min" for a monitored loss; name the mode for anything else.
+    A reduction to `max(lr * factor, min_lr)` when `patience` observations in a row (outside
+    cooldown) fail to beat the best by `min_delta`; feed them with `state = sched.observe(state,
+    value)`. `mode="auto"` means "min" for a monitored loss; name the mode for anything else.
+
+    Args:
+        init: the optimizer's learning rate.
+        monitor: the metric's name (only used by `mode="auto"`).
+        factor: in (0, 1).
+        patience: an integer >= 0.
+        verbose: ignored.
+        mode: "auto", "min" or "max".
+        min_delta: the improvement that counts (absolute).
+        cooldown: observations to ignore after a reduction, an integer >= 0.
+        min_lr: the floor of the learning rate.
+
+    Returns:
+        A `StatefulSchedule`.
+
+    Example:
+        >>> from schedax.compat import keras as K
+        >>> sched = K.ReduceLROnPlateau(1.0, factor=0.5, patience=1)
+        >>> state = sched.init()
+        >>> for loss in [1.0, 1.0]:
+        ...     state = sched.observe(state, loss)
+        >>> float(sched(0, state)[0])
+        0.5
     """
     del verbose
     if mode == "auto":
