@@ -169,7 +169,7 @@ def current_lr(opt_state: Any) -> Array:
 
     Example:
         >>> import jax.numpy as jnp, optax, schedax as sx
-        >>> opt = optax.chain(optax.scale_by_adam(), sx.scale_by_schedule(sx.step_lr(1.0, 1, 0.5)))
+        >>> opt = optax.chain(optax.clip(1.0), sx.scale_by_schedule(sx.step_lr(1.0, 1, 0.5)))
         >>> state = opt.init(jnp.zeros(2))
         >>> _, state = opt.update(jnp.ones(2), state)
         >>> _, state = opt.update(jnp.ones(2), state)
