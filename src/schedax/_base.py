@@ -127,7 +127,7 @@ class Schedule(Module):
             raise TypeError(
                 f"{self._name}: step must be an integer or float array, got {step.dtype}"
             )
-        if isinstance(step, jax.core.Tracer) or any(map(_is_tracer, jax.tree.leaves(self))):
+        if not (is_concrete(step) and all(map(is_concrete, jax.tree.leaves(self)))):
             return self._evaluate(step)  # already inside jit/vmap/grad: inline, fuse freely
         return _evaluate(self, step)
 
@@ -145,10 +145,6 @@ class Schedule(Module):
         """The output dtype: the promotion of the floating hyperparameters."""
         leaves = [getattr(self, f.name) for f in _fields(self, "param")]
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
-
-
-def _is_tracer(x: Any) -> bool:
-    return isinstance(x, jax.core.Tracer)
 
 
 # One compiled program per schedule structure and step type: eager calls (a Python training
@@ -234,6 +230,13 @@ def as_positive(fn: str, arg: str, x: Any) -> Array:
     return x
 
 
+def as_nonnegative_count(fn: str, arg: str, x: Any) -> Array:
+    """A number of steps >= 0 (a length that may be empty)."""
+    x = as_count(fn, arg, x)
+    require(fn, arg, x, lambda v: v >= 0, ">= 0")
+    return x
+
+
 def as_nonnegative(fn: str, arg: str, x: Any) -> Array:
     """A floating hyperparameter >= 0."""
     x = as_param(fn, arg, x)
@@ -293,6 +296,17 @@ def require(fn: str, arg: str, x: Array, ok: Callable[[np.ndarray], Any], allowe
 def positive(x: Array) -> Array:
     """`x` clamped to the smallest positive normal float: keeps traced divisors nonzero."""
     return jnp.maximum(x, jnp.finfo(x.dtype).tiny)
+
+
+def linear(x: Array) -> Array:
+    """The straight curve for `anneal`: weight `x` after a fraction `x` of the way."""
+    return x
+
+
+def half_cosine(x: Array) -> Array:
+    """Half a cosine for `anneal`: `(1 - cos(pi x)) / 2`, as `sin(pi x / 2)**2`, without the
+    cancellation near `x = 0`."""
+    return jnp.sin(math.pi / 2 * x) ** 2
 
 
 def anneal(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ CORE = (
 ).split()
 
 
+@functools.cache
 def constructors() -> dict[str, Callable[..., Any]]:
     """Every schedule constructor a config can name."""
     import schedax

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import jax.numpy as jnp
-
-from ._base import Array, Schedule, anneal, as_length, as_param, count, param
+from ._base import Array, Schedule, anneal, as_length, as_param, count, half_cosine, param
 
 
 class _CosineDecay(Schedule, name="cosine_decay"):
@@ -16,12 +13,7 @@ class _CosineDecay(Schedule, name="cosine_decay"):
     end: Array = param()
 
     def _value(self, t: Array) -> Array:
-        return anneal(self.init, self.end, t, self.decay_steps, _half_cosine)
-
-
-def _half_cosine(x: Array) -> Array:
-    # (1 - cos(pi x)) / 2, written without the cancellation near x = 0.
-    return jnp.sin(math.pi / 2 * x) ** 2
+        return anneal(self.init, self.end, t, self.decay_steps, half_cosine)
 
 
 def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:

@@ -17,13 +17,14 @@ from ._base import (
     as_positive,
     count,
     find_piece,
+    half_cosine,
     is_concrete,
+    linear,
     param,
     positive,
     require,
     static,
 )
-from ._warmup import _half_cosine, _linear
 
 
 def restart_cycle(t: Array, period: Array, mult: Array) -> tuple[Array, Array, Array]:
@@ -69,7 +70,7 @@ class _CosineRestarts(Schedule, name="cosine_restarts"):
             t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
         )
         peak = self.init.astype(t.dtype) * jnp.maximum(self.peak_mult.astype(t.dtype), 0) ** i
-        return anneal(peak, self.end, position, length, _half_cosine)
+        return anneal(peak, self.end, position, length, half_cosine)
 
 
 def cosine_restarts(
@@ -203,7 +204,7 @@ class _OneCycle(Schedule, name="one_cycle"):
             values = jnp.stack([initial, peak, low])
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), ends[:-1]])
         phase = find_piece(ends[:-1], t, inclusive=False)  # the first phase with t <= its end
-        shape = _half_cosine if self.anneal == "cos" else _linear
+        shape = half_cosine if self.anneal == "cos" else linear
         start, length = starts[phase], ends[phase] - starts[phase]
         return anneal(values[phase], values[phase + 1], t - start, length, shape)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Array, Schedule, anneal, as_length, as_param, count, param
+from ._base import Array, Schedule, anneal, as_length, as_param, count, linear, param
 
 
 class _LinearSchedule(Schedule, name="linear_schedule"):
@@ -13,7 +13,7 @@ class _LinearSchedule(Schedule, name="linear_schedule"):
     steps: Array = count()
 
     def _value(self, t: Array) -> Array:
-        return anneal(self.init, self.end, t, self.steps, lambda x: x)
+        return anneal(self.init, self.end, t, self.steps, linear)
 
 
 def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:

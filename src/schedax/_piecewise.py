@@ -14,6 +14,7 @@ from ._base import (
     as_values,
     count,
     find_piece,
+    linear,
     param,
     sorted_steps,
     static,
@@ -83,7 +84,7 @@ class _PiecewiseLinear(Schedule, name="piecewise_linear"):
         right = jnp.clip(find_piece(bounds, t), 1, n - 1)  # the segment [right - 1, right]
         start, stop = bounds[right - 1], bounds[right]
         t = jnp.clip(t - start, 0, None)
-        return anneal(values[right - 1], values[right], t, stop - start, lambda x: x)
+        return anneal(values[right - 1], values[right], t, stop - start, linear)
 
 
 def piecewise_linear(boundaries: Any, values: Any) -> Schedule:

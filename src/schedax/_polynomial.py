@@ -15,6 +15,7 @@ from ._base import (
     as_param,
     as_positive,
     count,
+    linear,
     param,
     positive,
     static,
@@ -125,7 +126,7 @@ class _InverseSqrt(Schedule, name="inverse_sqrt"):
 
     def _value(self, t: Array) -> Array:
         warmup = positive(self.warmup_steps.astype(t.dtype))
-        ramp = anneal(self.init, self.peak, t, warmup, lambda x: x)
+        ramp = anneal(self.init, self.peak, t, warmup, linear)
         decay = self.peak.astype(t.dtype) * jnp.sqrt(warmup / jnp.maximum(t, warmup))
         return jnp.where(t < warmup, ramp, decay)
 

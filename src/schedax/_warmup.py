@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -13,24 +12,16 @@ from ._base import (
     Schedule,
     _fmt,
     anneal,
-    as_count,
     as_length,
+    as_nonnegative_count,
     as_param,
     count,
+    half_cosine,
     is_concrete,
+    linear,
     param,
-    require,
     static,
 )
-
-
-def _linear(x: Array) -> Array:
-    return x
-
-
-def _half_cosine(x: Array) -> Array:
-    # (1 - cos(pi x)) / 2, written without the cancellation near x = 0.
-    return jnp.sin(math.pi / 2 * x) ** 2
 
 
 def _sqrt_rise(done: Array) -> Array:
@@ -48,8 +39,8 @@ def _sqrt_fall(left: Array) -> Array:
 
 # decay_shape -> (rise, fall) for anneal
 DECAY_SHAPES: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array] | None]] = {
-    "linear": (_linear, None),
-    "cosine": (_half_cosine, None),
+    "linear": (linear, None),
+    "cosine": (half_cosine, None),
     "1-sqrt": (_sqrt_rise, _sqrt_fall),
 }
 
@@ -58,14 +49,8 @@ def _warmup(init: Array, peak: Array, t: Array, warmup: Array, then: Array) -> A
     """A linear warmup from `init` to `peak` before step `warmup`, `then` from it on."""
     # A warmup of 0 steps is never active; give it length 1 so its gradient stays finite.
     length = jnp.where(warmup > 0, warmup, 1)
-    ramp = anneal(init, peak, jnp.minimum(t, length), length, _linear)
+    ramp = anneal(init, peak, t, length, linear)  # anneal holds `peak` past `length`
     return jnp.where(t < warmup, ramp, then)
-
-
-def _nonnegative_count(fn: str, arg: str, x: Any) -> Array:
-    x = as_count(fn, arg, x)
-    require(fn, arg, x, lambda v: v >= 0, ">= 0")
-    return x
 
 
 class _WarmupCosineDecay(Schedule, name="warmup_cosine_decay"):
@@ -78,7 +63,7 @@ class _WarmupCosineDecay(Schedule, name="warmup_cosine_decay"):
     def _value(self, t: Array) -> Array:
         total = jnp.maximum(self.total_steps.astype(t.dtype), 0)
         warmup = jnp.clip(self.warmup_steps.astype(t.dtype), 0, total)
-        decay = anneal(self.peak, self.end, t - warmup, total - warmup, _half_cosine)
+        decay = anneal(self.peak, self.end, t - warmup, total - warmup, half_cosine)
         decay = jnp.where(t >= total, self.end.astype(t.dtype), decay)
         return _warmup(self.init, self.peak, t, warmup, decay)
 
@@ -113,7 +98,7 @@ def warmup_cosine_decay(
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     fn = "warmup_cosine_decay"
-    warmup_steps = _nonnegative_count(fn, "warmup_steps", warmup_steps)
+    warmup_steps = as_nonnegative_count(fn, "warmup_steps", warmup_steps)
     total_steps = as_length(fn, "total_steps", total_steps)
     if is_concrete(warmup_steps) and is_concrete(total_steps) and warmup_steps > total_steps:
         raise ValueError(
@@ -187,8 +172,8 @@ def warmup_stable_decay(
         )
     return _WarmupStableDecay(
         peak=as_param(fn, "peak", peak),
-        warmup_steps=_nonnegative_count(fn, "warmup_steps", warmup_steps),
-        stable_steps=_nonnegative_count(fn, "stable_steps", stable_steps),
+        warmup_steps=as_nonnegative_count(fn, "warmup_steps", warmup_steps),
+        stable_steps=as_nonnegative_count(fn, "stable_steps", stable_steps),
         decay_steps=as_length(fn, "decay_steps", decay_steps),
         init=as_param(fn, "init", init),
         end=as_param(fn, "end", end),

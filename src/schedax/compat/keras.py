@@ -24,9 +24,11 @@ from .._base import (
     anneal,
     as_length,
     as_nonnegative,
+    as_nonnegative_count,
     as_param,
     as_positive,
     count,
+    half_cosine,
     param,
     positive,
     require,
@@ -40,7 +42,7 @@ from .._piecewise import piecewise_constant
 from .._plateau import _plateau
 from .._polynomial import inverse_time_decay, polynomial_decay, power_of
 from .._stateful import StatefulSchedule
-from .._warmup import _half_cosine, _nonnegative_count, warmup_cosine_decay
+from .._warmup import warmup_cosine_decay
 
 __all__ = [
     "CosineDecay",
@@ -239,7 +241,7 @@ def CosineDecay(  # noqa: N802
         init = as_param(fn, "initial_learning_rate", initial_learning_rate)
         return cosine_decay(init, decay_steps, end=init * alpha)
     target = as_param(fn, "warmup_target", warmup_target)
-    warmup = _nonnegative_count(fn, "warmup_steps", warmup_steps)
+    warmup = as_nonnegative_count(fn, "warmup_steps", warmup_steps)
     decay = as_length(fn, "decay_steps", decay_steps)
     return warmup_cosine_decay(
         target, warmup, warmup + decay, initial_learning_rate, target * alpha
@@ -259,7 +261,7 @@ class _CosineDecayRestarts(Schedule, name="CosineDecayRestarts"):
         )
         init, alpha = self.initial_learning_rate.astype(t.dtype), self.alpha.astype(t.dtype)
         peak = (1 - alpha) * self.m_mul.astype(t.dtype) ** i + alpha
-        return init * anneal(peak, alpha, position, length, _half_cosine)
+        return init * anneal(peak, alpha, position, length, half_cosine)
 
 
 def CosineDecayRestarts(  # noqa: N802
