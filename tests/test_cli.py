@@ -54,7 +54,7 @@ def test_plot_writes_a_real_png(tmp_path):
 def test_list_names_every_schedule_with_defaults():
     done = schedax("list")
     assert done.returncode == 0, done.stderr
-    assert "cosine_decay(init, decay_steps, end=0.0)" in done.stdout
+    assert "cosine_decay(init, decay_steps, end=0.0, exponent=1.0, periodic=False)" in done.stdout
     assert "torch.OneCycleLR(max_lr, total_steps=None" in done.stdout
     assert "keras.CosineDecay(initial_learning_rate, decay_steps, alpha=0.0" in done.stdout
 

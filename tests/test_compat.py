@@ -149,7 +149,7 @@ def test_compat_layers_are_traceable():
         (
             lambda: T.StepLR(0.1, step_size=0),
             ValueError,
-            r"^step_decay: step_size must be > 0, got 0$",
+            r"^StepLR: step_size must be > 0, got 0$",
         ),
         (
             lambda: T.CosineAnnealingLR(0.1, T_max=0),
@@ -158,8 +158,8 @@ def test_compat_layers_are_traceable():
         ),
         (
             lambda: T.CosineAnnealingWarmRestarts(0.1, 10, T_mult=1.5),
-            ValueError,
-            r"^CosineAnnealingWarmRestarts: T_mult must be an integer >= 1, got 1.5$",
+            TypeError,
+            r"^CosineAnnealingWarmRestarts: T_mult must be an integer, got 1.5$",
         ),
         (
             lambda: T.CyclicLR(0.1, 1.0, scale_fn=lambda x: 1.0),
@@ -175,7 +175,7 @@ def test_compat_layers_are_traceable():
         (
             lambda: T.ChainedScheduler(0.1, [lambda s: s]),
             TypeError,
-            r"^ChainedScheduler: schedulers\[0\] must be a schedax Schedule",
+            r"^ChainedScheduler: schedulers\[0\] must be a schedax Schedule, got function$",
         ),
         (
             lambda: K.ReduceLROnPlateau(0.1, monitor="accuracy"),
@@ -190,7 +190,7 @@ def test_compat_layers_are_traceable():
         (
             lambda: K.PiecewiseConstantDecay([10], [1.0]),
             ValueError,
-            r"^piecewise_constant: got 1 boundaries and 1 values; need len\(values\) == len\(boundaries\) \+ 1$",
+            r"^PiecewiseConstantDecay: got 1 boundaries and 1 values; need len\(values\) == len\(boundaries\) \+ 1$",
         ),
     ],
 )

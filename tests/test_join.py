@@ -265,7 +265,7 @@ def test_repr_lists_the_pieces():
     lr = sx.join_schedules([sx.linear_schedule(0.0, 0.1, 10), sx.cosine_decay(0.1, 200)], [10])
     assert repr(lr) == (
         "join_schedules(schedules=[linear_schedule(init=0.0, end=0.1, steps=10), "
-        "cosine_decay(init=0.1, decay_steps=200, end=0.0)], boundaries=[10])"
+        "cosine_decay(init=0.1, decay_steps=200)], boundaries=[10])"
     )
 
 

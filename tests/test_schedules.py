@@ -215,7 +215,11 @@ def test_repr_shows_kind_and_hyperparameters():
         repr(sx.cosine_decay(0.1, 1000, end=0.001))
         == "cosine_decay(init=0.1, decay_steps=1000, end=0.001)"
     )
-    assert repr(sx.step_lr(0.5, 10)) == "step_lr(base_lr=0.5, step_size=10, gamma=0.1)"
+    # An alias builds the curve it maps onto, and shows that call; defaults are left out.
+    assert repr(sx.step_lr(0.5, 10)) == (
+        "exponential_decay(init=0.5, decay_rate=0.1, decay_steps=10, staircase=True)"
+    )
+    assert repr(sx.cosine_decay(0.1, 10)) == "cosine_decay(init=0.1, decay_steps=10)"
     assert (
         repr(sx.stack([sx.constant_lr(1.0), sx.constant_lr(2.0)])) == "constant_lr(lr=[1.0, 2.0])"
     )
@@ -227,9 +231,10 @@ def test_schedules_are_immutable_pytrees_with_array_leaves():
     with pytest.raises(AttributeError):
         lr.init = 0.2  # type: ignore[misc]
     leaves, treedef = jax.tree.flatten(lr)
-    assert all(isinstance(x, jax.Array) for x in leaves) and len(leaves) == 3
+    assert all(isinstance(x, jax.Array) for x in leaves) and len(leaves) == 4  # + exponent
     doubled = jax.tree.map(lambda x: x * 2, lr)
-    _close(doubled(50), 0.02 + 0.18 * 0.5 * (1 + np.cos(np.pi * 50 / 200)))
+    # Every leaf doubled: init, end, decay_steps, and the exponent (1 -> 2).
+    _close(doubled(50), 0.02 + 0.18 * (0.5 * (1 + np.cos(np.pi * 50 / 200))) ** 2)
     assert jax.tree.structure(sx.lambda_lr(abs)) != jax.tree.structure(sx.lambda_lr(round))
 
 

@@ -15,7 +15,6 @@ import pytest
 from cases import CASES
 
 import schedax as sx
-from schedax._plateau import _plateau
 from schedax.compat import keras as K
 from schedax.compat import torch as T
 
@@ -127,10 +126,10 @@ def test_reduce_on_plateau_matches_torch(case):
 @pytest.mark.parametrize("case", KERAS_PLATEAU_CASES, ids=lambda c: json.dumps(c["kwargs"]))
 def test_keras_counting_matches_keras(case):
     k = case["kwargs"]
-    sched = _plateau(
-        "ReduceLROnPlateau", case["init"], factor=k["factor"], patience=k["patience"],
-        threshold=k["min_delta"], threshold_mode="abs", cooldown=k["cooldown"], min_lr=k["min_lr"],
-        mode=k["mode"], eps=0.0, counting="keras",
+    sched = sx.reduce_on_plateau(
+        case["init"], factor=k["factor"], patience=k["patience"], threshold=k["min_delta"],
+        threshold_mode="abs", cooldown=k["cooldown"], min_lr=k["min_lr"], mode=k["mode"], eps=0.0,
+        counting="keras",
     )  # fmt: skip
     lrs, _ = run(sched, len(case["metric"]), metric=case["metric"])
     # atol: halving 150 times reaches float32 subnormals, which XLA:CPU flushes to zero.
@@ -141,8 +140,8 @@ def test_torch_and_keras_counting_differ():
     # patience 2 on a flat metric: torch reduces after the 3rd bad observation, Keras the 2nd.
     metric = [1.0] * 8
     kwargs = dict(factor=0.5, patience=2, threshold=0.0, threshold_mode="abs", cooldown=0)
-    torch_rule = _plateau("t", 1.0, **kwargs, min_lr=0.0, mode="min", eps=0.0, counting="torch")
-    keras_rule = _plateau("k", 1.0, **kwargs, min_lr=0.0, mode="min", eps=0.0, counting="keras")
+    torch_rule = sx.reduce_on_plateau(1.0, **kwargs, eps=0.0, counting="torch")
+    keras_rule = sx.reduce_on_plateau(1.0, **kwargs, eps=0.0, counting="keras")
     np.testing.assert_array_equal(
         run(torch_rule, 8, metric)[0], [1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]
     )
@@ -337,8 +336,10 @@ def test_bad_arguments(make, error, match):
 def test_repr_uses_the_argument_names():
     text = repr(sx.reduce_on_plateau(0.1, factor=0.5))
     assert text == (
-        "reduce_on_plateau(init=0.1, factor=0.5, patience=10, threshold=1e-04, "
-        "threshold_mode='rel', cooldown=0, min_lr=0.0, mode='min', eps=1e-08)"
+        "reduce_on_plateau(init=0.1, factor=0.5)"  # the defaults are left out
+    )
+    assert repr(K.ReduceLROnPlateau(0.1, patience=3)) == (
+        "reduce_on_plateau(init=0.1, patience=3, threshold_mode='abs', eps=0.0, counting='keras')"
     )
 
 

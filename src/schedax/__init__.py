@@ -20,6 +20,7 @@ from ._epochs import learning_rate_scheduler as learning_rate_scheduler
 from ._exponential import exponential_decay as exponential_decay
 from ._exponential import step_decay as step_decay
 from ._exponential import step_lr as step_lr
+from ._join import chain_schedules as chain_schedules
 from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule
 from ._optax import ScaleByScheduleState as ScaleByScheduleState
@@ -52,6 +53,7 @@ __all__ = [
     "ScheduleState",
     "StatefulSchedule",
     "as_schedule",
+    "chain_schedules",
     "constant_lr",
     "cosine_decay",
     "cosine_restarts",

@@ -1,11 +1,32 @@
-"""The `Schedule` base class, field kinds, argument checks and `stack`."""
+"""The base of every schedule: declared fields, the class as constructor, checks, `stack`.
+
+A curve is defined once, as a class whose fields say what they hold:
+
+    class cosine_decay(Schedule):
+        init: Array = param()
+        decay_steps: Array = count(gt=0)
+        end: Array = param(default=0.0)
+
+        def _value(self, t): ...
+
+Defining the class makes it a frozen dataclass, registers it as a PyTree and under its name for
+configs, and gives it a constructor whose signature is the field list (`inspect.signature`
+shows it). The constructor converts and checks every argument by its field's rule, in one place
+(`Rule`), and errors name the constructor and the argument. Functions that map another
+library's arguments onto a curve (`compat`, aliases such as `step_lr`) are wrapped by
+`constructor`, so errors name *them* and *their* arguments.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
+import functools
+import inspect
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import jax
@@ -14,26 +35,13 @@ import numpy as np
 
 Array = jax.Array
 
-_KIND = "schedax"
+MISSING: Any = dataclasses.MISSING
+
+# Every constructor a config can name: "cosine_decay", "torch.StepLR", ...
+REGISTRY: dict[str, Callable[..., Any]] = {}
 
 
-def param(arg: str | None = None) -> Any:
-    """A floating hyperparameter (a value or rate): an array leaf that sets the output dtype.
-
-    `arg` is the constructor's name for it where the field cannot use that name (`init` is a
-    method of stateful schedules).
-    """
-    return dataclasses.field(metadata={_KIND: "param", "arg": arg})
-
-
-def count(arg: str | None = None) -> Any:
-    """A length or position in steps: an array leaf that does not set the output dtype."""
-    return dataclasses.field(metadata={_KIND: "count", "arg": arg})
-
-
-def static() -> Any:
-    """Structure (option strings, booleans, user callables): part of the PyTree definition."""
-    return dataclasses.field(metadata={_KIND: "static"})
+# ----------------------------------------------------------------------------- small helpers
 
 
 def default_float() -> np.dtype:
@@ -47,45 +55,446 @@ def compute_dtype(dtype: Any) -> np.dtype:
     return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
 
 
-class Module:
-    """An immutable dataclass registered as a JAX PyTree, shown as its constructor call.
+def is_concrete(x: Any) -> bool:
+    """Whether `x` has a value now (not a tracer inside jit, vmap or grad)."""
+    return not isinstance(x, jax.core.Tracer)
 
-    Subclassing makes the class a frozen dataclass and registers it with JAX. Fields declared
-    with `param()` or `count()` are array leaves, `static()` fields are structure; fields with
-    no kind are children (nested modules).
+
+def fmt(x: Any) -> str:
+    """Short text for a value: numbers as numbers, traced values as their type."""
+    if isinstance(x, jax.core.Tracer):
+        return str(x.aval.str_short(short_dtypes=True))
+    if isinstance(x, jax.Array | np.ndarray | np.generic):
+        x = np.asarray(x)
+        if x.ndim == 0:
+            return str(x[()])  # shortest text that round-trips in the array's own dtype
+        if x.ndim == 1 and x.size <= 8:
+            return "[" + ", ".join(str(v) for v in x) + "]"
+        return f"{x.dtype.name}{list(x.shape)}"
+    if isinstance(x, list | tuple):
+        return "[" + ", ".join(fmt(v) for v in x) + "]"
+    if callable(x) and not isinstance(x, Module):
+        return getattr(x, "__qualname__", None) or repr(x)
+    return repr(x)
+
+
+# ----------------------------------------------------------------------------- who is calling
+
+# While a `constructor` function runs: its name and its arguments by identity, so that an error
+# raised by the curve it maps onto names the function the user called and that function's own
+# argument (`StepLR: gamma must be > 0`, not `exponential_decay: decay_rate ...`).
+_CALLER: contextvars.ContextVar[tuple[str, dict[int, list[str]]] | None] = contextvars.ContextVar(
+    "schedax_caller", default=None
+)
+
+
+def _label(where: str, arg: str, raw: Any) -> tuple[str, str]:
+    """The (constructor, argument) to name in an error about `raw`, given to `where` as `arg`."""
+    caller = _CALLER.get()
+    if caller is None:
+        return where, arg
+    name, args = caller
+    names = args.get(id(raw))
+    if not names:
+        return where, arg  # computed by the caller from its arguments, which it checked itself
+    base, bracket, index = arg.partition("[")  # schedules[1] -> schedulers[1]
+    return name, (base if base in names else names[0]) + bracket + index
+
+
+@contextlib.contextmanager
+def _calling(name: str, arguments: dict[str, Any]) -> Iterator[None]:
+    if _CALLER.get() is not None:  # a constructor called by another: the outer one speaks
+        yield
+        return
+    ids: dict[int, list[str]] = {}
+    for arg, value in arguments.items():
+        ids.setdefault(id(value), []).append(arg)
+    token = _CALLER.set((name, ids))
+    try:
+        yield
+    finally:
+        _CALLER.reset(token)
+
+
+def constructor(fn: Callable | None = None, /, **rules: Rule) -> Any:
+    """Registers a function that maps its arguments onto a curve (an alias or a compat name).
+
+    The function's own rules (`rules`, by argument) are checked first, with the function's
+    name; errors raised by the curves it builds name the function and the argument the bad
+    value came from. Registered for configs as its name, prefixed by its compat module
+    (`torch.StepLR`).
+    """
+
+    def wrap(fn: Callable) -> Callable:
+        signature = inspect.signature(fn)
+        module = fn.__module__.rpartition(".")[2]
+        name = f"{module}.{fn.__name__}" if ".compat." in fn.__module__ else fn.__name__
+
+        @functools.wraps(fn)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            arguments = _bind(fn.__name__, signature, args, kwargs)
+            with _calling(fn.__name__, arguments):
+                for arg, rule in rules.items():
+                    rule(fn.__name__, arg, arguments[arg])
+                return fn(*args, **kwargs)
+
+        REGISTRY[name] = call
+        return call
+
+    return wrap if fn is None else wrap(fn)
+
+
+def _bind(name: str, signature: inspect.Signature, args: Any, kwargs: Any) -> dict[str, Any]:
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as error:
+        raise TypeError(f"{name}: {error}") from None
+    bound.apply_defaults()
+    return bound.arguments
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+class Rule:
+    """What an argument may hold, and how it is stored.
+
+    Kinds: "param" (a finite real scalar, stored as a floating array: a value or rate),
+    "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
+    steps, >= 0 and non-decreasing), "values" (a 1-D array of finite floats), "flag" (a real
+    bool), "option" (one of `choices`), "function" (a callable). Bounds (`gt`, `ge`, `lt`,
+    `le`) and `integer` apply to numbers; `optional` admits None. Concrete values are checked;
+    traced ones cannot be, and the formulas clamp them.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        gt: float | None = None,
+        ge: float | None = None,
+        lt: float | None = None,
+        le: float | None = None,
+        integer: bool = False,
+        choices: tuple[Any, ...] | None = None,
+        optional: bool = False,
+        allowed: str | None = None,
+    ):
+        self.kind, self.integer, self.choices, self.optional = kind, integer, choices, optional
+        self.bounds = [(op, v) for op, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le))
+                       if v is not None]  # fmt: skip
+        self.allowed = allowed
+
+    def __call__(self, where: str, arg: str, value: Any) -> Any:
+        if value is None and self.optional:
+            return None
+        return getattr(self, f"_{self.kind}")(where, arg, value)
+
+    # -- errors
+
+    def _fail(self, where: str, arg: str, raw: Any, text: str, error: type = ValueError) -> Any:
+        where, arg = _label(where, arg, raw)
+        raise error(f"{where}: {arg} {text}")
+
+    def _describe_bounds(self) -> str:
+        ops = dict(self.bounds)
+        lo = ("(", ops["gt"]) if "gt" in ops else ("[", ops["ge"]) if "ge" in ops else None
+        hi = (")", ops["lt"]) if "lt" in ops else ("]", ops["le"]) if "le" in ops else None
+        if lo and hi:
+            return f"in {lo[0]}{lo[1]:g}, {hi[1]:g}{hi[0]}"
+        symbol = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+        return " and ".join(f"{symbol[op]} {v:g}" for op, v in self.bounds)
+
+    def _check_bounds(self, where: str, arg: str, raw: Any, value: Array) -> None:
+        if not self.bounds or not is_concrete(value):
+            return
+        v = np.asarray(value, np.float64)
+        tests = {"gt": np.greater, "ge": np.greater_equal, "lt": np.less, "le": np.less_equal}
+        if not all(np.all(tests[op](v, bound)) for op, bound in self.bounds):
+            self._fail(where, arg, raw, f"must be {self._describe_bounds()}, got {fmt(value)}")
+
+    # -- kinds
+
+    def _real(self, where: str, arg: str, x: Any) -> Array:
+        if isinstance(x, bool | np.bool_) or not isinstance(
+            x, numbers.Real | jax.Array | np.ndarray | np.generic
+        ):
+            self._fail(where, arg, x, f"must be a real number, got {type(x).__name__} {x!r}",
+                       TypeError)  # fmt: skip
+        arr = jnp.asarray(x)  # Python numbers stay weakly typed
+        if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
+            self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
+        if arr.ndim != 0:
+            self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
+        if is_concrete(arr) and not np.isfinite(np.asarray(arr, np.float64)):
+            self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
+        if self.integer and not jnp.issubdtype(arr.dtype, jnp.integer):
+            self._fail(where, arg, x, f"must be an integer, got {fmt(arr)}", TypeError)
+        return arr
+
+    def _param(self, where: str, arg: str, x: Any) -> Array:
+        arr = self._real(where, arg, x)
+        if jnp.issubdtype(arr.dtype, jnp.integer):  # integers become the default float
+            arr = jnp.asarray(float(x)) if isinstance(x, int) else arr.astype(default_float())
+        self._check_bounds(where, arg, x, arr)
+        return arr
+
+    def _count(self, where: str, arg: str, x: Any) -> Array:
+        arr = self._real(where, arg, x)
+        self._check_bounds(where, arg, x, arr)
+        return arr
+
+    def _schedules(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
+        if isinstance(x, Module) or not isinstance(x, Sequence):
+            self._fail(where, arg, x, f"must be a sequence of schedules, got {fmt(x)}", TypeError)
+        for i, s in enumerate(x):
+            if not isinstance(s, Schedule):
+                self._fail(where, f"{arg}[{i}]", x, "must be a schedax Schedule, got "
+                           f"{type(s).__name__}", TypeError)  # fmt: skip
+        return tuple(x)
+
+    def _sequence(self, where: str, arg: str, x: Any, noun: str, what: str) -> Array:
+        if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
+            self._fail(where, arg, x, f"must be a sequence of {noun}, got {type(x).__name__} {x!r}",
+                       TypeError)  # fmt: skip
+        if isinstance(x, Sequence):
+            for i, v in enumerate(x):
+                if isinstance(v, bool) or not isinstance(v, numbers.Real | jax.Array | np.ndarray):
+                    self._fail(where, arg, x, f"must hold {what}, got {type(v).__name__} {v!r}",
+                               TypeError)  # fmt: skip
+                if isinstance(v, jax.Array | np.ndarray) and np.ndim(v):
+                    self._fail(where, arg, x, f"[{i}] must be a scalar, got shape {np.shape(v)}")
+        arr = jnp.asarray(x) if len(x) else jnp.zeros((0,), jnp.int32)
+        if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
+            self._fail(where, arg, x, f"must hold real numbers, got dtype {arr.dtype}", TypeError)
+        if arr.ndim != 1:
+            self._fail(where, arg, x, f"must be one-dimensional, got shape {tuple(arr.shape)}")
+        return arr
+
+    def _steps(self, where: str, arg: str, x: Any) -> Array:
+        steps = self._sequence(where, arg, x, "steps", "numbers of steps")
+        if is_concrete(steps):
+            values = np.asarray(steps, np.float64)
+            for ok, allowed in (
+                (np.all(np.isfinite(values)), "finite"),
+                (np.all(values >= 0), ">= 0"),
+                (np.all(np.diff(values) >= 0), "non-decreasing"),
+            ):
+                if not ok:
+                    self._fail(where, arg, x, f"must be {allowed}, got {fmt(steps)}")
+        return steps
+
+    def _values(self, where: str, arg: str, x: Any) -> Array:
+        values = self._sequence(where, arg, x, "numbers", "numbers")
+        if jnp.issubdtype(values.dtype, jnp.integer):
+            values = values.astype(default_float())
+        if is_concrete(values):
+            bad = np.flatnonzero(~np.isfinite(np.asarray(values, np.float64)))
+            if bad.size:
+                self._fail(where, f"{arg}[{bad[0]}]", x, f"must be finite, got {values[bad[0]]}")
+        return values
+
+    def _flag(self, where: str, arg: str, x: Any) -> bool:
+        if not isinstance(x, bool | np.bool_):
+            self._fail(where, arg, x, f"must be a bool, got {type(x).__name__}", TypeError)
+        return bool(x)
+
+    def _option(self, where: str, arg: str, x: Any) -> Any:
+        if not any(x == c and type(x) is type(c) for c in self.choices or ()):
+            self._fail(where, arg, x, f"must be one of {self.choices}, got {x!r}")
+        return x
+
+    def _function(self, where: str, arg: str, x: Any) -> Callable:
+        if not callable(x) or isinstance(x, Module) and not isinstance(x, Schedule):
+            self._fail(where, arg, x, f"must be {self.allowed or 'a callable'}, got "
+                       f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
+        return x
+
+
+# ----------------------------------------------------------------------------- fields
+
+_LEAF, _STATIC, _CHILD = "leaf", "static", "child"
+
+
+def _field(where: str, rule: Rule | None, default: Any, arg: str | None, kw_only: bool) -> Any:
+    return dataclasses.field(
+        default=default, kw_only=kw_only, metadata={"where": where, "rule": rule, "arg": arg}
+    )
+
+
+def param(
+    default: Any = MISSING, *, arg: str | None = None, kw_only: bool = False,
+    optional: bool = False, **bounds: float,
+) -> Any:  # fmt: skip
+    """A floating hyperparameter (a value, rate or fraction): an array leaf that sets the
+    output dtype. `bounds`: `gt`, `ge`, `lt`, `le`. `arg`: the constructor's name for it, where
+    the field cannot have that name (`init` is a method of stateful schedules)."""
+    return _field(_LEAF, Rule("param", optional=optional, **bounds), default, arg, kw_only)
+
+
+def count(
+    default: Any = MISSING, *, arg: str | None = None, kw_only: bool = False,
+    integer: bool = False, optional: bool = False, **bounds: float,
+) -> Any:  # fmt: skip
+    """A length or position in steps: an array leaf kept as given (integer or floating)."""
+    rule = Rule("count", integer=integer, optional=optional, **bounds)
+    return _field(_LEAF, rule, default, arg, kw_only)
+
+
+def schedules() -> Any:
+    """A sequence of schedules (stored as a tuple of PyTree children)."""
+    return _field(_CHILD, Rule("schedules"), MISSING, None, False)
+
+
+def steps(default: Any = MISSING) -> Any:
+    """A 1-D array of steps, >= 0 and non-decreasing (boundaries)."""
+    return _field(_LEAF, Rule("steps"), default, None, False)
+
+
+def values(default: Any = MISSING) -> Any:
+    """A 1-D array of finite floating hyperparameters."""
+    return _field(_LEAF, Rule("values"), default, None, False)
+
+
+def flag(default: Any = MISSING, *, kw_only: bool = False) -> Any:
+    """A bool option: structure, so each value compiles its own program."""
+    return _field(_STATIC, Rule("flag"), default, None, kw_only)
+
+
+def option(choices: tuple[Any, ...], default: Any = MISSING, *, kw_only: bool = False) -> Any:
+    """One of `choices` (strings): structure."""
+    return _field(_STATIC, Rule("option", choices=choices), default, None, kw_only)
+
+
+def function(allowed: str, default: Any = MISSING) -> Any:
+    """A user function: structure (a new function is a new compilation)."""
+    return _field(_STATIC, Rule("function", allowed=allowed), default, None, False)
+
+
+def static() -> Any:
+    """Structure set by a constructor function, not an argument."""
+    return _field(_STATIC, None, MISSING, None, False)
+
+
+def child() -> Any:
+    """Nested schedules (PyTree children), set by a constructor function."""
+    return _field(_CHILD, None, MISSING, None, False)
+
+
+# ----------------------------------------------------------------------------- Module
+
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
+class Module:
+    """An immutable dataclass registered as a JAX PyTree, built and shown as its constructor.
+
+    Subclassing makes the class a frozen dataclass, registers it with JAX and (unless its name
+    starts with `_`) under its name for configs, and makes its fields its constructor's
+    arguments, in order. `param`, `count`, `steps` and `values` fields are array leaves;
+    `flag`, `option`, `function` and `static` fields are structure; `child` fields nest.
+    Cross-field rules go in `_check`, which raises with `self._invalid`.
     """
 
     _name: ClassVar[str] = "Module"
+    _fields: ClassVar[tuple[tuple[str, str, Rule | None], ...]] = ()  # (field, argument, rule)
+    __signature__: ClassVar[inspect.Signature]
 
-    def __init_subclass__(cls, *, name: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._name = name or cls.__name__
-        dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls)
+        cls._name = cls.__dict__.get("_name", cls.__name__)
+        dataclasses.dataclass(frozen=True, eq=False, repr=False, init=False)(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        cls._fields = tuple((f.name, f.metadata.get("arg") or f.name, f.metadata.get("rule"))
+                            for f in fields)  # fmt: skip
+        parameters = [
+            inspect.Parameter(
+                arg,
+                inspect.Parameter.KEYWORD_ONLY if f.kw_only else _POSITIONAL,
+                default=inspect.Parameter.empty if f.default is MISSING else f.default,
+            )
+            for f, (_, arg, rule) in zip(fields, cls._fields, strict=True)
+            if rule is not None
+        ]  # fmt: skip
+        cls.__signature__ = inspect.Signature(parameters)
         _register(cls)
+        if not cls.__name__.startswith("_") and cls._fields:
+            REGISTRY[cls.__name__] = cls
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = type(self)._name
+        arguments = _bind(name, self.__signature__, args, kwargs)
+        raw = {}
+        for field, arg, rule in self._fields:
+            if rule is not None:
+                raw[field] = arguments[arg]
+                object.__setattr__(self, field, rule(name, arg, arguments[arg]))
+        with self._checking(raw):
+            self._check()
+
+    @classmethod
+    def _build(cls, **fields: Any) -> Any:
+        """An instance from stored field values, unchecked: for constructor functions."""
+        obj = object.__new__(cls)
+        for name, value in fields.items():
+            object.__setattr__(obj, name, value)
+        return obj
+
+    @contextlib.contextmanager
+    def _checking(self, raw: dict[str, Any]) -> Iterator[None]:
+        object.__setattr__(self, "_raw", raw)
+        try:
+            yield
+        finally:
+            object.__delattr__(self, "_raw")
+
+    def _check(self) -> None:
+        """Rules across fields, on concrete values: raise `self._invalid(...)`."""
+
+    def _invalid(self, text: str, *fields: str) -> ValueError:
+        """A ValueError about `fields`: `{0}`, `{1}`... in `text` are their argument names."""
+        where, labels = self._name, []
+        for field in fields:
+            arg = dict((f, a) for f, a, _ in self._fields)[field]
+            where, label = _label(self._name, arg, self._raw.get(field))
+            labels.append(label)
+        return ValueError(f"{where}: {text.format(*labels)}")
+
+    def _arguments(self) -> list[tuple[dataclasses.Field, str, Any]]:
+        fields = zip(dataclasses.fields(self), self._fields, strict=True)  # type: ignore[arg-type]
+        return [(f, arg, getattr(self, name)) for f, (name, arg, rule) in fields if rule]
 
     def _repr_items(self) -> list[tuple[str, Any]]:
-        fields = dataclasses.fields(self)  # type: ignore[arg-type]
-        return [(f.metadata.get("arg") or f.name, getattr(self, f.name)) for f in fields]
+        """The constructor's arguments, but those left at their defaults."""
+        return [(arg, v) for f, arg, v in self._arguments() if not _is_default(v, f.default)]
 
     def _config_items(self) -> list[tuple[str, Any]]:
-        """The constructor's arguments for `to_config` (by default those `repr` shows)."""
-        return self._repr_items()
+        """The constructor's arguments for `to_config`: all of them, defaults included."""
+        return [(arg, v) for _, arg, v in self._arguments()]
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={_fmt(v)}" for k, v in self._repr_items())
+        args = ", ".join(f"{k}={fmt(v)}" for k, v in self._repr_items())
         return f"{self._name}({args})"
 
 
+def _is_default(value: Any, default: Any) -> bool:
+    if default is MISSING or value is None or default is None:
+        return value is default
+    if isinstance(value, jax.Array):  # a Python number as given, not a typed or stacked array
+        return is_concrete(value) and value.weak_type and value.ndim == 0 and value == default
+    return type(value) is type(default) and value == default
+
+
 def _register(cls: type) -> None:
-    """Registers a dataclass as a PyTree: non-static fields are children, static ones aux data.
+    """Registers a dataclass as a PyTree: static fields are aux data, the others children.
 
     Not `jax.tree_util.register_dataclass`: in jax 0.10.2 its tree definitions of two different
     classes with the same number of fields compare equal, so jit could reuse one schedule's
     compiled program for another.
     """
     fields = dataclasses.fields(cls)
-    meta = tuple(f.name for f in fields if f.metadata.get(_KIND) == "static")
-    data = tuple(f.name for f in fields if f.metadata.get(_KIND) != "static")
+    meta = tuple(f.name for f in fields if f.metadata.get("where") == _STATIC)
+    data = tuple(f.name for f in fields if f.metadata.get("where") != _STATIC)
     keys = tuple(jax.tree_util.GetAttrKey(name) for name in data)
 
     def flatten(obj: Any) -> tuple[list[Any], tuple[Any, ...]]:
@@ -103,13 +512,27 @@ def _register(cls: type) -> None:
     jax.tree_util.register_pytree_with_keys(cls, flatten_with_keys, unflatten, flatten)
 
 
+@functools.partial(jax.jit, static_argnums=1)
+def eager(module: Module, method: str, *args: Any) -> Any:
+    """`module.method(*args)` compiled once per structure and argument types.
+
+    Eager calls (a Python training loop) dispatch here instead of running op by op; calls made
+    while tracing (inside jit, vmap, grad, scan) call the method directly and fuse with the
+    caller, since a nested jit under vmap cost 40% in the benchmarks.
+    """
+    return getattr(module, method)(*args)
+
+
+def traced(*trees: Any) -> bool:
+    """Whether any leaf of `trees` is a tracer: the call is inside a transformation."""
+    return not all(map(is_concrete, jax.tree.leaves(trees)))
+
+
 class Schedule(Module):
     """Base class of every stateless schedule: `schedule(step) -> lr`, a PyTree.
 
-    Subclasses declare their fields with `param()` (floating hyperparameters), `count()`
-    (lengths and positions in steps) or `static()` (structure), and implement `_value`.
-    A schedule can be passed to `jax.jit`, mapped over with `jax.vmap` and differentiated with
-    `jax.grad`.
+    Subclasses declare their fields and implement `_value`. A schedule can be passed to
+    `jax.jit`, mapped over with `jax.vmap` and differentiated with `jax.grad`.
 
     Calling a schedule converts the step once to floating point (so int32 steps never
     overflow), treats negative steps as step 0, and returns an array with the step's shape in
@@ -127,9 +550,9 @@ class Schedule(Module):
             raise TypeError(
                 f"{self._name}: step must be an integer or float array, got {step.dtype}"
             )
-        if not (is_concrete(step) and all(map(is_concrete, jax.tree.leaves(self)))):
-            return self._evaluate(step)  # already inside jit/vmap/grad: inline, fuse freely
-        return _evaluate(self, step)
+        if traced(self, step):
+            return self._evaluate(step)
+        return eager(self, "_evaluate", step)
 
     def _evaluate(self, step: Array) -> Array:
         dtype = self.dtype
@@ -143,159 +566,29 @@ class Schedule(Module):
     @property
     def dtype(self) -> np.dtype:
         """The output dtype: the promotion of the floating hyperparameters."""
-        leaves = [getattr(self, f.name) for f in _fields(self, "param")]
+        leaves = [getattr(self, field) for field, _, rule in self._fields
+                  if rule is not None and rule.kind == "param"]  # fmt: skip
+        leaves = [leaf for leaf in leaves if leaf is not None]
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
 
 
-# One compiled program per schedule structure and step type: eager calls (a Python training
-# loop) dispatch to it instead of running op by op. Traced calls skip it: a nested jit under
-# vmap cost 40% in benchmarks/run.py.
-_evaluate = jax.jit(lambda schedule, step: schedule._evaluate(step))
-
-
-def _fields(obj: Any, kind: str) -> list[dataclasses.Field]:
-    return [f for f in dataclasses.fields(obj) if f.metadata.get(_KIND) == kind]
-
-
-def _fmt(x: Any) -> str:
-    """Short text for a hyperparameter: numbers as numbers, traced values as their type."""
-    if isinstance(x, jax.core.Tracer):
-        return str(x.aval.str_short(short_dtypes=True))
-    if isinstance(x, jax.Array | np.ndarray | np.generic):
-        x = np.asarray(x)
-        if x.ndim == 0:
-            return str(x[()])  # shortest text that round-trips in the array's own dtype
-        if x.ndim == 1 and x.size <= 8:
-            return "[" + ", ".join(str(v) for v in x) + "]"
-        return f"{x.dtype.name}{list(x.shape)}"
-    if isinstance(x, list | tuple):
-        return "[" + ", ".join(_fmt(v) for v in x) + "]"
-    if callable(x) and not isinstance(x, Module):
-        return getattr(x, "__qualname__", None) or repr(x)
-    return repr(x)
-
-
-# ----------------------------------------------------------------------------- argument checks
-
-
-def is_concrete(x: Any) -> bool:
-    """Whether `x` has a value now (not a tracer inside jit, vmap or grad)."""
-    return not isinstance(x, jax.core.Tracer)
-
-
-def _real_array(fn: str, arg: str, x: Any) -> Array:
-    if isinstance(x, bool | np.bool_) or not isinstance(
-        x, numbers.Real | jax.Array | np.ndarray | np.generic
-    ):
-        raise TypeError(f"{fn}: {arg} must be a real number, got {type(x).__name__} {x!r}")
-    arr = jnp.asarray(x)  # Python numbers stay weakly typed
-    if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
-        raise TypeError(f"{fn}: {arg} must be a real number, got dtype {arr.dtype}")
-    return arr
-
-
-def _scalar(fn: str, arg: str, arr: Array) -> Array:
-    if arr.ndim != 0:
-        raise ValueError(f"{fn}: {arg} must be a scalar, got shape {tuple(arr.shape)}")
-    if is_concrete(arr) and not np.isfinite(np.asarray(arr, np.float64)):
-        raise ValueError(f"{fn}: {arg} must be finite, got {_fmt(arr)}")
-    return arr
-
-
-def as_param(fn: str, arg: str, x: Any) -> Array:
-    """A finite floating scalar. Integers become the default float; floating arrays keep dtype."""
-    arr = _real_array(fn, arg, x)
-    if jnp.issubdtype(arr.dtype, jnp.integer):
-        weak = isinstance(x, int)
-        arr = jnp.asarray(float(x)) if weak else arr.astype(default_float())
-    return _scalar(fn, arg, arr)
-
-
-def as_count(fn: str, arg: str, x: Any) -> Array:
-    """A finite scalar number of steps, integer or floating, kept as given."""
-    return _scalar(fn, arg, _real_array(fn, arg, x))
-
-
-def as_length(fn: str, arg: str, x: Any) -> Array:
-    """A number of steps > 0 (a length or period)."""
-    x = as_count(fn, arg, x)
-    require(fn, arg, x, lambda v: v > 0, "> 0")
-    return x
-
-
-def as_positive(fn: str, arg: str, x: Any) -> Array:
-    """A floating hyperparameter > 0 (a rate or exponent)."""
-    x = as_param(fn, arg, x)
-    require(fn, arg, x, lambda v: v > 0, "> 0")
-    return x
-
-
-def as_nonnegative_count(fn: str, arg: str, x: Any) -> Array:
-    """A number of steps >= 0 (a length that may be empty)."""
-    x = as_count(fn, arg, x)
-    require(fn, arg, x, lambda v: v >= 0, ">= 0")
-    return x
-
-
-def as_nonnegative(fn: str, arg: str, x: Any) -> Array:
-    """A floating hyperparameter >= 0."""
-    x = as_param(fn, arg, x)
-    require(fn, arg, x, lambda v: v >= 0, ">= 0")
-    return x
-
-
-def as_steps(fn: str, arg: str, x: Any) -> Array:
-    """A 1-D array of steps: finite, >= 0 and non-decreasing when concrete."""
-    if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
-        raise TypeError(f"{fn}: {arg} must be a sequence of steps, got {type(x).__name__} {x!r}")
-    for b in x if isinstance(x, Sequence) else ():
-        if isinstance(b, bool) or not isinstance(b, numbers.Real | jax.Array | np.ndarray):
-            raise TypeError(f"{fn}: {arg} must hold numbers of steps, got {type(b).__name__} {b!r}")
-    steps = jnp.asarray(x) if len(x) else jnp.zeros((0,), jnp.int32)
-    if not (jnp.issubdtype(steps.dtype, jnp.integer) or jnp.issubdtype(steps.dtype, jnp.floating)):
-        raise TypeError(f"{fn}: {arg} must be integer or float steps, got dtype {steps.dtype}")
-    if steps.ndim != 1:
-        raise ValueError(f"{fn}: {arg} must be one-dimensional, got shape {tuple(steps.shape)}")
-    if is_concrete(steps):
-        values = np.asarray(steps, np.float64)
-        for ok, allowed in (
-            (np.all(np.isfinite(values)), "finite"),
-            (np.all(values >= 0), ">= 0"),
-            (np.all(np.diff(values) >= 0), "non-decreasing"),
-        ):
-            if not ok:
-                raise ValueError(f"{fn}: {arg} must be {allowed}, got {_fmt(steps)}")
-    return steps
-
-
-def as_values(fn: str, arg: str, x: Any) -> Array:
-    """A 1-D array of finite floating hyperparameters (integers become the default float)."""
-    if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
-        raise TypeError(f"{fn}: {arg} must be a sequence of numbers, got {type(x).__name__} {x!r}")
-    values = (
-        [as_param(fn, f"{arg}[{i}]", v) for i, v in enumerate(x)]
-        if isinstance(x, Sequence)
-        else None
-    )
-    array = jnp.stack(values) if values else jnp.asarray(x)
-    if values is None and jnp.issubdtype(array.dtype, jnp.integer):
-        array = array.astype(default_float())
-    if array.ndim != 1:
-        raise ValueError(f"{fn}: {arg} must be one-dimensional, got shape {tuple(array.shape)}")
-    if is_concrete(array) and not np.all(np.isfinite(np.asarray(array, np.float64))):
-        raise ValueError(f"{fn}: {arg} must be finite, got {_fmt(array)}")
-    return array
-
-
-def require(fn: str, arg: str, x: Array, ok: Callable[[np.ndarray], Any], allowed: str) -> None:
-    """Raise `ValueError` if the concrete value `x` fails `ok`; traced values pass."""
-    if is_concrete(x) and not np.all(ok(np.asarray(x))):
-        raise ValueError(f"{fn}: {arg} must be {allowed}, got {_fmt(x)}")
+# ----------------------------------------------------------------------------- formula helpers
 
 
 def positive(x: Array) -> Array:
     """`x` clamped to the smallest positive normal float: keeps traced divisors nonzero."""
     return jnp.maximum(x, jnp.finfo(x.dtype).tiny)
+
+
+def floor_div(t: Array, k: Array) -> tuple[Array, Array]:
+    """`(q, r)` with `q = floor(t / k)` and `r = t - q * k`, exact for integer `t` and `k`.
+
+    `t / k` is not enough: XLA turns a division by a constant into a multiplication by its
+    reciprocal, so `floor(47 / 47)` can be 0 under jit. The remainder comes from `fmod`, which
+    is exact, and the quotient from the exact multiple `t - r`, rounded. `t >= 0`, `k > 0`.
+    """
+    r = jnp.fmod(t, k)
+    return jnp.round((t - r) / k), r
 
 
 def linear(x: Array) -> Array:
@@ -309,6 +602,25 @@ def half_cosine(x: Array) -> Array:
     return jnp.sin(math.pi / 2 * x) ** 2
 
 
+def power_of(left: Array, power: Array) -> Array:
+    """`left**power` for `left` in [0, 1], with a finite gradient at `left = 0`."""
+    safe = jnp.where(left > 0, left, 1)
+    return jnp.where(left > 0, safe**power, 0)
+
+
+def one_minus_power(done: Array, power: Array) -> Array:
+    """`1 - (1 - done)**power` for `done` in [0, 1], accurate for small `done`, with a finite
+    gradient at `done = 1`."""
+    safe = jnp.where(done < 1, done, 0)
+    return jnp.where(done < 1, -jnp.expm1(power * jnp.log1p(-safe)), 1)
+
+
+def output_dtype(fn: Callable, default: np.dtype) -> np.dtype:
+    """The floating dtype `fn` returns for a `default`-typed scalar step, else `default`."""
+    dtype = jax.eval_shape(fn, jax.ShapeDtypeStruct((), default)).dtype
+    return jnp.dtype(dtype) if jnp.issubdtype(dtype, jnp.floating) else default
+
+
 def anneal(
     init: Array,
     end: Array,
@@ -316,6 +628,7 @@ def anneal(
     length: Array,
     rise: Callable[[Array], Array],
     fall: Callable[[Array], Array] | None = None,
+    exponent: Array | None = None,
 ) -> Array:
     """From `init` at step 0 to `end` at step `length` along a curve, then `end`.
 
@@ -324,8 +637,9 @@ def anneal(
     at 1 (linear: both `x`; cosine: both `sin(pi x / 2)**2`, the default `fall` being `rise`).
     The curve is computed from the endpoint nearer zero, with the fraction away from it exact in
     the subtraction, so a warmup from 0 and a decay to 0 keep full relative precision; it is
-    exactly constant when `init == end` and reaches `end` exactly at `length`.
-    A traced `length` is clamped to > 0.
+    exactly constant when `init == end` and reaches `end` exactly at `length`. With an
+    `exponent` (symmetric curves only), the weight of `init` is raised to it (optax's cosine
+    `exponent`). A traced `length` is clamped to > 0.
     """
     init, end = init.astype(t.dtype), end.astype(t.dtype)
     length = positive(length.astype(t.dtype))
@@ -333,7 +647,12 @@ def anneal(
     from_init = jnp.abs(init) <= jnp.abs(end)
     if fall is None:  # symmetric: one evaluation of the curve
         near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)
-        return near + (far - near) * rise(jnp.where(from_init, t, length - t) / length)
+        weight = rise(jnp.where(from_init, t, length - t) / length)  # of `far`
+        if exponent is not None:  # init's weight (1 - rise)**exponent, from either side
+            e = positive(exponent.astype(t.dtype))
+            powered = jnp.where(from_init, one_minus_power(weight, e), power_of(weight, e))
+            weight = jnp.where(e == 1, weight, powered)
+        return near + (far - near) * weight
     from_start = init + (end - init) * rise(t / length)
     from_end = end + (init - end) * fall((length - t) / length)
     return jnp.where(from_init, from_start, from_end)

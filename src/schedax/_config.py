@@ -11,38 +11,16 @@ from typing import Any
 import jax
 import numpy as np
 
-from ._base import Module
-
-# The core constructors by name; compat ones are "torch.Name" and "keras.Name".
-CORE = (
-    "constant_lr linear_schedule cosine_decay exponential_decay step_decay step_lr "
-    "polynomial_decay piecewise_constant piecewise_linear inverse_time_decay inverse_sqrt "
-    "warmup_cosine_decay warmup_stable_decay cosine_restarts cyclic one_cycle join_schedules "
-    "reduce_on_plateau learning_rate_scheduler lambda_lr"
-).split()
+from ._base import REGISTRY, Module
 
 
 @functools.cache
 def constructors() -> dict[str, Callable[..., Any]]:
-    """Every schedule constructor a config can name."""
-    import schedax
-    from schedax.compat import keras, torch
+    """Every schedule constructor a config can name: the core curves, registered when they are
+    defined, and the compat layers' names (`torch.StepLR`), registered when imported."""
+    from .compat import keras, torch  # noqa: F401  (importing registers their constructors)
 
-    found = {name: getattr(schedax, name) for name in CORE}
-    found.update({f"torch.{name}": getattr(torch, name) for name in torch.__all__})
-    found.update({f"keras.{name}": getattr(keras, name) for name in keras.__all__})
-    return found
-
-
-def _config_name(schedule: Module) -> str:
-    if getattr(schedule, "counting", None) == "keras":
-        return "keras.ReduceLROnPlateau"
-    module = type(schedule).__module__
-    if module.endswith("compat.torch"):
-        return f"torch.{schedule._name}"
-    if module.endswith("compat.keras"):
-        return f"keras.{schedule._name}"
-    return schedule._name
+    return dict(sorted(REGISTRY.items()))
 
 
 def _plain(fn: str, key: str, value: Any) -> Any:
@@ -83,13 +61,14 @@ def to_config(schedule: Module) -> dict[str, Any]:
 
     Example:
         >>> import schedax as sx
-        >>> sx.to_config(sx.cosine_decay(3e-4, 1000))
-        {'name': 'cosine_decay', 'init': 0.0003, 'decay_steps': 1000, 'end': 0.0}
+        >>> sx.to_config(sx.cosine_decay(3e-4, 1000))  # doctest: +NORMALIZE_WHITESPACE
+        {'name': 'cosine_decay', 'init': 0.0003, 'decay_steps': 1000, 'end': 0.0,
+         'exponent': 1.0, 'periodic': False}
     """
     fn = "to_config"
     if not isinstance(schedule, Module):
         raise TypeError(f"{fn}: schedule must be a schedax schedule, got {type(schedule).__name__}")
-    config = {"name": _config_name(schedule)}
+    config = {"name": schedule._name}
     for key, value in schedule._config_items():
         if callable(value) and not isinstance(value, Module):
             raise TypeError(
@@ -125,7 +104,7 @@ def from_config(config: dict[str, Any]) -> Module:
     Example:
         >>> import schedax as sx
         >>> sx.from_config({"name": "cosine_decay", "init": 0.1, "decay_steps": 100})
-        cosine_decay(init=0.1, decay_steps=100, end=0.0)
+        cosine_decay(init=0.1, decay_steps=100)
     """
     fn = "from_config"
     if not isinstance(config, dict):

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, as_param, default_float, param, static
+from ._base import Array, Schedule, default_float, function, output_dtype, param
 
 
-class _ConstantLR(Schedule, name="constant_lr"):
-    lr: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        return jnp.broadcast_to(self.lr.astype(t.dtype), t.shape)
-
-
-def constant_lr(lr: Any) -> Schedule:
+class constant_lr(Schedule):
     """A constant learning rate (nano-optax's `constant_lr`).
 
     Formula: `lr(step) = lr`.
@@ -36,48 +27,44 @@ def constant_lr(lr: Any) -> Schedule:
         >>> sx.constant_lr(0.01)(jnp.arange(3))
         Array([0.01, 0.01, 0.01], dtype=float32)
     """
-    return _ConstantLR(lr=as_param("constant_lr", "lr", lr))
 
-
-@functools.lru_cache(maxsize=256)
-def _output_dtype(fn: Callable, default: np.dtype) -> np.dtype:
-    dtype = jax.eval_shape(fn, jax.ShapeDtypeStruct((), default)).dtype
-    return jnp.dtype(dtype) if jnp.issubdtype(dtype, jnp.floating) else default
-
-
-class _LambdaLR(Schedule, name="lambda_lr"):
-    lr_lambda: Callable[[Array], Any] = static()
-
-    @property
-    def dtype(self) -> np.dtype:
-        return _output_dtype(self.lr_lambda, default_float())
+    lr: Array = param()
 
     def _value(self, t: Array) -> Array:
-        return jnp.broadcast_to(jnp.asarray(self.lr_lambda(t), t.dtype), t.shape)
+        return jnp.broadcast_to(self.lr.astype(t.dtype), t.shape)
 
 
-def lambda_lr(lr_lambda: Callable[[Array], Any]) -> Schedule:
-    """A schedule given by a function of the step (nano-optax's `lambda_lr`).
+class lambda_lr(Schedule):
+    """A schedule given by a function of the step (nano-optax's `lambda_lr`; torch's `LambdaLR`
+    with `scale`).
 
-    Formula: `lr(step) = lr_lambda(step)`. The function gets the step as a floating array
-    (float32, or float64 with x64), with negative steps raised to 0, and must be traceable by
-    JAX. Its result is the learning rate itself, not a multiplier (unlike torch's `LambdaLR`).
-    The function is structure, not a hyperparameter: a new function means a new compilation.
+    Formula: `lr(step) = scale * lr_lambda(step)`. The function gets the step as a floating
+    array (float32, or float64 with x64), with negative steps raised to 0, and must be
+    traceable by JAX. The function is structure, not a hyperparameter: a new function means a
+    new compilation.
 
     Args:
-        lr_lambda: a JAX-traceable function from step to learning rate.
+        lr_lambda: a JAX-traceable function from step to learning rate (or to a factor of
+            `scale`).
+        scale: a factor on the function's value (torch's base learning rate), keyword-only.
 
     Returns:
-        A `Schedule`; its dtype is the function's floating result dtype (else the default float).
+        A `Schedule`; its dtype is the promotion of `scale` and the function's floating result
+        dtype (else the default float).
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.lambda_lr(lambda step: 0.1 / (1.0 + step))(jnp.arange(3))
         Array([0.1       , 0.05      , 0.03333334], dtype=float32)
     """
-    if not callable(lr_lambda):
-        raise TypeError(
-            f"lambda_lr: lr_lambda must be a callable step -> lr, "
-            f"got {type(lr_lambda).__name__} {lr_lambda!r}"
-        )
-    return _LambdaLR(lr_lambda=lr_lambda)
+
+    lr_lambda: Callable[[Array], Any] = function("a callable step -> lr")
+    scale: Array = param(default=1.0, kw_only=True)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return jnp.dtype(jnp.result_type(self.scale, output_dtype(self.lr_lambda, default_float())))
+
+    def _value(self, t: Array) -> Array:
+        value = self.scale.astype(t.dtype) * jnp.asarray(self.lr_lambda(t), t.dtype)
+        return jnp.broadcast_to(value, t.shape)

@@ -1,32 +1,27 @@
-"""Cosine decay (MLX name)."""
+"""Cosine decay (MLX's name; optax's `exponent`, torch's periodic form)."""
 
 from __future__ import annotations
 
-from typing import Any
+import jax.numpy as jnp
 
-from ._base import Array, Schedule, anneal, as_length, as_param, count, half_cosine, param
-
-
-class _CosineDecay(Schedule, name="cosine_decay"):
-    init: Array = param()
-    decay_steps: Array = count()
-    end: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        return anneal(self.init, self.end, t, self.decay_steps, half_cosine)
+from ._base import Array, Schedule, anneal, count, flag, half_cosine, param, positive
 
 
-def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
+class cosine_decay(Schedule):
     """Half a cosine from `init` down to `end` over `decay_steps` (MLX's `cosine_decay`).
 
-    Formula: `lr(step) = end + (init - end) * (1 + cos(pi * min(step, decay_steps) /
-    decay_steps)) / 2`; it holds `end` from step `decay_steps` on (unlike torch's
-    `CosineAnnealingLR`, which is periodic).
+    Formula: `lr(step) = end + (init - end) * ((1 + cos(pi * s / decay_steps)) / 2)**exponent`
+    with `s = min(step, decay_steps)`: it holds `end` from step `decay_steps` on. With
+    `periodic`, `s = step` (torch's `CosineAnnealingLR`): it climbs back to `init` over the next
+    `decay_steps`, and so on.
 
     Args:
         init: the value at step 0.
         decay_steps: the length of the decay in steps, > 0. A traced value is clamped to > 0.
         end: the value from step `decay_steps` on.
+        exponent: the power of the cosine factor (optax's `exponent`), > 0. A traced value is
+            clamped to > 0.
+        periodic: keep following the cosine past `decay_steps`.
 
     Returns:
         A `Schedule`.
@@ -36,8 +31,15 @@ def cosine_decay(init: Any, decay_steps: Any, end: Any = 0.0) -> Schedule:
         >>> sx.cosine_decay(0.1, 4)(jnp.arange(0, 6, 2))
         Array([0.1 , 0.05, 0.  ], dtype=float32)
     """
-    fn = "cosine_decay"
-    decay_steps = as_length(fn, "decay_steps", decay_steps)
-    return _CosineDecay(
-        init=as_param(fn, "init", init), decay_steps=decay_steps, end=as_param(fn, "end", end)
-    )
+
+    init: Array = param()
+    decay_steps: Array = count(gt=0)
+    end: Array = param(default=0.0)
+    exponent: Array = param(default=1.0, gt=0)
+    periodic: bool = flag(default=False)
+
+    def _value(self, t: Array) -> Array:
+        length = positive(self.decay_steps.astype(t.dtype))
+        if self.periodic:  # fold the period 2 * length onto [0, length]; fmod is exact
+            t = length - jnp.abs(length - jnp.fmod(t, 2 * length))
+        return anneal(self.init, self.end, t, length, half_cosine, exponent=self.exponent)

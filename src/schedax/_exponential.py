@@ -1,59 +1,30 @@
-"""Exponential and step decay (MLX and nano-optax names)."""
+"""The exponential family: MLX's exponential and step decays, optax's full shape."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, as_length, as_param, as_positive, count, param, positive
+from ._base import Array, Schedule, constructor, count, flag, floor_div, param, positive
 
 
-def _power_decay(init: Array, rate: Array, exponent: Array) -> Array:
-    """`init * rate**exponent` in the exponent's dtype, with the rate clamped to > 0."""
-    return init.astype(exponent.dtype) * positive(rate.astype(exponent.dtype)) ** exponent
+class exponential_decay(Schedule):
+    """Multiply by `decay_rate` every `decay_steps` steps, smoothly or as a staircase.
 
+    MLX's `exponential_decay(init, decay_rate)` with optax's full shape: a `transition_begin`
+    delay, `decay_steps` per factor (optax's `transition_steps`), a `staircase`, and an `end`
+    that bounds the value (a floor when decaying, a ceiling when growing).
 
-def _steps_done(t: Array, step_size: Array) -> Array:
-    """How many whole `step_size` periods have passed at step `t`."""
-    return jnp.floor(t / positive(step_size.astype(t.dtype)))
-
-
-class _ExponentialDecay(Schedule, name="exponential_decay"):
-    init: Array = param()
-    decay_rate: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        return _power_decay(self.init, self.decay_rate, t)
-
-
-class _StepDecay(Schedule, name="step_decay"):
-    init: Array = param()
-    decay_rate: Array = param()
-    step_size: Array = count()
-
-    def _value(self, t: Array) -> Array:
-        return _power_decay(self.init, self.decay_rate, _steps_done(t, self.step_size))
-
-
-class _StepLR(Schedule, name="step_lr"):
-    base_lr: Array = param()
-    step_size: Array = count()
-    gamma: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        return _power_decay(self.base_lr, self.gamma, _steps_done(t, self.step_size))
-
-
-def exponential_decay(init: Any, decay_rate: Any) -> Schedule:
-    """Multiply by `decay_rate` every step (MLX's `exponential_decay`).
-
-    Formula: `lr(step) = init * decay_rate**step`. A rate above 1 grows without bound (useful
-    for a learning-rate range test) and overflows to inf eventually.
+    Formula: with `s = max(step - transition_begin, 0)` and `p = s / decay_steps` (whole
+    periods, counted exactly, when `staircase`): `lr(step) = init * decay_rate**p`, clipped at
+    `end`. A rate above 1 grows without bound (a learning-rate range test) unless `end` is set.
 
     Args:
         init: the value at step 0.
-        decay_rate: the factor per step, > 0. A traced value is clamped to > 0.
+        decay_rate: the factor per `decay_steps`, > 0. A traced value is clamped to > 0.
+        decay_steps: steps per factor, > 0. A traced value is clamped to > 0.
+        staircase: decay in whole periods of `decay_steps`.
+        transition_begin: steps at `init` before the decay starts, >= 0.
+        end: the bound, or None for none.
 
     Returns:
         A `Schedule`.
@@ -62,61 +33,70 @@ def exponential_decay(init: Any, decay_rate: Any) -> Schedule:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.exponential_decay(0.1, 0.5)(jnp.arange(4))
         Array([0.1   , 0.05  , 0.025 , 0.0125], dtype=float32)
+        >>> sx.exponential_decay(1.0, 0.5, decay_steps=2, staircase=True)(jnp.arange(5))
+        Array([1.  , 1.  , 0.5 , 0.5 , 0.25], dtype=float32)
     """
-    fn = "exponential_decay"
-    return _ExponentialDecay(
-        init=as_param(fn, "init", init), decay_rate=as_positive(fn, "decay_rate", decay_rate)
-    )
+
+    init: Array = param()
+    decay_rate: Array = param(gt=0)
+    decay_steps: Array = count(default=1, gt=0)
+    staircase: bool = flag(default=False)
+    transition_begin: Array = count(default=0, ge=0)
+    end: Array | None = param(default=None, optional=True)
+
+    def _value(self, t: Array) -> Array:
+        t = jnp.maximum(t - self.transition_begin.astype(t.dtype), 0)
+        period = positive(self.decay_steps.astype(t.dtype))
+        periods = floor_div(t, period)[0] if self.staircase else t / period
+        rate = positive(self.decay_rate.astype(t.dtype))
+        value = self.init.astype(t.dtype) * rate**periods
+        if self.end is None:
+            return value
+        end = self.end.astype(t.dtype)
+        return jnp.where(rate < 1, jnp.maximum(value, end), jnp.minimum(value, end))
 
 
-def step_decay(init: Any, decay_rate: Any, step_size: Any) -> Schedule:
+@constructor
+def step_decay(init: float, decay_rate: float, step_size: int) -> Schedule:
     """Multiply by `decay_rate` every `step_size` steps (MLX's `step_decay`).
 
-    Formula: `lr(step) = init * decay_rate**floor(step / step_size)`.
+    Formula: `lr(step) = init * decay_rate**floor(step / step_size)`: an `exponential_decay`
+    with `staircase=True`.
 
     Args:
         init: the value at step 0.
-        decay_rate: the factor per period, > 0. A traced value is clamped to > 0.
-        step_size: the period in steps, > 0. A traced value is clamped to > 0.
+        decay_rate: the factor per period, > 0.
+        step_size: the period in steps, > 0.
 
     Returns:
-        A `Schedule`.
+        A `Schedule` (an `exponential_decay`).
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.step_decay(0.1, 0.5, 2)(jnp.arange(5))
         Array([0.1  , 0.1  , 0.05 , 0.05 , 0.025], dtype=float32)
     """
-    fn = "step_decay"
-    return _StepDecay(
-        init=as_param(fn, "init", init),
-        decay_rate=as_positive(fn, "decay_rate", decay_rate),
-        step_size=as_length(fn, "step_size", step_size),
-    )
+    return exponential_decay(init, decay_rate, step_size, staircase=True)
 
 
-def step_lr(base_lr: Any, step_size: Any, gamma: Any = 0.1) -> Schedule:
+@constructor
+def step_lr(base_lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """Multiply by `gamma` every `step_size` steps (nano-optax's `step_lr`).
 
-    Formula: `lr(step) = base_lr * gamma**floor(step / step_size)`. The same curve as
-    `step_decay` under nano-optax's argument names and order.
+    Formula: `lr(step) = base_lr * gamma**floor(step / step_size)`: an `exponential_decay`
+    with `staircase=True`.
 
     Args:
         base_lr: the value at step 0.
-        step_size: the period in steps, > 0. A traced value is clamped to > 0.
-        gamma: the factor per period, > 0. A traced value is clamped to > 0.
+        step_size: the period in steps, > 0.
+        gamma: the factor per period, > 0.
 
     Returns:
-        A `Schedule`.
+        A `Schedule` (an `exponential_decay`).
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.step_lr(1.0, 2, gamma=0.1)(jnp.arange(5))
         Array([1.  , 1.  , 0.1 , 0.1 , 0.01], dtype=float32)
     """
-    fn = "step_lr"
-    return _StepLR(
-        base_lr=as_param(fn, "base_lr", base_lr),
-        step_size=as_length(fn, "step_size", step_size),
-        gamma=as_positive(fn, "gamma", gamma),
-    )
+    return exponential_decay(base_lr, gamma, step_size, staircase=True)

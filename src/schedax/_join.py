@@ -1,4 +1,5 @@
-"""`join_schedules`: phases one after another, at a cost that does not grow with their number."""
+"""Combinators: `join_schedules` (phases one after another, at a cost that does not grow with
+their number) and `chain_schedules` (torch's chaining: factors multiplied)."""
 
 from __future__ import annotations
 
@@ -10,72 +11,72 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, as_steps, count, default_float, find_piece, sorted_steps, static
-from ._constant import _output_dtype
+from ._base import (
+    Array,
+    Rule,
+    Schedule,
+    _label,
+    child,
+    constructor,
+    default_float,
+    find_piece,
+    fmt,
+    is_concrete,
+    output_dtype,
+    param,
+    schedules,
+    sorted_steps,
+    static,
+)
 
 
-class _Join(Schedule, name="join_schedules"):
+class _Join(Schedule):
     # Pieces of the same kind (same PyTree structure and leaf shapes) are stacked into one table
-    # each; a step looks up its piece with a binary search and evaluates one row of one table.
-    # Plain callables cannot be stacked and are branches of their own.
-    boundaries: Array = count()
-    tables: tuple[Schedule, ...]  # one stacked schedule per kind
+    # each; plain callables are kinds of their own. A step finds its piece, then the row of its
+    # kind's table, and evaluates that kind's formula on the row's hyperparameters.
+    boundaries: Array = child()
+    tables: tuple[Schedule, ...] = child()  # one stacked schedule per kind
     callables: tuple[Callable[[Array], Any], ...] = static()
-    layout: tuple[tuple[int, int], ...] = static()  # piece -> (branch, row)
+    layout: tuple[tuple[int, int], ...] = static()  # piece -> (kind, row)
+
+    _name = "join_schedules"
 
     @property
     def dtype(self) -> np.dtype:
         dtypes = [table.dtype for table in self.tables]
-        dtypes += [_output_dtype(fn, default_float()) for fn in self.callables]
+        dtypes += [output_dtype(fn, default_float()) for fn in self.callables]
         return jnp.dtype(jnp.result_type(*dtypes))
 
     @property
     def schedules(self) -> list[Any]:
         """The pieces, in order."""
-        return [self._piece(branch, row) for branch, row in self.layout]
+        return [self._piece(kind, row) for kind, row in self.layout]
 
-    def _piece(self, branch: int, row: Any) -> Any:
-        if branch < len(self.tables):
-            return jax.tree.map(lambda leaf: leaf[row], self.tables[branch])
-        return self.callables[branch - len(self.tables)]
+    def _piece(self, kind: int, row: Any) -> Any:
+        if kind < len(self.tables):
+            return jax.tree.map(lambda leaf: leaf[row], self.tables[kind])
+        return self.callables[kind - len(self.tables)]
 
     def _repr_items(self) -> list[tuple[str, Any]]:
         return [("schedules", self.schedules), ("boundaries", self.boundaries)]
 
+    _config_items = _repr_items
+
     def _value(self, t: Array) -> Array:
-        if not self.boundaries.shape[0]:
-            return jnp.asarray(self._piece(*self.layout[0])(t), t.dtype)
         bounds = sorted_steps(self.boundaries, t.dtype)
-        if not self.callables and len(self.tables) > 1 and len(self.layout) <= _DIRECT_MAX:
-            # A few pieces of several kinds: evaluate each on its own local step and keep the
-            # active one, as a chain of selects that fuses with no lookups. schedax pieces are
-            # finite with finite gradients at every step, so inactive ones leak nothing.
-            out = None
-            for i, piece_of in enumerate(self.schedules):
-                start = bounds[i - 1] if i else jnp.zeros((), t.dtype)
-                value = piece_of(jnp.maximum(t - start, 0)).astype(t.dtype)
-                out = value if out is None else jnp.where(t >= start, value, out)
-            return out
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
-        piece = find_piece(bounds, t)
-        local = t - starts[piece]
-
-        if not self.callables and len(self.tables) == 1 and _one_scalar_per_row(self.tables[0]):
-            # All pieces of one kind (rows in piece order): gather the active row's
-            # hyperparameters for every step and evaluate the formula once, elementwise.
-            gathered = jax.tree.map(lambda leaf: leaf.astype(t.dtype)[piece], self.tables[0])
-            return gathered(local).astype(t.dtype)
-
         ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
-        first_piece = {branch: i for i, (branch, _) in enumerate(self.layout)}
+        piece = find_piece(bounds, t)
+        kind_of, row_of = (np.array(col, np.int32) for col in zip(*self.layout, strict=True))
+        first_piece = {kind: i for i, (kind, _) in reversed(list(enumerate(self.layout)))}
 
-        def from_table(table: Schedule) -> Callable[..., Array]:
+        def table(stacked: Schedule) -> Callable[..., Array]:
             def run(t: Array, local: Array, row: Array) -> Array:
-                return jax.tree.map(lambda leaf: leaf[row], table)(local).astype(t.dtype)
+                return jax.tree.map(lambda leaf: leaf[row], stacked)(local).astype(t.dtype)
 
             return run
 
-        def from_callable(fn: Callable[[Array], Any], i: int) -> Callable[..., Array]:
+        def function(fn: Callable[[Array], Any], i: int) -> Callable[..., Array]:
             def run(t: Array, local: Array, row: Array) -> Array:
                 # An inactive callable sees a step inside its own range, never a negative one.
                 own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
@@ -83,43 +84,23 @@ class _Join(Schedule, name="join_schedules"):
 
             return run
 
-        branches = [from_table(table) for table in self.tables]
-        for k, fn in enumerate(self.callables):
-            branches.append(from_callable(fn, first_piece[len(self.tables) + k]))
+        kinds = [table(stacked) for stacked in self.tables]
+        kinds += [function(fn, first_piece[len(self.tables) + k])
+                  for k, fn in enumerate(self.callables)]  # fmt: skip
 
-        def one(t: Array, local: Array, branch: Array, row: Array) -> Array:
-            # Scalar step: only the active branch runs. Under vmap, every branch runs once per
-            # step on its own table row, and the active one is selected.
-            if len(branches) == 1:
-                return branches[0](t, local, row)
-            return jax.lax.switch(branch, branches, t, local, row)
+        def one(t: Array, piece: Array) -> Array:
+            # A scalar step runs only its own kind's formula (lax.switch), so an inactive piece
+            # can leak nothing into values or gradients. Mapped over a vector of steps, every
+            # kind runs once per step on its own table row, and the step's kind is selected.
+            kind, row = jnp.asarray(kind_of)[piece], jnp.asarray(row_of)[piece]
+            local = t - starts[piece]
+            if len(kinds) == 1:
+                return kinds[0](t, local, row)
+            return jax.lax.switch(kind, kinds, t, local, row)
 
-        branch_of, row_of = (np.array(col, np.int32) for col in zip(*self.layout, strict=True))
-        branch, row = jnp.asarray(branch_of)[piece], jnp.asarray(row_of)[piece]
         if t.ndim == 0:
-            return one(t, local, branch, row)
-        flat = [x.reshape(-1) for x in (t, local, branch, row)]
-        return jax.vmap(one)(*flat).reshape(t.shape)
-
-
-# Up to this many pieces of several kinds, each piece is evaluated and the active one selected;
-# past it, one evaluation per kind on looked-up hyperparameters (benchmarks/run.py).
-_DIRECT_MAX = 8
-
-
-def _one_scalar_per_row(table: Schedule) -> bool:
-    return all(leaf.ndim == 1 for leaf in jax.tree.leaves(table))
-
-
-def _boundaries(n: int, boundaries: Any) -> Array:
-    bounds = as_steps("join_schedules", "boundaries", boundaries)
-    if bounds.shape[0] != n - 1:
-        noun = "boundary" if bounds.shape[0] == 1 else "boundaries"
-        raise ValueError(
-            f"join_schedules: got {n} schedules but {bounds.shape[0]} {noun}; "
-            "need len(boundaries) == len(schedules) - 1"
-        )
-    return bounds
+            return one(t, piece)
+        return jax.vmap(one)(t.reshape(-1), piece.reshape(-1)).reshape(t.shape)
 
 
 def _kind(piece: Schedule) -> tuple:
@@ -127,6 +108,7 @@ def _kind(piece: Schedule) -> tuple:
     return treedef, tuple((leaf.shape, jnp.dtype(leaf.dtype), leaf.weak_type) for leaf in leaves)
 
 
+@constructor
 def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any) -> Schedule:
     """Schedules one after another (MLX's, optax's and torch `SequentialLR`'s meaning).
 
@@ -136,16 +118,17 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
     Formula: with `b_0 = 0` and `i = #{j : boundaries[j] <= step}`,
     `lr(step) = schedules[i](step - b_i)`.
 
-    The program grows only with log(pieces): pieces of the same kind are stored as one table of
-    hyperparameters, and each step finds its piece (counting boundaries, or a binary search past
-    16) and evaluates one formula per kind (only the active kind's when the step is a scalar, as
-    in a training loop). Up to 8 schedax pieces of mixed kinds are evaluated directly instead.
+    The cost does not grow with the number of pieces: pieces of the same kind are stored as one
+    table of hyperparameters, and each step finds its piece (counting boundaries, or a binary
+    search past 16) and evaluates one formula per kind: only the active kind's when the step is
+    a scalar, as in a training loop, so no inactive piece leaks a NaN into values or gradients.
 
     Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
     lambdas, which get the local step as a float array, clipped into their own range
-    `[0, next boundary - own boundary]`, so an inactive piece never sees a negative step.
-    With a scalar step only the active callable runs, so no gradient leaks from the others;
-    schedax pieces are finite with finite gradients everywhere, so they never leak.
+    `[0, next boundary - own boundary]`, so an inactive piece never sees a negative step. With
+    a vector of steps every kind is evaluated at every step and the active one selected: a
+    plain callable or `lambda_lr` whose gradient is infinite somewhere in its own range can
+    then make the gradient at other steps NaN (scalar steps cannot).
 
     Args:
         schedules: one or more schedules or callables `step -> lr`.
@@ -164,35 +147,87 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
     """
     fn = "join_schedules"
+    where, arg = _label(fn, "schedules", schedules)
     if callable(schedules) or not isinstance(schedules, Sequence):
         got = repr(schedules) if callable(schedules) else type(schedules).__name__
-        raise TypeError(f"{fn}: schedules must be a sequence of schedules, got {got}; pass a list")
-    schedules = list(schedules)
-    if not schedules:
-        raise ValueError(f"{fn}: schedules must hold at least one schedule, got []")
-    for i, s in enumerate(schedules):
+        raise TypeError(f"{where}: {arg} must be a sequence of schedules, got {got}; pass a list")
+    pieces = list(schedules)
+    if not pieces:
+        raise ValueError(f"{where}: {arg} must hold at least one schedule, got []")
+    for i, s in enumerate(pieces):
         if not callable(s):
             raise TypeError(
-                f"{fn}: schedules[{i}] must be a schedule or a callable step -> lr, "
+                f"{where}: {arg}[{i}] must be a schedule or a callable step -> lr, "
                 f"got {type(s).__name__} {s!r}; wrap a constant with constant_lr"
             )
-    bounds = _boundaries(len(schedules), boundaries)
+    bounds = Rule("steps")(fn, "boundaries", boundaries)
+    if bounds.shape[0] != len(pieces) - 1:
+        _, b_arg = _label(fn, "boundaries", boundaries)
+        singular = "boundary" if b_arg == "boundaries" else b_arg[:-1]
+        noun = singular if bounds.shape[0] == 1 else b_arg
+        raise ValueError(
+            f"{where}: got {len(pieces)} {arg} but {bounds.shape[0]} {noun}; "
+            f"need len({b_arg}) == len({arg}) - 1"
+        )
 
     kinds: dict[tuple, list[int]] = collections.defaultdict(list)
-    callables: list[Callable] = []
-    for i, s in enumerate(schedules):
+    for i, s in enumerate(pieces):
         if isinstance(s, Schedule):
             kinds[_kind(s)].append(i)
-    layout: list[tuple[int, int]] = [(-1, -1)] * len(schedules)
+    layout: list[tuple[int, int]] = [(-1, -1)] * len(pieces)
     tables = []
-    for branch, members in enumerate(kinds.values()):
-        tables.append(jax.tree.map(lambda *xs: jnp.stack(xs), *(schedules[i] for i in members)))
+    for kind, members in enumerate(kinds.values()):
+        tables.append(jax.tree.map(lambda *xs: jnp.stack(xs), *(pieces[i] for i in members)))
         for row, i in enumerate(members):
-            layout[i] = (branch, row)
-    for i, s in enumerate(schedules):
+            layout[i] = (kind, row)
+    callables: list[Callable] = []
+    for i, s in enumerate(pieces):
         if not isinstance(s, Schedule):
             layout[i] = (len(tables) + len(callables), 0)
             callables.append(s)
-    return _Join(
+    return _Join._build(
         boundaries=bounds, tables=tuple(tables), callables=tuple(callables), layout=tuple(layout)
     )
+
+
+class chain_schedules(Schedule):
+    """torch's `ChainedScheduler`: schedules built on the same base `lr`, applied together.
+
+    Each schedule's factor on `lr` is `s(step) / lr`; the factors multiply. This is torch's
+    chaining of its multiplicative schedulers (ConstantLR, LinearLR, ExponentialLR, StepLR,
+    MultiStepLR, PolynomialLR), each built with the same `lr`.
+
+    Formula: `lr(step) = lr * prod(s(step) / lr for s in schedules)`.
+
+    Args:
+        lr: the base learning rate, nonzero.
+        schedules: schedax schedules built with `lr`.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> warmup = sx.piecewise_constant([2], [0.05, 0.1])
+        >>> lr = sx.chain_schedules(0.1, [warmup, sx.exponential_decay(0.1, 0.5)])
+        >>> lr(jnp.arange(4))
+        Array([0.05  , 0.025 , 0.025 , 0.0125], dtype=float32)
+    """
+
+    lr: Array = param()
+    schedules: tuple[Schedule, ...] = schedules()
+
+    def _check(self) -> None:
+        if is_concrete(self.lr) and self.lr == 0:
+            raise self._invalid(f"{{0}} must be nonzero, got {fmt(self.lr)}", "lr")
+
+    @property
+    def dtype(self) -> np.dtype:
+        return jnp.dtype(jnp.result_type(self.lr, *(s.dtype for s in self.schedules)))
+
+    def _value(self, t: Array) -> Array:
+        lr = self.lr.astype(t.dtype)
+        value = jnp.broadcast_to(lr, t.shape)
+        for s in self.schedules:
+            value = value * (s(t).astype(t.dtype) / lr)
+        return value

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ._base import Array, Schedule, anneal, as_length, as_param, count, linear, param
+from ._base import Array, Schedule, anneal, count, linear, param
 
 
-class _LinearSchedule(Schedule, name="linear_schedule"):
-    init: Array = param()
-    end: Array = param()
-    steps: Array = count()
-
-    def _value(self, t: Array) -> Array:
-        return anneal(self.init, self.end, t, self.steps, linear)
-
-
-def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
+class linear_schedule(Schedule):
     """Linear interpolation from `init` to `end` over `steps` steps (MLX's `linear_schedule`).
 
     Formula: `lr(step) = init + (end - init) * min(step, steps) / steps`; it holds `end` from
@@ -35,8 +24,10 @@ def linear_schedule(init: Any, end: Any, steps: Any) -> Schedule:
         >>> sx.linear_schedule(0.0, 0.1, 4)(jnp.arange(6))
         Array([0.   , 0.025, 0.05 , 0.075, 0.1  , 0.1  ], dtype=float32)
     """
-    fn = "linear_schedule"
-    steps = as_length(fn, "steps", steps)
-    return _LinearSchedule(
-        init=as_param(fn, "init", init), end=as_param(fn, "end", end), steps=steps
-    )
+
+    init: Array = param()
+    end: Array = param()
+    steps: Array = count(gt=0)
+
+    def _value(self, t: Array) -> Array:
+        return anneal(self.init, self.end, t, self.steps, linear)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, _fmt, as_count, as_param, count, default_float, param, require, static
+from ._base import Array, count, default_float, option, param
 from ._stateful import StatefulSchedule
 
 
@@ -21,35 +20,60 @@ class PlateauState(NamedTuple):
     cooldown_counter: Array  # observations left in the cooldown
 
 
-class _ReduceOnPlateau(StatefulSchedule, name="reduce_on_plateau"):
+class reduce_on_plateau(StatefulSchedule):
+    """torch's `ReduceLROnPlateau`, as a stateful schedule that takes observations.
+
+    Feed it the metric with `state = sched.observe(state, value)` (one call per torch
+    `scheduler.step(value)`, e.g. per epoch or per evaluation); `sched(step, state)` returns the
+    learning rate in use. An observation is better when it beats the best so far by the
+    threshold (`rel`: `value < best * (1 - threshold)` in min mode, `value > best * (1 +
+    threshold)` in max mode; `abs`: `value < best - threshold`, `value > best + threshold`).
+    With torch's counting, when the number of observations without improvement exceeds
+    `patience`, the learning rate becomes `max(lr * factor, min_lr)` (unless that changes it by
+    no more than `eps`), and the next `cooldown` observations are not counted. Keras's counting
+    (`counting="keras"`, as its callback) reduces when they reach `patience`, does not count
+    observations in cooldown, and resets nothing once at `min_lr`.
+
+    Args:
+        init: the initial learning rate (torch: the optimizer's).
+        factor: the multiplier for a reduction, in (0, 1).
+        patience: observations without improvement to tolerate, an integer >= 0.
+        threshold: the improvement that counts, >= 0.
+        threshold_mode: "rel" or "abs".
+        cooldown: observations to ignore after a reduction, an integer >= 0.
+        min_lr: the floor of the learning rate, >= 0.
+        mode: "min" (a loss) or "max" (an accuracy).
+        eps: reductions changing the lr by no more than this are skipped, >= 0.
+        counting: "torch" or "keras".
+
+    Returns:
+        A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
+        clamped: factor to [0, 1], patience and cooldown to >= 0.
+
+    Example:
+        >>> import schedax as sx
+        >>> sched = sx.reduce_on_plateau(0.1, factor=0.5, patience=1)
+        >>> state = sched.init()
+        >>> for loss in [1.0, 0.5, 0.5, 0.5, 0.5, 0.5]:
+        ...     state = sched.observe(state, loss)
+        >>> sched(0, state)[0]
+        Array(0.025, dtype=float32)
+    """
+
     init_lr: Array = param(arg="init")
-    factor: Array = param()
-    patience: Array = count()
-    threshold: Array = param()
-    threshold_mode: str = static()
-    cooldown: Array = count()
-    min_lr: Array = param()
-    mode: str = static()
-    eps: Array = param()
-    # "torch": reduce when bad observations exceed `patience`; an observation in cooldown
-    # counts, then is forgotten. "keras": reduce when they reach `patience`; observations in
-    # cooldown are not counted; at `min_lr` nothing is reset. The Keras compat layer uses it.
-    counting: str = static()
+    factor: Array = param(default=0.1, kw_only=True, gt=0, lt=1)
+    patience: Array = count(default=10, kw_only=True, integer=True, ge=0)
+    threshold: Array = param(default=1e-4, kw_only=True, ge=0)
+    threshold_mode: str = option(("rel", "abs"), default="rel", kw_only=True)
+    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0)
+    min_lr: Array = param(default=0.0, kw_only=True, ge=0)
+    mode: str = option(("min", "max"), default="min", kw_only=True)
+    eps: Array = param(default=1e-8, kw_only=True, ge=0)
+    counting: str = option(("torch", "keras"), default="torch", kw_only=True)
 
     @property
     def dtype(self) -> np.dtype:
         return jnp.dtype(jnp.result_type(self.init_lr))
-
-    def _repr_items(self) -> list[tuple[str, Any]]:
-        return [(k, v) for k, v in super()._repr_items() if k != "counting"]
-
-    def _config_items(self) -> list[tuple[str, Any]]:
-        if self.counting == "torch":
-            return self._repr_items()
-        # Keras's callback: its own names (to_config names it keras.ReduceLROnPlateau).
-        return [("init", self.init_lr), ("factor", self.factor), ("patience", self.patience),
-                ("mode", self.mode), ("min_delta", self.threshold), ("cooldown", self.cooldown),
-                ("min_lr", self.min_lr)]  # fmt: skip
 
     def init(self) -> PlateauState:
         metric = default_float()
@@ -64,10 +88,6 @@ class _ReduceOnPlateau(StatefulSchedule, name="reduce_on_plateau"):
 
     def _step(self, step: Array, state: PlateauState) -> tuple[Array, PlateauState]:
         return state.lr, state
-
-    def observe(self, state: PlateauState, value: Any) -> PlateauState:
-        """The state after one observation of the metric (torch: one `scheduler.step(value)`)."""
-        return _observe(self, state, value)
 
     def _is_better(self, value: Array, best: Array) -> Array:
         threshold = self.threshold.astype(best.dtype)
@@ -107,113 +127,3 @@ class _ReduceOnPlateau(StatefulSchedule, name="reduce_on_plateau"):
         cooldown = jnp.where(reset, cooldown_length, cooldown)
         num_bad = jnp.where(reset, 0, num_bad)
         return PlateauState(lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown)
-
-
-_observe = jax.jit(lambda schedule, state, value: schedule._observe(state, value))
-
-
-def _plateau(
-    fn: str,
-    init: Any,
-    *,
-    factor: Any,
-    patience: Any,
-    threshold: Any,
-    threshold_mode: str,
-    cooldown: Any,
-    min_lr: Any,
-    mode: str,
-    eps: Any,
-    counting: str,
-) -> StatefulSchedule:
-    """The checks and construction shared by `reduce_on_plateau` and the Keras compat layer."""
-    for arg, value, allowed in (
-        ("mode", mode, ("min", "max")),
-        ("threshold_mode", threshold_mode, ("rel", "abs")),
-    ):
-        if value not in allowed:
-            raise ValueError(f"{fn}: {arg} must be one of {allowed}, got {value!r}")
-    factor = as_param(fn, "factor", factor)
-    require(fn, "factor", factor, lambda v: (v > 0) & (v < 1), "in (0, 1)")
-    values = {
-        "init": as_param(fn, "init", init),
-        "threshold": as_param(fn, "threshold", threshold),
-        "min_lr": as_param(fn, "min_lr", min_lr),
-        "eps": as_param(fn, "eps", eps),
-        "patience": as_count(fn, "patience", patience),
-        "cooldown": as_count(fn, "cooldown", cooldown),
-    }
-    for arg, value in values.items():
-        if arg in ("patience", "cooldown") and not jnp.issubdtype(value.dtype, jnp.integer):
-            raise TypeError(f"{fn}: {arg} must be an integer, got {_fmt(value)}")
-        require(fn, arg, value, lambda v: v >= 0, ">= 0")
-    return _ReduceOnPlateau(
-        init_lr=values.pop("init"),
-        factor=factor,
-        threshold_mode=threshold_mode,
-        mode=mode,
-        counting=counting,
-        **values,
-    )
-
-
-def reduce_on_plateau(
-    init: Any,
-    *,
-    factor: Any = 0.1,
-    patience: Any = 10,
-    threshold: Any = 1e-4,
-    threshold_mode: str = "rel",
-    cooldown: Any = 0,
-    min_lr: Any = 0.0,
-    mode: str = "min",
-    eps: Any = 1e-8,
-) -> StatefulSchedule:
-    """torch's `ReduceLROnPlateau`, as a stateful schedule that takes observations.
-
-    Feed it the metric with `state = sched.observe(state, value)` (one call per torch
-    `scheduler.step(value)`, e.g. per epoch or per evaluation); `sched(step, state)` returns the
-    learning rate in use. An observation is better when it beats the best so far by the
-    threshold (`rel`: `value < best * (1 - threshold)` in min mode, `value > best * (1 +
-    threshold)` in max mode; `abs`: `value < best - threshold`, `value > best + threshold`).
-    When the number of observations without improvement exceeds `patience`, the learning rate
-    becomes `max(lr * factor, min_lr)` (unless that changes it by no more than `eps`), and the
-    next `cooldown` observations are not counted.
-
-    Args:
-        init: the initial learning rate (torch: the optimizer's).
-        factor: the multiplier for a reduction, in (0, 1).
-        patience: observations without improvement to tolerate, an integer >= 0.
-        threshold: the improvement that counts, >= 0.
-        threshold_mode: "rel" or "abs".
-        cooldown: observations to ignore after a reduction, an integer >= 0.
-        min_lr: the floor of the learning rate, >= 0.
-        mode: "min" (a loss) or "max" (an accuracy).
-        eps: reductions changing the lr by no more than this are skipped, >= 0.
-
-    Returns:
-        A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
-        clamped: factor to [0, 1], patience and cooldown to >= 0.
-
-    Example:
-        >>> import schedax as sx
-        >>> sched = sx.reduce_on_plateau(0.1, factor=0.5, patience=1)
-        >>> state = sched.init()
-        >>> for loss in [1.0, 0.5, 0.5, 0.5, 0.5, 0.5]:
-        ...     state = sched.observe(state, loss)
-        >>> sched(0, state)[0]
-        Array(0.025, dtype=float32)
-    """
-    return _plateau(
-        "reduce_on_plateau",
-        init,
-        factor=factor,
-        patience=patience,
-        threshold=threshold,
-        threshold_mode=threshold_mode,
-        cooldown=cooldown,
-        min_lr=min_lr,
-        mode=mode,
-        eps=eps,
-        counting="torch",
-    )

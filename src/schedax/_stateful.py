@@ -10,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Module, Schedule, as_param
+from ._base import Array, Module, Rule, Schedule, eager, traced
 
 ScheduleState: TypeAlias = Any
 """A schedule's state: any PyTree of arrays (None for stateless schedules)."""
@@ -56,26 +56,31 @@ class StatefulSchedule(Module):
             raise TypeError(
                 f"{self._name}: step must be a scalar integer, got {step.dtype}{list(step.shape)}"
             )
-        return _advance(self, step, state)
+        if traced(self, step, state):
+            return self._advance(step, state)
+        return eager(self, "_advance", step, state)
+
+    def _advance(self, step: Array, state: ScheduleState) -> tuple[Array, ScheduleState]:
+        if jnp.issubdtype(step.dtype, jnp.floating):
+            step = jnp.floor(step)
+        return self._step(jnp.maximum(step.astype(jnp.result_type(int)), 0), state)
 
     def _step(self, step: Array, state: ScheduleState) -> tuple[Array, ScheduleState]:
         """The rule at an integer step >= 0."""
         raise NotImplementedError
 
     def observe(self, state: ScheduleState, value: Any) -> ScheduleState:
-        """The state after observing `value` (a metric such as the loss). Default: unchanged."""
+        """The state after observing `value` (a metric such as the loss).
+
+        Schedules that learn from observations override `_observe`; the others ignore them.
+        """
+        if traced(self, state, value):
+            return self._observe(state, value)
+        return eager(self, "_observe", state, value)
+
+    def _observe(self, state: ScheduleState, value: Any) -> ScheduleState:
         del value
         return state
-
-
-def _as_int_step(step: Array) -> Array:
-    if jnp.issubdtype(step.dtype, jnp.floating):
-        step = jnp.floor(step)
-    return jnp.maximum(step.astype(jnp.result_type(int)), 0)
-
-
-# Eager calls dispatch to one compiled program per structure; under jit they are inlined.
-_advance = jax.jit(lambda schedule, step, state: schedule._step(_as_int_step(step), state))
 
 
 def _required_positional(fn: Callable) -> int | None:
@@ -156,9 +161,10 @@ def as_schedule(lr: Any, schedule_state: ScheduleState = None) -> tuple[Schedule
             f"got {type(lr).__name__} {lr!r}"
         )
     value = jnp.asarray(lr)
-    value = (
-        as_param(fn, "lr", lr) if value.ndim == 0 else value.astype(jnp.result_type(value, float))
-    )
+    if value.ndim == 0:
+        value = Rule("param")(fn, "lr", lr)
+    else:
+        value = value.astype(jnp.result_type(value, float))
     return (lambda step, state: (value, state)), schedule_state
 
 

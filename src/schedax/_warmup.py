@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import jax.numpy as jnp
 
 from ._base import (
     Array,
     Schedule,
-    _fmt,
     anneal,
-    as_length,
-    as_nonnegative_count,
-    as_param,
     count,
+    fmt,
     half_cosine,
     is_concrete,
     linear,
+    option,
     param,
-    static,
 )
 
 
@@ -53,24 +49,7 @@ def _warmup(init: Array, peak: Array, t: Array, warmup: Array, then: Array) -> A
     return jnp.where(t < warmup, ramp, then)
 
 
-class _WarmupCosineDecay(Schedule, name="warmup_cosine_decay"):
-    peak: Array = param()
-    warmup_steps: Array = count()
-    total_steps: Array = count()
-    init: Array = param()
-    end: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        total = jnp.maximum(self.total_steps.astype(t.dtype), 0)
-        warmup = jnp.clip(self.warmup_steps.astype(t.dtype), 0, total)
-        decay = anneal(self.peak, self.end, t - warmup, total - warmup, half_cosine)
-        decay = jnp.where(t >= total, self.end.astype(t.dtype), decay)
-        return _warmup(self.init, self.peak, t, warmup, decay)
-
-
-def warmup_cosine_decay(
-    peak: Any, warmup_steps: Any, total_steps: Any, init: Any = 0.0, end: Any = 0.0
-) -> Schedule:
+class warmup_cosine_decay(Schedule):
     """Linear warmup from `init` to `peak`, then cosine decay to `end` at `total_steps`.
 
     `total_steps` counts the warmup (as optax's `warmup_cosine_decay_schedule`, unlike Keras's
@@ -97,49 +76,30 @@ def warmup_cosine_decay(
         >>> sx.warmup_cosine_decay(1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
-    fn = "warmup_cosine_decay"
-    warmup_steps = as_nonnegative_count(fn, "warmup_steps", warmup_steps)
-    total_steps = as_length(fn, "total_steps", total_steps)
-    if is_concrete(warmup_steps) and is_concrete(total_steps) and warmup_steps > total_steps:
-        raise ValueError(
-            f"{fn}: warmup_steps ({_fmt(warmup_steps)}) must be <= total_steps "
-            f"({_fmt(total_steps)})"
-        )
-    return _WarmupCosineDecay(
-        peak=as_param(fn, "peak", peak),
-        warmup_steps=warmup_steps,
-        total_steps=total_steps,
-        init=as_param(fn, "init", init),
-        end=as_param(fn, "end", end),
-    )
 
-
-class _WarmupStableDecay(Schedule, name="warmup_stable_decay"):
     peak: Array = param()
-    warmup_steps: Array = count()
-    stable_steps: Array = count()
-    decay_steps: Array = count()
-    init: Array = param()
-    end: Array = param()
-    decay_shape: str = static()
+    warmup_steps: Array = count(ge=0)
+    total_steps: Array = count(gt=0)
+    init: Array = param(default=0.0)
+    end: Array = param(default=0.0)
+
+    def _check(self) -> None:
+        warmup, total = self.warmup_steps, self.total_steps
+        if is_concrete(warmup) and is_concrete(total) and warmup > total:
+            raise self._invalid(
+                f"{{0}} ({fmt(warmup)}) must be <= {{1}} ({fmt(total)})",
+                "warmup_steps", "total_steps",
+            )  # fmt: skip
 
     def _value(self, t: Array) -> Array:
-        warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
-        start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
-        rise, fall = DECAY_SHAPES[self.decay_shape]
-        decay = anneal(self.peak, self.end, jnp.maximum(t - start, 0), self.decay_steps, rise, fall)
+        total = jnp.maximum(self.total_steps.astype(t.dtype), 0)
+        warmup = jnp.clip(self.warmup_steps.astype(t.dtype), 0, total)
+        decay = anneal(self.peak, self.end, t - warmup, total - warmup, half_cosine)
+        decay = jnp.where(t >= total, self.end.astype(t.dtype), decay)
         return _warmup(self.init, self.peak, t, warmup, decay)
 
 
-def warmup_stable_decay(
-    peak: Any,
-    warmup_steps: Any,
-    stable_steps: Any,
-    decay_steps: Any,
-    init: Any = 0.0,
-    end: Any = 0.0,
-    decay_shape: str = "linear",
-) -> Schedule:
+class warmup_stable_decay(Schedule):
     """Warmup, stable, decay (WSD): the schedule of recent LLM training runs.
 
     A linear warmup from `init` to `peak` over `warmup_steps`, `peak` for `stable_steps`, then
@@ -165,17 +125,18 @@ def warmup_stable_decay(
         >>> sx.warmup_stable_decay(1.0, 2, 2, 4)(jnp.arange(0, 10, 2))
         Array([0. , 1. , 1. , 0.5, 0. ], dtype=float32)
     """
-    fn = "warmup_stable_decay"
-    if decay_shape not in DECAY_SHAPES:
-        raise ValueError(
-            f"{fn}: decay_shape must be one of {tuple(DECAY_SHAPES)}, got {decay_shape!r}"
-        )
-    return _WarmupStableDecay(
-        peak=as_param(fn, "peak", peak),
-        warmup_steps=as_nonnegative_count(fn, "warmup_steps", warmup_steps),
-        stable_steps=as_nonnegative_count(fn, "stable_steps", stable_steps),
-        decay_steps=as_length(fn, "decay_steps", decay_steps),
-        init=as_param(fn, "init", init),
-        end=as_param(fn, "end", end),
-        decay_shape=decay_shape,
-    )
+
+    peak: Array = param()
+    warmup_steps: Array = count(ge=0)
+    stable_steps: Array = count(ge=0)
+    decay_steps: Array = count(gt=0)
+    init: Array = param(default=0.0)
+    end: Array = param(default=0.0)
+    decay_shape: str = option(tuple(DECAY_SHAPES), default="linear")
+
+    def _value(self, t: Array) -> Array:
+        warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
+        start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
+        rise, fall = DECAY_SHAPES[self.decay_shape]
+        decay = anneal(self.peak, self.end, jnp.maximum(t - start, 0), self.decay_steps, rise, fall)
+        return _warmup(self.init, self.peak, t, warmup, decay)

@@ -1,8 +1,9 @@
 """`keras.optimizers.schedules` and Keras's learning-rate callbacks, as schedax schedules.
 
 Keras's `step` is the optimizer's iteration count, a schedax step. Each constructor keeps
-Keras's argument names and semantics (checked against Keras 3 in the tests). The callbacks,
-which read the learning rate from the optimizer, take it as their first argument.
+Keras's argument names and semantics (checked against Keras 3 in the tests) and returns a core
+schedax schedule; errors name the Keras constructor and its argument. The callbacks, which read
+the learning rate from the optimizer, take it as their first argument.
 
 Example:
     >>> import jax.numpy as jnp
@@ -18,31 +19,20 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from .._base import (
-    Array,
+from .. import (
     Schedule,
-    anneal,
-    as_length,
-    as_nonnegative,
-    as_nonnegative_count,
-    as_param,
-    as_positive,
-    count,
-    half_cosine,
-    param,
-    positive,
-    require,
-    static,
+    StatefulSchedule,
+    cosine_decay,
+    cosine_restarts,
+    exponential_decay,
+    inverse_time_decay,
+    learning_rate_scheduler,
+    piecewise_constant,
+    polynomial_decay,
+    reduce_on_plateau,
+    warmup_cosine_decay,
 )
-from .._cosine import cosine_decay
-from .._cyclic import restart_cycle
-from .._epochs import learning_rate_scheduler
-from .._exponential import step_decay
-from .._piecewise import piecewise_constant
-from .._plateau import _plateau
-from .._polynomial import inverse_time_decay, polynomial_decay, power_of
-from .._stateful import StatefulSchedule
-from .._warmup import warmup_cosine_decay
+from .._base import Rule, constructor
 
 __all__ = [
     "CosineDecay",
@@ -55,18 +45,10 @@ __all__ = [
     "ReduceLROnPlateau",
 ]
 
-
-class _ExponentialDecay(Schedule, name="ExponentialDecay"):
-    initial_learning_rate: Array = param()
-    decay_steps: Array = count()
-    decay_rate: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        periods = t / positive(self.decay_steps.astype(t.dtype))
-        rate = positive(self.decay_rate.astype(t.dtype))
-        return self.initial_learning_rate.astype(t.dtype) * rate**periods
+_VALUE = Rule("param")
 
 
+@constructor
 def ExponentialDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
@@ -81,7 +63,7 @@ def ExponentialDecay(  # noqa: N802
         staircase: decay in whole periods.
 
     Returns:
-        A `Schedule`.
+        An `exponential_decay`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -89,17 +71,10 @@ def ExponentialDecay(  # noqa: N802
         >>> [float(x) for x in K.ExponentialDecay(1.0, 2, 0.25)(jnp.arange(0, 6, 2))]
         [1.0, 0.25, 0.0625]
     """
-    fn = "ExponentialDecay"
-    if staircase:
-        return step_decay(initial_learning_rate, decay_rate, decay_steps)
-    rate = as_param(fn, "decay_rate", decay_rate)
-    return _ExponentialDecay(
-        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
-        decay_steps=as_length(fn, "decay_steps", decay_steps),
-        decay_rate=rate,
-    )
+    return exponential_decay(initial_learning_rate, decay_rate, decay_steps, staircase)
 
 
+@constructor
 def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> Schedule:  # noqa: N802
     """Keras's `PiecewiseConstantDecay`: `values[i]` for `boundaries[i-1] < step <= boundaries[i]`.
 
@@ -110,7 +85,7 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
         values: one more than the boundaries.
 
     Returns:
-        A `Schedule` (a `piecewise_constant` with `inclusive=False`).
+        A `piecewise_constant` with `inclusive=False`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -121,23 +96,7 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
     return piecewise_constant(boundaries, values, inclusive=False)
 
 
-class _PolynomialDecayCycle(Schedule, name="PolynomialDecay"):
-    initial_learning_rate: Array = param()
-    decay_steps: Array = count()
-    end_learning_rate: Array = param()
-    power: Array = param()
-    cycle: bool = static()  # always True: without cycling it is schedax.polynomial_decay
-
-    def _value(self, t: Array) -> Array:
-        steps = positive(self.decay_steps.astype(t.dtype))
-        # The horizon grows to the next multiple of decay_steps (one of them at step 0).
-        steps = steps * jnp.maximum(jnp.ceil(t / steps), 1)
-        init = self.initial_learning_rate.astype(t.dtype)
-        end = self.end_learning_rate.astype(t.dtype)
-        weight = power_of((steps - t) / steps, positive(self.power.astype(t.dtype)))
-        return (init - end) * weight + end
-
-
+@constructor
 def PolynomialDecay(  # noqa: N802
     initial_learning_rate: Any,
     decay_steps: Any,
@@ -158,7 +117,7 @@ def PolynomialDecay(  # noqa: N802
         cycle: restart the decay at every multiple of `decay_steps`.
 
     Returns:
-        A `Schedule` (a `polynomial_decay` without `cycle`).
+        A `polynomial_decay`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -166,18 +125,10 @@ def PolynomialDecay(  # noqa: N802
         >>> [float(x) for x in K.PolynomialDecay(1.0, 2, 0.0, cycle=True)(jnp.arange(5))]
         [1.0, 0.5, 0.0, 0.25, 0.0]
     """
-    fn = "PolynomialDecay"
-    if not cycle:
-        return polynomial_decay(initial_learning_rate, end_learning_rate, decay_steps, power)
-    return _PolynomialDecayCycle(
-        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
-        decay_steps=as_length(fn, "decay_steps", decay_steps),
-        end_learning_rate=as_param(fn, "end_learning_rate", end_learning_rate),
-        power=as_positive(fn, "power", power),
-        cycle=True,
-    )
+    return polynomial_decay(initial_learning_rate, end_learning_rate, decay_steps, power, cycle)
 
 
+@constructor
 def InverseTimeDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
@@ -190,7 +141,7 @@ def InverseTimeDecay(  # noqa: N802
         staircase: use `floor(step / decay_steps)`.
 
     Returns:
-        A `Schedule` (an `inverse_time_decay`).
+        An `inverse_time_decay`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -198,9 +149,16 @@ def InverseTimeDecay(  # noqa: N802
         >>> [float(x) for x in K.InverseTimeDecay(1.0, 1, 1.0)(jnp.arange(4))]
         [1.0, 0.5, 0.3333333432674408, 0.25]
     """
-    return inverse_time_decay(initial_learning_rate, decay_rate, decay_steps, bool(staircase))
+    return inverse_time_decay(initial_learning_rate, decay_rate, decay_steps, staircase)
 
 
+@constructor(
+    initial_learning_rate=_VALUE,
+    decay_steps=Rule("count", gt=0),
+    alpha=_VALUE,
+    warmup_target=Rule("param", optional=True),
+    warmup_steps=Rule("count", ge=0),
+)
 def CosineDecay(  # noqa: N802
     initial_learning_rate: Any,
     decay_steps: Any,
@@ -225,7 +183,7 @@ def CosineDecay(  # noqa: N802
         warmup_steps: the warmup length in steps, >= 0.
 
     Returns:
-        A `Schedule` (a `cosine_decay` or a `warmup_cosine_decay`).
+        A `cosine_decay` or a `warmup_cosine_decay`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -235,35 +193,16 @@ def CosineDecay(  # noqa: N802
         [0.0, 0.5, 1.0, 0.5, 0.0]
     """
     del name
-    fn = "CosineDecay"
-    alpha = as_param(fn, "alpha", alpha)
     if warmup_target is None:
-        init = as_param(fn, "initial_learning_rate", initial_learning_rate)
-        return cosine_decay(init, decay_steps, end=init * alpha)
-    target = as_param(fn, "warmup_target", warmup_target)
-    warmup = as_nonnegative_count(fn, "warmup_steps", warmup_steps)
-    decay = as_length(fn, "decay_steps", decay_steps)
+        init = jnp.asarray(initial_learning_rate)
+        return cosine_decay(init, decay_steps, init * alpha)
+    target, warmup = jnp.asarray(warmup_target), jnp.asarray(warmup_steps)
     return warmup_cosine_decay(
-        target, warmup, warmup + decay, initial_learning_rate, target * alpha
+        target, warmup, warmup + decay_steps, initial_learning_rate, target * alpha
     )
 
 
-class _CosineDecayRestarts(Schedule, name="CosineDecayRestarts"):
-    initial_learning_rate: Array = param()
-    first_decay_steps: Array = count()
-    t_mul: Array = param()
-    m_mul: Array = param()
-    alpha: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        i, position, length = restart_cycle(
-            t, self.first_decay_steps.astype(t.dtype), self.t_mul.astype(t.dtype)
-        )
-        init, alpha = self.initial_learning_rate.astype(t.dtype), self.alpha.astype(t.dtype)
-        peak = (1 - alpha) * self.m_mul.astype(t.dtype) ** i + alpha
-        return init * anneal(peak, alpha, position, length, half_cosine)
-
-
+@constructor(alpha=_VALUE)
 def CosineDecayRestarts(  # noqa: N802
     initial_learning_rate: Any,
     first_decay_steps: Any,
@@ -287,7 +226,7 @@ def CosineDecayRestarts(  # noqa: N802
         name: ignored (Keras's op name).
 
     Returns:
-        A `Schedule`.
+        A `cosine_restarts` with `scale="range"`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -297,20 +236,13 @@ def CosineDecayRestarts(  # noqa: N802
         [1.0, 0.5, 0.5, 0.25]
     """
     del name
-    fn = "CosineDecayRestarts"
-    t_mul = as_param(fn, "t_mul", t_mul)
-    require(fn, "t_mul", t_mul, lambda v: v >= 1, ">= 1")
-    return _CosineDecayRestarts(
-        initial_learning_rate=as_param(fn, "initial_learning_rate", initial_learning_rate),
-        first_decay_steps=as_length(fn, "first_decay_steps", first_decay_steps),
-        t_mul=t_mul,
-        m_mul=as_nonnegative(fn, "m_mul", m_mul),
-        alpha=as_param(fn, "alpha", alpha),
-    )
+    end = jnp.asarray(initial_learning_rate) * alpha
+    return cosine_restarts(initial_learning_rate, first_decay_steps, t_mul, m_mul, end, "range")
 
 
+@constructor
 def LearningRateScheduler(  # noqa: N802
-    schedule: Callable[[Array, Array], Any], init: Any, steps_per_epoch: Any = 1
+    schedule: Callable[[Any, Any], Any], init: Any, steps_per_epoch: Any = 1
 ) -> StatefulSchedule:
     """Keras's `LearningRateScheduler` callback: `lr = schedule(epoch, lr)` at each epoch start.
 
@@ -320,7 +252,7 @@ def LearningRateScheduler(  # noqa: N802
         steps_per_epoch: steps in an epoch, an integer >= 1.
 
     Returns:
-        A `StatefulSchedule` (a `learning_rate_scheduler`).
+        A `learning_rate_scheduler`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -336,6 +268,7 @@ def LearningRateScheduler(  # noqa: N802
     return learning_rate_scheduler(schedule, init, steps_per_epoch)
 
 
+@constructor(min_delta=_VALUE, mode=Rule("option", choices=("auto", "min", "max")))
 def ReduceLROnPlateau(  # noqa: N802
     init: Any,
     monitor: str = "val_loss",
@@ -365,7 +298,7 @@ def ReduceLROnPlateau(  # noqa: N802
         min_lr: the floor of the learning rate.
 
     Returns:
-        A `StatefulSchedule`.
+        A `reduce_on_plateau` with `counting="keras"`.
 
     Example:
         >>> from schedax.compat import keras as K
@@ -384,8 +317,7 @@ def ReduceLROnPlateau(  # noqa: N802
                 f"monitor={monitor!r}; pass mode='min' or mode='max'"
             )
         mode = "min"
-    return _plateau(
-        "ReduceLROnPlateau", init, factor=factor, patience=patience, threshold=abs(min_delta),
-        threshold_mode="abs", cooldown=cooldown, min_lr=min_lr, mode=mode, eps=0.0,
-        counting="keras",
+    return reduce_on_plateau(
+        init, factor=factor, patience=patience, threshold=abs(min_delta), threshold_mode="abs",
+        cooldown=cooldown, min_lr=min_lr, mode=mode, eps=0.0, counting="keras",
     )  # fmt: skip

@@ -2,8 +2,9 @@
 
 torch's "epoch" (one `scheduler.step()`) is a schedax step. Each constructor takes the
 optimizer's learning rate as its first argument (`lr`; `max_lr` / `base_lr` where torch's
-scheduler has its own), keeps torch's argument names, and returns a schedule whose values are
-the learning rates torch's scheduler sets, checked against torch 2.13 in the tests.
+scheduler has its own), keeps torch's argument names, and returns a core schedax schedule whose
+values are the learning rates torch's scheduler sets, checked against torch 2.13 in the tests.
+Errors name the torch constructor and its argument.
 
 Example:
     >>> import jax.numpy as jnp
@@ -14,36 +15,29 @@ Example:
 
 from __future__ import annotations
 
-import functools
-import math
-import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
 
-from .._base import (
-    Array,
+from .. import (
     Schedule,
-    as_count,
-    as_length,
-    as_param,
-    count,
-    is_concrete,
-    param,
-    positive,
-    require,
-    static,
+    StatefulSchedule,
+    chain_schedules,
+    cosine_decay,
+    cosine_restarts,
+    cyclic,
+    exponential_decay,
+    join_schedules,
+    lambda_lr,
+    learning_rate_scheduler,
+    linear_schedule,
+    one_cycle,
+    piecewise_constant,
+    polynomial_decay,
+    reduce_on_plateau,
 )
-from .._cyclic import cosine_restarts, cyclic, one_cycle
-from .._epochs import _LearningRateScheduler
-from .._exponential import exponential_decay, step_decay
-from .._join import join_schedules
-from .._linear import linear_schedule
-from .._piecewise import piecewise_constant
-from .._plateau import _plateau
-from .._polynomial import polynomial_decay
-from .._stateful import StatefulSchedule
+from .._base import Rule, constructor, is_concrete
 
 __all__ = [
     "ChainedScheduler",
@@ -63,13 +57,11 @@ __all__ = [
     "StepLR",
 ]
 
-
-def _factor(fn: str, arg: str, x: Any) -> Array:
-    x = as_param(fn, arg, x)
-    require(fn, arg, x, lambda v: (v >= 0) & (v <= 1), "in [0, 1]")
-    return x
+_LR = Rule("param")
+_FACTOR = Rule("param", ge=0, le=1)
 
 
+@constructor(lr=_LR, factor=_FACTOR, total_iters=Rule("count", ge=0))
 def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedule:  # noqa: N802
     """torch's `ConstantLR`: `lr * factor` for the first `total_iters` steps, then `lr`.
 
@@ -81,7 +73,7 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
         total_iters: how many steps it lasts, >= 0.
 
     Returns:
-        A `Schedule`.
+        A `piecewise_constant`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -89,15 +81,13 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
         >>> [float(x) for x in T.ConstantLR(1.0, factor=0.5, total_iters=2)(jnp.arange(4))]
         [0.5, 0.5, 1.0, 1.0]
     """
-    fn = "ConstantLR"
-    lr, factor = as_param(fn, "lr", lr), _factor(fn, "factor", factor)
-    total_iters = as_count(fn, "total_iters", total_iters)
-    require(fn, "total_iters", total_iters, lambda v: v >= 0, ">= 0")
-    if is_concrete(total_iters) and int(total_iters) == 0:
+    lr, factor = jnp.asarray(lr), jnp.asarray(factor)
+    if is_concrete(total_iters) and total_iters == 0:
         return piecewise_constant([], [lr * factor])
     return piecewise_constant([total_iters], [lr * factor, lr])
 
 
+@constructor(lr=_LR, start_factor=Rule("param", gt=0, le=1), end_factor=_FACTOR)
 def LinearLR(  # noqa: N802
     lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5
 ) -> Schedule:
@@ -112,7 +102,7 @@ def LinearLR(  # noqa: N802
         total_iters: the length of the ramp in steps, > 0.
 
     Returns:
-        A `Schedule`.
+        A `linear_schedule`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -120,15 +110,11 @@ def LinearLR(  # noqa: N802
         >>> [float(x) for x in T.LinearLR(1.0, start_factor=0.5, total_iters=2)(jnp.arange(4))]
         [0.5, 0.75, 1.0, 1.0]
     """
-    fn = "LinearLR"
-    lr = as_param(fn, "lr", lr)
-    start = as_param(fn, "start_factor", start_factor)
-    require(fn, "start_factor", start, lambda v: (v > 0) & (v <= 1), "in (0, 1]")
-    end = _factor(fn, "end_factor", end_factor)
-    total_iters = as_length(fn, "total_iters", total_iters)
-    return linear_schedule(lr * start, lr * end, total_iters)
+    lr = jnp.asarray(lr)
+    return linear_schedule(lr * start_factor, lr * end_factor, total_iters)
 
 
+@constructor
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `StepLR`: `lr * gamma**(step // step_size)`.
 
@@ -138,7 +124,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
         gamma: the factor per period, > 0.
 
     Returns:
-        A `Schedule` (a `step_decay`).
+        An `exponential_decay` with `staircase=True`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -146,9 +132,10 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
         >>> [float(x) for x in T.StepLR(1.0, step_size=2, gamma=0.5)(jnp.arange(5))]
         [1.0, 1.0, 0.5, 0.5, 0.25]
     """
-    return step_decay(lr, gamma, step_size)
+    return exponential_decay(lr, gamma, step_size, staircase=True)
 
 
+@constructor(lr=_LR, gamma=Rule("param"))
 def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
@@ -160,7 +147,7 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         gamma: the factor per milestone.
 
     Returns:
-        A `Schedule` (a `piecewise_constant`).
+        A `piecewise_constant`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -168,13 +155,12 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         >>> [float(x) for x in T.MultiStepLR(1.0, [1, 3, 3], gamma=0.5)(jnp.arange(4))]
         [1.0, 0.5, 0.5, 0.125]
     """
-    fn = "MultiStepLR"
-    lr, gamma = as_param(fn, "lr", lr), as_param(fn, "gamma", gamma)
+    lr, gamma = jnp.asarray(lr), jnp.asarray(gamma)
     milestones = sorted(milestones) if isinstance(milestones, Sequence) else milestones
-    n = len(milestones)
-    return piecewise_constant(milestones, [lr * gamma**k for k in range(n + 1)])
+    return piecewise_constant(milestones, [lr * gamma**k for k in range(len(milestones) + 1)])
 
 
+@constructor
 def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     """torch's `ExponentialLR`: `lr * gamma**step`.
 
@@ -183,7 +169,7 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
         gamma: the factor per step, > 0.
 
     Returns:
-        A `Schedule` (an `exponential_decay`).
+        An `exponential_decay`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -194,6 +180,7 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     return exponential_decay(lr, gamma)
 
 
+@constructor
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:  # noqa: N802
     """torch's `PolynomialLR`: `lr * (1 - min(step, total_iters) / total_iters)**power`.
 
@@ -203,7 +190,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
         power: the exponent, > 0.
 
     Returns:
-        A `Schedule` (a `polynomial_decay` to 0).
+        A `polynomial_decay` to 0.
 
     Example:
         >>> import jax.numpy as jnp
@@ -214,20 +201,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
     return polynomial_decay(lr, 0.0, total_iters, power)
 
 
-class _CosineAnnealingLR(Schedule, name="CosineAnnealingLR"):
-    lr: Array = param()
-    T_max: Array = count()  # noqa: N815
-    eta_min: Array = param()
-
-    def _value(self, t: Array) -> Array:
-        period = positive(self.T_max.astype(t.dtype))
-        # (1 + cos(pi t / T)) / 2 == sin(pi q / 2)**2 with q = (T - t mod 2T) / T: the curve
-        # repeats every 2 T, fmod is exact, and there is no cancellation near the minimum.
-        q = (period - jnp.fmod(t, 2 * period)) / period
-        lr, eta_min = self.lr.astype(t.dtype), self.eta_min.astype(t.dtype)
-        return eta_min + (lr - eta_min) * jnp.sin(math.pi / 2 * q) ** 2
-
-
+@constructor
 def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  # noqa: N802, N803
     """torch's `CosineAnnealingLR`: half a cosine from `lr` to `eta_min`; periodic, as torch is.
 
@@ -240,7 +214,7 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
         eta_min: the minimum.
 
     Returns:
-        A `Schedule`.
+        A `cosine_decay` with `periodic=True`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -248,14 +222,10 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
         >>> [round(float(x), 4) for x in T.CosineAnnealingLR(1.0, T_max=2)(jnp.arange(5))]
         [1.0, 0.5, 0.0, 0.5, 1.0]
     """
-    fn = "CosineAnnealingLR"
-    return _CosineAnnealingLR(
-        lr=as_param(fn, "lr", lr),
-        T_max=as_length(fn, "T_max", T_max),
-        eta_min=as_param(fn, "eta_min", eta_min),
-    )
+    return cosine_decay(lr, T_max, eta_min, periodic=True)
 
 
+@constructor(T_mult=Rule("count", integer=True, ge=1))
 def CosineAnnealingWarmRestarts(  # noqa: N802
     lr: Any,
     T_0: int,  # noqa: N803
@@ -273,7 +243,7 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
         eta_min: the value each cycle decays to.
 
     Returns:
-        A `Schedule` (a `cosine_restarts`).
+        A `cosine_restarts`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -281,12 +251,10 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
         >>> [round(float(x), 4) for x in T.CosineAnnealingWarmRestarts(1.0, T_0=2)(jnp.arange(5))]
         [1.0, 0.5, 1.0, 0.5, 1.0]
     """
-    fn = "CosineAnnealingWarmRestarts"
-    if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
-        raise ValueError(f"{fn}: T_mult must be an integer >= 1, got {T_mult!r}")
-    return cosine_restarts(lr, as_length(fn, "T_0", T_0), float(T_mult), 1.0, eta_min)
+    return cosine_restarts(lr, T_0, T_mult, 1.0, eta_min)
 
 
+@constructor
 def CyclicLR(  # noqa: N802
     base_lr: Any,
     max_lr: Any,
@@ -313,7 +281,7 @@ def CyclicLR(  # noqa: N802
         scale_mode: see above.
 
     Returns:
-        A `Schedule` (a `cyclic`).
+        A `cyclic`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -333,6 +301,7 @@ def CyclicLR(  # noqa: N802
     return cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
 
 
+@constructor
 def OneCycleLR(  # noqa: N802
     max_lr: Any,
     total_steps: int | None = None,
@@ -358,7 +327,7 @@ def OneCycleLR(  # noqa: N802
         three_phase: torch's three-phase variant.
 
     Returns:
-        A `Schedule` (a `one_cycle`; held after the last step, where torch raises).
+        A `one_cycle` (held after the last step, where torch raises).
 
     Example:
         >>> import jax.numpy as jnp
@@ -379,16 +348,8 @@ def OneCycleLR(  # noqa: N802
     )
 
 
-class _LambdaLR(Schedule, name="LambdaLR"):
-    lr: Array = param()
-    lr_lambda: Callable[[Array], Any] = static()
-
-    def _value(self, t: Array) -> Array:
-        factor = jnp.asarray(self.lr_lambda(t), t.dtype)
-        return jnp.broadcast_to(self.lr.astype(t.dtype) * factor, t.shape)
-
-
-def LambdaLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> Schedule:  # noqa: N802
+@constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
+def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N802
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
     The function gets the step as a float array and must be JAX-traceable (`jnp.where` rather
@@ -399,7 +360,7 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> Schedule:  # noqa: N
         lr_lambda: `step -> factor`.
 
     Returns:
-        A `Schedule`.
+        A `lambda_lr` with `scale=lr`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -407,22 +368,11 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> Schedule:  # noqa: N
         >>> [float(x) for x in T.LambdaLR(1.0, lambda step: 1.0 / (1.0 + step))(jnp.arange(3))]
         [1.0, 0.5, 0.3333333432674408]
     """
-    fn = "LambdaLR"
-    if not callable(lr_lambda):
-        raise TypeError(f"{fn}: lr_lambda must be a callable step -> factor, got {lr_lambda!r}")
-    return _LambdaLR(lr=as_param(fn, "lr", lr), lr_lambda=lr_lambda)
+    return lambda_lr(lr_lambda, scale=lr)
 
 
-class _MultiplicativeLR(_LearningRateScheduler, name="MultiplicativeLR"):
-    def _begin_epoch(self, epoch: Array, lr: Array) -> Any:
-        factor = jnp.asarray(self.schedule(epoch), lr.dtype)
-        return jnp.where(epoch > 0, lr * factor, lr)
-
-    def _repr_items(self) -> list[tuple[str, Any]]:
-        return [("lr", self.init_lr), ("lr_lambda", self.schedule)]
-
-
-def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> StatefulSchedule:  # noqa: N802
+@constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
+def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedule:  # noqa: N802
     """torch's `MultiplicativeLR`, stateful: the previous lr times `lr_lambda(step)` each step.
 
     `lr` at step 0; the function gets the step as a traced integer array.
@@ -432,7 +382,7 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> StatefulSche
         lr_lambda: `step -> factor`, JAX-traceable.
 
     Returns:
-        A `StatefulSchedule` (state: `EpochState`).
+        A `learning_rate_scheduler` with `multiplicative=True` (state: `EpochState`).
 
     Example:
         >>> from schedax.compat import torch as T
@@ -444,14 +394,10 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Array], Any]) -> StatefulSche
         >>> lrs
         [1.0, 0.5, 0.25]
     """
-    fn = "MultiplicativeLR"
-    if not callable(lr_lambda):
-        raise TypeError(f"{fn}: lr_lambda must be a callable step -> factor, got {lr_lambda!r}")
-    return _MultiplicativeLR(
-        schedule=lr_lambda, init_lr=as_param(fn, "lr", lr), steps_per_epoch=jnp.asarray(1)
-    )
+    return learning_rate_scheduler(lr_lambda, lr, multiplicative=True)
 
 
+@constructor
 def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedule:  # noqa: N802
     """torch's `SequentialLR`: scheduler `i + 1` starts at its own step 0 on milestone `i`.
 
@@ -460,7 +406,7 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
         milestones: steps, >= 0 and non-decreasing.
 
     Returns:
-        A `Schedule` (a `join_schedules`).
+        A `join_schedules`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -472,16 +418,7 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
     return join_schedules(schedulers, milestones)
 
 
-class _Chained(Schedule, name="ChainedScheduler"):
-    lr: Array = param()
-    schedulers: tuple[Schedule, ...]
-
-    def _value(self, t: Array) -> Array:
-        lr = self.lr.astype(t.dtype)
-        factors = [jnp.asarray(s(t), t.dtype) / lr for s in self.schedulers]
-        return lr * functools.reduce(operator.mul, factors, jnp.ones_like(t))
-
-
+@constructor
 def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # noqa: N802
     """torch's `ChainedScheduler`: all schedulers at once, their factors multiplied.
 
@@ -494,7 +431,7 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
         schedulers: schedules built with `lr`.
 
     Returns:
-        A `Schedule`.
+        A `chain_schedules`.
 
     Example:
         >>> import jax.numpy as jnp
@@ -503,18 +440,10 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
         >>> [float(x) for x in lr(jnp.arange(4))]
         [0.5, 0.25, 0.25, 0.125]
     """
-    fn = "ChainedScheduler"
-    schedulers = list(schedulers)
-    for i, s in enumerate(schedulers):
-        if not isinstance(s, Schedule):
-            raise TypeError(
-                f"{fn}: schedulers[{i}] must be a schedax Schedule, got {type(s).__name__}"
-            )
-    lr = as_param(fn, "lr", lr)
-    require(fn, "lr", lr, lambda v: v != 0, "nonzero")
-    return _Chained(lr=lr, schedulers=tuple(schedulers))
+    return chain_schedules(lr, schedulers)
 
 
+@constructor
 def ReduceLROnPlateau(  # noqa: N802
     lr: Any,
     mode: str = "min",
@@ -532,7 +461,7 @@ def ReduceLROnPlateau(  # noqa: N802
     the rule and the arguments.
 
     Returns:
-        A `StatefulSchedule`.
+        A `reduce_on_plateau`.
 
     Example:
         >>> from schedax.compat import torch as T
@@ -543,8 +472,7 @@ def ReduceLROnPlateau(  # noqa: N802
         >>> float(sched(0, state)[0])
         0.5
     """
-    return _plateau(
-        "ReduceLROnPlateau", lr, factor=factor, patience=patience, threshold=threshold,
-        threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr, mode=mode, eps=eps,
-        counting="torch",
+    return reduce_on_plateau(
+        lr, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode,
+        cooldown=cooldown, min_lr=min_lr, mode=mode, eps=eps,
     )  # fmt: skip
