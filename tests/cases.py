@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from conftest import np_cosine
 
 import schedax as sx
 
@@ -23,6 +24,7 @@ class Case:
     horizon: float  # steps past which the value is constant (or inf if it never is)
 
     rtol: float = 1e-6  # float32 against the float64 formula
+    edge: bool = False  # values that take another branch of the formula (a zero warmup...)
     static: dict[str, Any] = dataclasses.field(default_factory=dict)  # options, not swept
     # Valid alternative values per hyperparameter, where the generic ones (x2, x3 + 1) are not.
     sweeps: dict[str, tuple] = dataclasses.field(default_factory=dict)
@@ -58,10 +60,6 @@ def _linear(t, init, end, steps):
     return init + (end - init) * np.minimum(t, steps) / steps
 
 
-def _cosine(t, init, decay_steps, end=0.0):
-    return end + (init - end) * 0.5 * (1 + np.cos(np.pi * np.minimum(t, decay_steps) / decay_steps))
-
-
 def _exponential(t, init, decay_rate):
     return init * decay_rate**t
 
@@ -76,6 +74,12 @@ def _step_lr(t, base_lr, step_size, gamma=0.1):
 
 def _constant(t, lr):
     return np.full_like(t, lr)
+
+
+def _tanh(t, init, decay_steps, end=0.0, lower=-7.0, upper=3.0):
+    x = t / decay_steps  # timm's TanhLRScheduler._get_lr, held at end after the cycle
+    tanh = end + 0.5 * (init - end) * (1 - np.tanh(lower * (1 - x) + upper * x))
+    return np.where(t < decay_steps, tanh, end)
 
 
 def _polynomial(t, init, end, decay_steps, power=1.0):
@@ -192,12 +196,12 @@ CASES = [
         ("init", "end"),
         37,
     ),
-    Case("cosine", sx.cosine_decay, dict(init=0.1, decay_steps=200), _cosine, ("init",), 200),
+    Case("cosine", sx.cosine_decay, dict(init=0.1, decay_steps=200), np_cosine, ("init",), 200),
     Case(
         "cosine_end",
         sx.cosine_decay,
         dict(init=3e-3, decay_steps=77, end=1e-4),
-        _cosine,
+        np_cosine,
         ("init", "end"),
         77,
     ),
@@ -227,12 +231,14 @@ CASES = [
         np.inf,
     ),
     Case(
-        "step_lr_default_gamma",
-        sx.step_lr,
-        dict(base_lr=1.0, step_size=7),
-        _step_lr,
-        ("base_lr",),
-        np.inf,
+        "tanh_decay",
+        sx.tanh_decay,
+        dict(init=0.1, decay_steps=150, end=0.001, lower=-6.0, upper=4.0),
+        _tanh,
+        ("init", "end", "lower", "upper"),
+        150,
+        rtol=2e-6,  # float32 tanh near its tails
+        sweeps=dict(lower=(-3.0, -9.0), upper=(2.0, 5.0)),
     ),
     Case(
         "polynomial",
@@ -292,6 +298,7 @@ CASES = [
         ("peak",),
         180,
         sweeps=dict(warmup_steps=(10, 179)),
+        edge=True,
     ),
     *[
         Case(
@@ -322,6 +329,7 @@ CASES = [
         ("init",),
         np.inf,
         sweeps=dict(period_mult=(1.0, 3.0), peak_mult=(1.0, 0.9)),
+        edge=True,
     ),
     Case(
         "cyclic",

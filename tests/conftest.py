@@ -1,5 +1,62 @@
+"""Test-wide settings and the helpers several test files share."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
 import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import schedax as sx
 
 # Catch silent promotions: every dtype change in schedax must be explicit.
 jax.config.update("jax_numpy_dtype_promotion", "strict")
 jax.config.update("jax_numpy_rank_promotion", "raise")
+
+REFERENCE = pathlib.Path(__file__).parent / "reference"
+
+# The functions of tests/reference/generate.py, written with jnp for tracing: Keras
+# `schedule(epoch, lr)` functions, and torch `lr_lambda(epoch)` factors.
+KERAS_SCHEDULES = {
+    "keras_docs": lambda epoch, lr: jnp.where(epoch < 10, lr, lr * jnp.exp(-0.1)),
+    "times_0.7_every_3rd": lambda epoch, lr: jnp.where(epoch % 3 == 2, lr * 0.7, lr),
+    "inverse_epoch": lambda epoch, lr: 0.5 / (1.0 + epoch.astype(lr.dtype)),
+    "ramp_then_halve": lambda epoch, lr: jnp.where(epoch < 5, lr + 0.01, lr * 0.5),
+}
+TORCH_LAMBDAS = {
+    "inverse": lambda epoch: 1.0 / (1.0 + epoch),
+    "warmup_10": lambda epoch: jnp.minimum(1.0, (epoch + 1.0) / 10),
+    "times_0.95": lambda epoch: 0.95,
+    "every_5th_half": lambda epoch: jnp.where(epoch % 5 == 0, 0.5, 1.0),
+}
+
+
+def reference(filename: str) -> tuple[str, list[dict]]:
+    """A recorded reference file: its source ("torch 2.13.0+cpu") and its cases."""
+    data = json.loads((REFERENCE / filename).read_text())
+    assert data["library"] and data["version"] and data["cases"]
+    return f"{data['library']} {data['version']}", data["cases"]
+
+
+def reference_params(filename: str, name=lambda case: case.get("name", "")) -> list:
+    """The cases of a reference file as pytest params `(source, case)` with readable ids."""
+    source, cases = reference(filename)
+    return [pytest.param(source, case, id=f"{i}-{name(case)}") for i, case in enumerate(cases)]
+
+
+def np_cosine(t, init, decay_steps, end=0.0):
+    """The cosine decay in numpy float64, held after `decay_steps`."""
+    t = np.minimum(np.asarray(t, np.float64), decay_steps)
+    return end + (init - end) * 0.5 * (1 + np.cos(np.pi * t / decay_steps))
+
+
+def lrs(schedule, num_steps: int) -> np.ndarray:
+    """The learning rates at steps 0..num_steps - 1; a stateful schedule in one jitted scan."""
+    steps = jnp.arange(num_steps, dtype=jnp.int32)
+    if isinstance(schedule, sx.StatefulSchedule):
+        body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
+        return np.asarray(jax.lax.scan(body, schedule.init(), steps)[1])
+    return np.asarray(schedule(steps))

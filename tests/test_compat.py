@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, lrs, reference_params
 
 import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import torch as T
-
-REFERENCE = pathlib.Path(__file__).parent / "reference"
-
-# The torch lambdas of tests/reference/generate.py, in jnp (they get a traced step).
-TORCH_LAMBDAS = {
-    "inverse": lambda epoch: 1.0 / (1.0 + epoch),
-    "warmup_10": lambda epoch: jnp.minimum(1.0, (epoch + 1.0) / 10),
-    "times_0.95": lambda epoch: 0.95,
-    "every_5th_half": lambda epoch: jnp.where(epoch % 5 == 0, 0.5, 1.0),
-}
-KERAS_SCHEDULES = {
-    "keras_docs": lambda epoch, lr: jnp.where(epoch < 10, lr, lr * jnp.exp(-0.1)),
-    "times_0.7_every_3rd": lambda epoch, lr: jnp.where(epoch % 3 == 2, lr * 0.7, lr),
-    "inverse_epoch": lambda epoch, lr: 0.5 / (1.0 + epoch.astype(lr.dtype)),
-    "ramp_then_halve": lambda epoch, lr: jnp.where(epoch < 5, lr + 0.01, lr * 0.5),
-}
-
-
-def load(filename: str) -> list:
-    data = json.loads((REFERENCE / filename).read_text())
-    source = f"{data['library']} {data['version']}"
-    return [
-        pytest.param(source, case, id=f"{i}-{case.get('name', '')}")
-        for i, case in enumerate(data["cases"])
-    ]
 
 
 def build_torch(name: str, args: dict):
@@ -49,14 +22,6 @@ def build_torch(name: str, args: dict):
     return getattr(T, name)(**args)
 
 
-def values(schedule, num_steps: int) -> np.ndarray:
-    steps = jnp.arange(num_steps, dtype=jnp.int32)
-    if isinstance(schedule, sx.StatefulSchedule):
-        body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
-        return np.asarray(jax.lax.scan(body, schedule.init(), steps)[1])
-    return np.asarray(schedule(steps))
-
-
 def check(actual, expected, source):
     expected = np.asarray(expected)
     # float32 against float64 libraries: rtol 2e-5, and an absolute floor far below the scale.
@@ -65,26 +30,26 @@ def check(actual, expected, source):
     )
 
 
-@pytest.mark.parametrize("source, case", load("torch_compat.json"))
+@pytest.mark.parametrize("source, case", reference_params("torch_compat.json"))
 def test_torch(source, case):
-    check(values(build_torch(case["name"], case["args"]), len(case["lr"])), case["lr"], source)
+    check(lrs(build_torch(case["name"], case["args"]), len(case["lr"])), case["lr"], source)
 
 
-@pytest.mark.parametrize("source, case", load("keras_compat.json"))
+@pytest.mark.parametrize("source, case", reference_params("keras_compat.json"))
 def test_keras_schedules(source, case):
     schedule = getattr(K, case["name"])(**case["args"])
-    check(values(schedule, len(case["lr"])), case["lr"], source)
+    check(lrs(schedule, len(case["lr"])), case["lr"], source)
 
 
-@pytest.mark.parametrize("source, case", load("transformers.json"))
+@pytest.mark.parametrize("source, case", reference_params("transformers.json"))
 def test_warmup_stable_decay_matches_transformers(source, case):
-    check(values(sx.warmup_stable_decay(**case["args"]), len(case["lr"])), case["lr"], source)
+    check(lrs(sx.warmup_stable_decay(**case["args"]), len(case["lr"])), case["lr"], source)
 
 
-@pytest.mark.parametrize("source, case", load("keras_scheduler.json"))
+@pytest.mark.parametrize("source, case", reference_params("keras_scheduler.json"))
 def test_keras_learning_rate_scheduler(source, case):
     schedule = K.LearningRateScheduler(KERAS_SCHEDULES[case["schedule"]], case["init"])
-    check(values(schedule, len(case["lr"])), case["lr"], source)
+    check(lrs(schedule, len(case["lr"])), case["lr"], source)
 
 
 def _observed(schedule, metric):
@@ -97,7 +62,7 @@ def _observed(schedule, metric):
     return np.asarray(jax.lax.scan(body, schedule.init(), (steps, jnp.asarray(metric)))[1])
 
 
-@pytest.mark.parametrize("source, case", load("keras_plateau.json"))
+@pytest.mark.parametrize("source, case", reference_params("keras_plateau.json"))
 def test_keras_reduce_lr_on_plateau(source, case):
     schedule = K.ReduceLROnPlateau(case["init"], **case["kwargs"])
     np.testing.assert_allclose(
@@ -105,7 +70,7 @@ def test_keras_reduce_lr_on_plateau(source, case):
     )
 
 
-@pytest.mark.parametrize("source, case", load("torch_plateau.json"))
+@pytest.mark.parametrize("source, case", reference_params("torch_plateau.json"))
 def test_torch_reduce_lr_on_plateau(source, case):
     schedule = T.ReduceLROnPlateau(case["init"], **case["kwargs"])
     np.testing.assert_allclose(
@@ -125,7 +90,9 @@ def test_cosine_annealing_is_periodic_and_exact_at_large_steps():
 
 def test_compat_layers_are_traceable():
     # A compat schedule is a schedax schedule: vmap over its hyperparameters, one compile.
-    out = jax.vmap(lambda g: T.StepLR(0.1, 10, gamma=g)(jnp.arange(30)))(jnp.asarray([0.5, 0.1]))
+    out = jax.jit(jax.vmap(lambda g: T.StepLR(0.1, 10, gamma=g)(jnp.arange(30))))(
+        jnp.asarray([0.5, 0.1])
+    )
     np.testing.assert_allclose(out[:, 25], [0.1 * 0.25, 0.1 * 0.01], rtol=1e-6)
     out = jax.vmap(
         lambda w: K.CosineDecay(0.0, 100, warmup_target=0.1, warmup_steps=w)(jnp.arange(5))

@@ -7,13 +7,12 @@ import re
 import subprocess
 import sys
 
-import pytest
+import numpy as np
 
 ROOT = pathlib.Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-# These have a test of their own below; the rest just has to run.
-OWN_TEST = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot"}
-OTHERS = [path for path in EXAMPLES if path.stem not in OWN_TEST]
+# Each example has a test below that checks what it prints.
+TESTED = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot", "plateau"}
 
 
 def run(*args: str, cwd: pathlib.Path = ROOT) -> str:
@@ -25,13 +24,25 @@ def run(*args: str, cwd: pathlib.Path = ROOT) -> str:
 
 
 def test_every_example_is_tested():
-    assert {path.stem for path in EXAMPLES} == OWN_TEST | {path.stem for path in OTHERS}
-    assert OTHERS  # plateau.py, whose claims tests/test_stateful.py also checks
+    assert {path.stem for path in EXAMPLES} == TESTED
 
 
-@pytest.mark.parametrize("path", OTHERS, ids=[p.name for p in OTHERS])
-def test_example_runs(path: pathlib.Path, tmp_path: pathlib.Path):
-    assert run(str(path), cwd=tmp_path)  # files an example writes land in tmp_path
+def test_plateau_example_lowers_the_lr_when_the_loss_stalls():
+    out = run("examples/plateau.py")
+    rows = [
+        tuple(map(float, row))
+        for row in re.findall(r"^step +(\d+) +loss (\S+) +lr (\S+)$", out, re.M)
+    ]
+    steps, losses, lrs = (np.array(column) for column in zip(*rows, strict=True))
+    assert steps.tolist() == list(range(0, 600, 50))
+    assert lrs[0] == 0.2 and np.all(np.diff(lrs) <= 0) and lrs[-1] < 0.2 * lrs[0]
+    lowered = [
+        int(k) for k in re.search(r"^lr lowered at steps: \[(.*)\]$", out, re.M)[1].split(",")
+    ]
+    assert len(lowered) >= 2 and lowered == sorted(lowered)
+    # The loss had stalled at the first lr; with the lower ones it ends clearly lower.
+    stalled = losses[(steps >= 50) & (steps < lowered[0])]
+    assert stalled.size and losses[-1] < 0.5 * stalled.min()
 
 
 def test_sweep_example_is_one_batched_call():
@@ -62,11 +73,6 @@ def test_quickstart_trains_and_sweeps():
     final = float(re.search(r"^final loss: (\S+)$", out, re.M).group(1))
     assert final < 1e-3  # the noise floor is 1e-4
     assert len(re.findall(r"^peak .* final loss", out, re.M)) == 9
-
-
-def test_benchmark_smoke_run():
-    out = run("benchmarks/run.py", "--quick")
-    assert "| N | compile schedax |" in out and re.search(r"^\| 8 \|", out, re.M)
 
 
 def test_ci_runs_the_readme_test_command():

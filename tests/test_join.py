@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from conftest import np_cosine as cosine
 
 import schedax as sx
 
@@ -26,7 +27,7 @@ def np_linear(init, end, n):
 
 
 def np_cosine(init, n, end=0.0):
-    return lambda t: end + (init - end) * 0.5 * (1 + np.cos(np.pi * min(t, n) / n))
+    return lambda t: cosine(t, init, n, end)
 
 
 def np_exponential(init, rate):
@@ -144,7 +145,7 @@ def test_no_nan_gradient_from_an_inactive_piece():
         pieces, boundaries = _inverse_sqrt_join(v)
         return optax.join_schedules([optax.linear_schedule(0.0, v, 100), pieces[1]], boundaries)(t)
 
-    grads = jax.vmap(jax.grad(ours), in_axes=(None, 0))(1.0, steps)
+    grads = jax.jit(jax.vmap(jax.grad(ours), in_axes=(None, 0)))(1.0, steps)
     assert np.all(np.isfinite(grads))
     # d lr / d v is lr / v: t / 100 during warmup, sqrt(100 / t) after.
     t = np.arange(300.0)
@@ -163,6 +164,27 @@ def test_no_nan_gradient_from_an_inactive_piece():
     np.testing.assert_allclose(g, 0.5, rtol=1e-6)
 
 
+def test_a_user_function_singular_at_its_own_start_leaks_nothing_at_scalar_steps():
+    # The join: lambda_lr's v * sqrt(100 / s) is infinite at its own step 0, so any
+    # path that evaluates inactive pieces gave a NaN gradient at step 50 (bare function: 0.5).
+    def lr(v, t):
+        pieces = [sx.linear_schedule(0.0, v, 100), sx.lambda_lr(lambda s: v * jnp.sqrt(100 / s))]
+        return sx.join_schedules(pieces, [100])(t)
+
+    np.testing.assert_allclose(jax.grad(lr)(1.0, 50), 0.5, rtol=1e-6)
+    np.testing.assert_allclose(jax.grad(lr)(1.0, 150), np.sqrt(100 / 50), rtol=1e-6)
+
+    # The same in a training loop: the gradient of the summed lrs of steps 0..99 and 101..299
+    # through lax.scan (step 100 itself is the function's own singular step 0).
+    def total(v):
+        steps = jnp.concatenate([jnp.arange(100), jnp.arange(101, 300)])
+        return jax.lax.scan(lambda c, t: (c + lr(v, t), None), 0.0, steps)[0]
+
+    t = np.concatenate([np.arange(100.0), np.arange(101.0, 300.0)])
+    expected = np.sum(np.where(t < 100, t / 100, np.sqrt(100 / np.maximum(t - 100, 1))))
+    np.testing.assert_allclose(jax.grad(total)(1.0), expected, rtol=1e-5)
+
+
 def test_vmap_over_a_traced_warmup_length():
     steps = jnp.arange(0, 300)
     warmups = jnp.asarray([0, 1, 10, 50, 100])
@@ -172,7 +194,7 @@ def test_vmap_over_a_traced_warmup_length():
             [sx.linear_schedule(0.0, 0.1, jnp.maximum(w, 1)), sx.cosine_decay(0.1, 200)], [w]
         )(steps)
 
-    out = jax.vmap(run)(warmups)
+    out = jax.jit(jax.vmap(run))(warmups)
     for row, w in zip(out, np.asarray(warmups), strict=True):
         expected = np_join(
             [np_linear(0.0, F32(0.1), max(w, 1)), np_cosine(F32(0.1), 200)], [w], np.asarray(steps)
@@ -195,7 +217,7 @@ def test_grad_with_respect_to_boundaries_and_pieces():
         )(t)
 
     params = (jnp.float32(20.0), jnp.float32(0.1))
-    grads = jax.vmap(jax.grad(lr), in_axes=(None, 0))(params, jnp.arange(0, 200))
+    grads = jax.jit(jax.vmap(jax.grad(lr), in_axes=(None, 0)))(params, jnp.arange(0, 200))
     assert all(np.all(np.isfinite(g)) for g in grads)
     # After warmup, d/dw of peak * cos-factor(t - w): central differences in float64 numpy.
     t, h = 60.0, 1e-3
@@ -229,7 +251,7 @@ def test_stacked_joins_are_a_sweep():
         for w, p in configs
     ]
     steps = jnp.arange(300)
-    out = jax.vmap(lambda s: s(steps))(sx.stack(joins))
+    out = jax.jit(jax.vmap(lambda s: s(steps)))(sx.stack(joins))
     for row, (w, p) in zip(out, configs, strict=True):
         expected = np_join([np_linear(0.0, F32(p), w), np_cosine(F32(p), 200)], [w], np.arange(300))
         np.testing.assert_allclose(row, expected, rtol=2e-6, atol=1e-10)

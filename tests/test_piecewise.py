@@ -84,7 +84,7 @@ def test_gradients_reach_values_and_boundaries():
         return sx.piecewise_linear(b, v)(t)
 
     params = (jnp.asarray([0.0, 100.0, 300.0]), jnp.asarray([0.0, 0.1, 0.001]))
-    grads = jax.vmap(jax.grad(lr), in_axes=(None, 0))(params, jnp.arange(0.5, 400, 7.0))
+    grads = jax.jit(jax.vmap(jax.grad(lr), in_axes=(None, 0)))(params, jnp.arange(0.5, 400, 7.0))
     assert all(np.all(np.isfinite(g)) for g in grads)
     # At t = 50.5, lr = v0 + (v1 - v0) * (t - b0) / (b1 - b0): d/dv1 = 0.505, d/db1 = -(v1 - v0) * 50.5 / 100**2.
     g = jax.grad(lr)(params, 50.5)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import pathlib
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from conftest import reference, reference_params
 
 import schedax as sx
-
-REFERENCE = pathlib.Path(__file__).parent / "reference"
 
 
 def build(spec: dict) -> sx.Schedule:
@@ -23,13 +19,8 @@ def build(spec: dict) -> sx.Schedule:
     return getattr(sx, spec["name"])(**args)
 
 
-def load(filename: str) -> list[tuple[str, str, dict]]:
-    data = json.loads((REFERENCE / filename).read_text())
-    source = f"{data['library']} {data['version']}"
-    return [
-        pytest.param(source, case, id=f"{data['library']}-{i}-{case['schedule']['name']}")
-        for i, case in enumerate(data["cases"])
-    ]
+def load(filename: str) -> list:
+    return reference_params(filename, lambda case: case["schedule"]["name"])
 
 
 @pytest.mark.parametrize("source, case", load("mlx.json") + load("torch.json"))
@@ -56,5 +47,5 @@ def test_documentation_examples():
 
 def test_reference_files_name_their_source():
     for filename, library in (("mlx.json", "mlx"), ("torch.json", "torch")):
-        data = json.loads((REFERENCE / filename).read_text())
-        assert data["library"] == library and data["version"] and data["cases"]
+        source, _ = reference(filename)
+        assert source.startswith(f"{library} ")

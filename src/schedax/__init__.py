@@ -40,46 +40,10 @@ from ._stateful import ScheduleFn as ScheduleFn
 from ._stateful import ScheduleState as ScheduleState
 from ._stateful import StatefulSchedule as StatefulSchedule
 from ._stateful import as_schedule as as_schedule
+from ._tanh import tanh_decay as tanh_decay
 from ._warmup import warmup_cosine_decay as warmup_cosine_decay
 from ._warmup import warmup_stable_decay as warmup_stable_decay
 
-__all__ = [
-    "EpochState",
-    "LearningRate",
-    "PlateauState",
-    "ScaleByScheduleState",
-    "Schedule",
-    "ScheduleFn",
-    "ScheduleState",
-    "StatefulSchedule",
-    "as_schedule",
-    "chain_schedules",
-    "constant_lr",
-    "cosine_decay",
-    "cosine_restarts",
-    "current_lr",
-    "cyclic",
-    "exponential_decay",
-    "from_config",
-    "inverse_sqrt",
-    "inverse_time_decay",
-    "join_schedules",
-    "lambda_lr",
-    "learning_rate_scheduler",
-    "linear_schedule",
-    "one_cycle",
-    "piecewise_constant",
-    "piecewise_linear",
-    "plot",
-    "polynomial_decay",
-    "reduce_on_plateau",
-    "scale_by_schedule",
-    "stack",
-    "step_decay",
-    "step_lr",
-    "to_config",
-    "to_optax",
-    "warmup_cosine_decay",
-    "warmup_stable_decay",
-]
+# The public surface is what is re-exported above (a test checks nothing else leaks out).
+__all__ = sorted(name for name in dir() if not name.startswith("_"))
 __version__ = "0.1.0"

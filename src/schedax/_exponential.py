@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, constructor, count, flag, floor_div, param, positive
+from ._base import Array, Schedule, constructor, count, flag, param, periods, positive
 
 
 class exponential_decay(Schedule):
@@ -47,9 +47,9 @@ class exponential_decay(Schedule):
     def _value(self, t: Array) -> Array:
         t = jnp.maximum(t - self.transition_begin.astype(t.dtype), 0)
         period = positive(self.decay_steps.astype(t.dtype))
-        periods = floor_div(t, period)[0] if self.staircase else t / period
+        elapsed = periods(t, period) if self.staircase else t / period
         rate = positive(self.decay_rate.astype(t.dtype))
-        value = self.init.astype(t.dtype) * rate**periods
+        value = self.init.astype(t.dtype) * rate**elapsed
         if self.end is None:
             return value
         end = self.end.astype(t.dtype)

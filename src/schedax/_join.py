@@ -104,8 +104,20 @@ class _Join(Schedule):
 
 
 def _kind(piece: Schedule) -> tuple:
+    """Pieces of one kind share a table: the same structure and leaf shapes. Leaf dtypes may
+    differ (a length given as an int in one piece and a float in another, a Python number and
+    a float32 array): the table holds their promotion, so their number stays the number of
+    curves, not of spellings."""
     leaves, treedef = jax.tree.flatten(piece)
-    return treedef, tuple((leaf.shape, jnp.dtype(leaf.dtype), leaf.weak_type) for leaf in leaves)
+    return treedef, tuple(leaf.shape for leaf in leaves)
+
+
+def _stack(leaves: Sequence[Array]) -> Array:
+    if len({(leaf.dtype, leaf.weak_type) for leaf in leaves}) == 1:
+        return jnp.stack(leaves)  # keeps a weak type: the pieces show as they were written
+    with jax.numpy_dtype_promotion("standard"):
+        dtype = jnp.result_type(*leaves)
+    return jnp.stack([leaf.astype(dtype) for leaf in leaves])
 
 
 @constructor
@@ -177,7 +189,7 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
     layout: list[tuple[int, int]] = [(-1, -1)] * len(pieces)
     tables = []
     for kind, members in enumerate(kinds.values()):
-        tables.append(jax.tree.map(lambda *xs: jnp.stack(xs), *(pieces[i] for i in members)))
+        tables.append(jax.tree.map(lambda *xs: _stack(xs), *(pieces[i] for i in members)))
         for row, i in enumerate(members):
             layout[i] = (kind, row)
     callables: list[Callable] = []

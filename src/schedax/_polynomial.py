@@ -10,10 +10,10 @@ from ._base import (
     anneal,
     count,
     flag,
-    floor_div,
     linear,
     one_minus_power,
     param,
+    periods,
     positive,
     power_of,
 )
@@ -52,8 +52,8 @@ class polynomial_decay(Schedule):
         power = positive(self.power.astype(t.dtype))
         horizon = positive(self.decay_steps.astype(t.dtype))
         if self.cycle:  # the next multiple of decay_steps at or after t (one of them at 0)
-            periods, left = floor_div(t, horizon)
-            horizon = horizon * jnp.maximum(periods + (left > 0).astype(t.dtype), 1)
+            whole = periods(t, horizon)
+            horizon = horizon * jnp.maximum(whole + (t > whole * horizon).astype(t.dtype), 1)
         return anneal(
             self.init, self.end, t, horizon,
             lambda done: one_minus_power(done, power), lambda left: power_of(left, power),
@@ -88,9 +88,9 @@ class inverse_time_decay(Schedule):
 
     def _value(self, t: Array) -> Array:
         period = positive(self.decay_steps.astype(t.dtype))
-        periods = floor_div(t, period)[0] if self.staircase else t / period
+        elapsed = periods(t, period) if self.staircase else t / period
         rate = jnp.maximum(self.decay_rate.astype(t.dtype), 0)
-        return self.init.astype(t.dtype) / (1 + rate * periods)
+        return self.init.astype(t.dtype) / (1 + rate * elapsed)
 
 
 class inverse_sqrt(Schedule):
