@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import jax
 import numpy as np
 from conftest import np_cosine
 
@@ -377,3 +378,16 @@ CASES = [
         sweeps=dict(total_steps=(120, 300), pct_start=(0.2, 0.4)),
     ),
 ]
+
+
+def _one_per_structure(cases: list[Case]) -> list[Case]:
+    """The first case of each PyTree structure, and every case whose values take another
+    branch (`edge`): the transformations (jit, vmap, grad, stack) act on the structure, so
+    cases that differ only in ordinary values share these tests."""
+    seen: dict = {}
+    for case in cases:
+        seen.setdefault(case.id if case.edge else jax.tree.structure(case.build()), case)
+    return list(seen.values())
+
+
+STRUCTURES = _one_per_structure(CASES)

@@ -94,8 +94,10 @@ def test_compat_layers_are_traceable():
         jnp.asarray([0.5, 0.1])
     )
     np.testing.assert_allclose(out[:, 25], [0.1 * 0.25, 0.1 * 0.01], rtol=1e-6)
-    out = jax.vmap(
-        lambda w: K.CosineDecay(0.0, 100, warmup_target=0.1, warmup_steps=w)(jnp.arange(5))
+    out = jax.jit(
+        jax.vmap(
+            lambda w: K.CosineDecay(0.0, 100, warmup_target=0.1, warmup_steps=w)(jnp.arange(5))
+        )
     )(jnp.asarray([1, 4]))
     np.testing.assert_allclose(out[1], [0.0, 0.025, 0.05, 0.075, 0.1], rtol=1e-6)
 

@@ -1,13 +1,15 @@
-"""Every example runs, and the benchmark script's smoke run works (no timing is asserted)."""
+"""Every example runs as a script and prints what it claims."""
 
 from __future__ import annotations
 
+import json
 import pathlib
 import re
 import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 ROOT = pathlib.Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -15,20 +17,38 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 TESTED = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot", "plateau"}
 
 
-def run(*args: str, cwd: pathlib.Path = ROOT) -> str:
-    done = subprocess.run(
-        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=600
-    )
+# All examples run as `__main__` in one fresh Python process (one start and one import of
+# jax for all of them), each with its own argv and its output captured apart.
+RUNNER = """
+import contextlib, io, json, runpy, sys
+outputs = {}
+for path, *argv in json.loads(sys.argv[1]):
+    sys.argv = [path, *argv]
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        runpy.run_path(path, run_name="__main__")
+    outputs[path] = out.getvalue()
+print(json.dumps(outputs))
+"""
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What each example printed, by name; files they write land in a temporary folder."""
+    out_dir = tmp_path_factory.mktemp("examples")
+    runs = [[str(p), *([str(out_dir / "out.png")] if p.stem == "plot" else [])] for p in EXAMPLES]
+    done = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(runs)], cwd=out_dir,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    outputs = {pathlib.Path(path).stem: text for path, text in json.loads(done.stdout).items()}
+    return {**outputs, "out_dir": str(out_dir)}
 
 
 def test_every_example_is_tested():
     assert {path.stem for path in EXAMPLES} == TESTED
 
 
-def test_plateau_example_lowers_the_lr_when_the_loss_stalls():
-    out = run("examples/plateau.py")
+def test_plateau_example_lowers_the_lr_when_the_loss_stalls(printed):
+    out = printed["plateau"]
     rows = [
         tuple(map(float, row))
         for row in re.findall(r"^step +(\d+) +loss (\S+) +lr (\S+)$", out, re.M)
@@ -45,30 +65,28 @@ def test_plateau_example_lowers_the_lr_when_the_loss_stalls():
     assert stalled.size and losses[-1] < 0.5 * stalled.min()
 
 
-def test_sweep_example_is_one_batched_call():
-    out = run("examples/sweep.py")
+def test_sweep_example_is_one_batched_call(printed):
+    out = printed["sweep"]
     assert "shape: (12, 10000)" in out
     assert "peak 1e-03 warmup  1000: lr at step 500 = 5.000e-04" in out  # halfway up the warmup
 
 
-def test_torch_migration_example_agrees_with_the_native_spelling():
-    assert "max |compat - native| over 1000 steps: 0.0" in run("examples/torch_migration.py")
+def test_torch_migration_example_agrees_with_the_native_spelling(printed):
+    assert "max |compat - native| over 1000 steps: 0.0" in printed["torch_migration"]
 
 
-def test_nano_optax_solver_example_converges_with_every_kind_of_lr():
-    losses = [
-        float(x) for x in re.findall(r"final loss (\S+),", run("examples/nano_optax_solver.py"))
-    ]
+def test_nano_optax_solver_example_converges_with_every_kind_of_lr(printed):
+    losses = [float(x) for x in re.findall(r"final loss (\S+),", printed["nano_optax_solver"])]
     assert len(losses) == 4 and max(losses) < 1e-6
 
 
-def test_plot_example_writes_a_png(tmp_path: pathlib.Path):
-    run(str(ROOT / "examples" / "plot.py"), str(tmp_path / "out.png"), cwd=tmp_path)
-    assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
+def test_plot_example_writes_a_png(printed):
+    out = pathlib.Path(printed["out_dir"]) / "out.png"
+    assert printed["plot"] == f"wrote {out}\n" and out.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_quickstart_trains_and_sweeps():
-    out = run("examples/quickstart.py")
+def test_quickstart_trains_and_sweeps(printed):
+    out = printed["quickstart"]
     assert "lr at steps 0, 10, 20, 110, 200: [0.    0.025 0.05  0.025 0.   ]" in out
     final = float(re.search(r"^final loss: (\S+)$", out, re.M).group(1))
     assert final < 1e-3  # the noise floor is 1e-4

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from cases import CASES, Case
+from cases import CASES, STRUCTURES, Case
 from conftest import np_cosine
 
 import schedax as sx
@@ -15,17 +15,6 @@ import schedax as sx
 by_id = pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 
 
-def _one_per_structure(cases: list[Case]) -> list[Case]:
-    """The first case of each PyTree structure, and every case whose values take another
-    branch (`edge`): the transformations (jit, vmap, grad, stack) act on the structure, so
-    cases that differ only in ordinary values share these tests."""
-    seen = {}
-    for case in cases:
-        seen.setdefault(case.id if case.edge else jax.tree.structure(case.build()), case)
-    return list(seen.values())
-
-
-STRUCTURES = _one_per_structure(CASES)
 by_structure = pytest.mark.parametrize("case", STRUCTURES, ids=[c.id for c in STRUCTURES])
 
 # Before the start (down to the smallest int32), across every horizon, and far beyond (up to

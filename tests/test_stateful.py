@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from cases import CASES
+from cases import STRUCTURES
 from conftest import KERAS_SCHEDULES, reference
 
 import schedax as sx
@@ -458,7 +458,7 @@ def sgd_run(opt, num_steps=30, values=None):
 
 
 STATELESS = {
-    **{case.id: case.make(**case.kwargs) for case in CASES},
+    **{case.id: case.build() for case in STRUCTURES},  # a mechanism: one case per structure
     "join": sx.join_schedules(
         [sx.linear_schedule(0.0, 0.1, 5), sx.exponential_decay(0.1, 0.9)], [5]
     ),

@@ -161,9 +161,10 @@ class Rule:
 
     Kinds: "param" (a finite real scalar, stored as a floating array: a value or rate),
     "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
-    steps, >= 0 and non-decreasing), "values" (a 1-D array of finite floats), "flag" (a real
-    bool), "option" (one of `choices`), "function" (a callable). Bounds (`gt`, `ge`, `lt`,
-    `le`) and `integer` apply to numbers; `optional` admits None. Concrete values are checked;
+    steps, >= 0 and non-decreasing unless not `ordered`), "values" (a 1-D array of finite
+    floats), "flag" (a real bool), "option" (one of `choices`), "function" (a callable),
+    "schedules" (a sequence of schedules). Bounds (`gt`, `ge`, `lt`, `le`) and `integer` apply
+    to numbers; `optional` admits None. Concrete values are checked;
     traced ones cannot be, and the formulas clamp them.
     """
 
@@ -178,9 +179,11 @@ class Rule:
         integer: bool = False,
         choices: tuple[Any, ...] | None = None,
         optional: bool = False,
+        ordered: bool = True,
         allowed: str | None = None,
     ):
         self.kind, self.integer, self.choices, self.optional = kind, integer, choices, optional
+        self.ordered = ordered
         self.bounds = [(op, v) for op, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le))
                        if v is not None]  # fmt: skip
         self.allowed = allowed
@@ -278,7 +281,7 @@ class Rule:
             for ok, allowed in (
                 (np.all(np.isfinite(values)), "finite"),
                 (np.all(values >= 0), ">= 0"),
-                (np.all(np.diff(values) >= 0), "non-decreasing"),
+                (not self.ordered or np.all(np.diff(values) >= 0), "non-decreasing"),
             ):
                 if not ok:
                     self._fail(where, arg, x, f"must be {allowed}, got {fmt(steps)}")

@@ -135,7 +135,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
     return exponential_decay(lr, gamma, step_size, staircase=True)
 
 
-@constructor(lr=_LR, gamma=Rule("param"))
+@constructor(lr=_LR, milestones=Rule("steps", ordered=False), gamma=Rule("param"))
 def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
