@@ -681,23 +681,28 @@ def sorted_steps(steps: Array, dtype: Any) -> Array:
     return jnp.maximum(jax.lax.cummax(steps.astype(dtype)), 0)
 
 
-def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> Array:
-    """The piece at each step: the number of boundaries <= t (< t if not `inclusive`)."""
+def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> tuple[Array, Array]:
+    """The piece at each step, the number of boundaries <= t (< t if not `inclusive`), and
+    where it starts: the last such boundary, or 0. Both come from the comparisons that count,
+    so no lookup of the start is needed."""
     n = bounds.shape[0]
     if n <= _COMPARE_ALL_MAX:
         grid = bounds.reshape((1,) * t.ndim + (n,))
         after = t[..., None] >= grid if inclusive else t[..., None] > grid
-        return jnp.sum(after, axis=-1, dtype=jnp.int32)
+        start = jnp.max(jnp.where(after, grid, 0), axis=-1, initial=0)
+        return jnp.sum(after, axis=-1, dtype=jnp.int32), start.astype(t.dtype)
     # Branchless binary search over the boundaries padded with +inf to 2**levels - 1: each level
     # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop.
     levels = math.ceil(math.log2(n + 1))
     padded = jnp.concatenate([bounds, jnp.full((2**levels - 1 - n,), jnp.inf, bounds.dtype)])
-    piece = jnp.zeros(t.shape, jnp.int32)
+    piece, start = jnp.zeros(t.shape, jnp.int32), jnp.zeros(t.shape, t.dtype)
     for level in reversed(range(levels)):
         width = 2**level
         probe = padded[piece + (width - 1)]
-        piece = jnp.where(t >= probe if inclusive else t > probe, piece + width, piece)
-    return piece
+        right = t >= probe if inclusive else t > probe
+        piece = jnp.where(right, piece + width, piece)
+        start = jnp.where(right, probe.astype(t.dtype), start)
+    return piece, start
 
 
 # ----------------------------------------------------------------------------- stack

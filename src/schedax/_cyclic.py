@@ -208,8 +208,8 @@ class one_cycle(Schedule):
         else:
             ends = jnp.stack([pct * total - 1, total - 1])
             values = jnp.stack([initial, peak, low])
-        starts = jnp.concatenate([jnp.zeros((1,), t.dtype), ends[:-1]])
-        phase = find_piece(ends[:-1], t, inclusive=False)  # the first phase with t <= its end
+        # The first phase with t <= its end, and where it starts.
+        phase, start = find_piece(ends[:-1], t, inclusive=False)
         shape = half_cosine if self.anneal == "cos" else linear
-        start, length = starts[phase], ends[phase] - starts[phase]
+        length = ends[phase] - start
         return anneal(values[phase], values[phase + 1], t - start, length, shape)

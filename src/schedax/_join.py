@@ -66,12 +66,15 @@ class _Join(Schedule):
         bounds = sorted_steps(self.boundaries, t.dtype)
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
         ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
-        piece = find_piece(bounds, t)
+        piece, start = find_piece(bounds, t)
         kind_of, row_of = (np.array(col, np.int32) for col in zip(*self.layout, strict=True))
         first_piece = {kind: i for i, (kind, _) in reversed(list(enumerate(self.layout)))}
 
         def table(stacked: Schedule) -> Callable[..., Array]:
+            rows = jax.tree.leaves(stacked)[0].shape[0] if jax.tree.leaves(stacked) else 1
+
             def run(t: Array, local: Array, row: Array) -> Array:
+                row = 0 if rows == 1 else row  # a constant index: no lookup to do per step
                 return jax.tree.map(lambda leaf: leaf[row], stacked)(local).astype(t.dtype)
 
             return run
@@ -88,19 +91,23 @@ class _Join(Schedule):
         kinds += [function(fn, first_piece[len(self.tables) + k])
                   for k, fn in enumerate(self.callables)]  # fmt: skip
 
-        def one(t: Array, piece: Array) -> Array:
+        def one(t: Array, piece: Array, start: Array) -> Array:
             # A scalar step runs only its own kind's formula (lax.switch), so an inactive piece
             # can leak nothing into values or gradients. Mapped over a vector of steps, every
             # kind runs once per step on its own table row, and the step's kind is selected.
-            kind, row = jnp.asarray(kind_of)[piece], jnp.asarray(row_of)[piece]
-            local = t - starts[piece]
+            # Each piece a kind of its own, in order (a warmup then a decay): the kind is the piece.
+            same = np.array_equal(kind_of, np.arange(len(kind_of)))
+            kind = piece if same else jnp.asarray(kind_of)[piece]
+            row = jnp.asarray(row_of)[piece]
+            local = t - start
             if len(kinds) == 1:
                 return kinds[0](t, local, row)
             return jax.lax.switch(kind, kinds, t, local, row)
 
         if t.ndim == 0:
-            return one(t, piece)
-        return jax.vmap(one)(t.reshape(-1), piece.reshape(-1)).reshape(t.shape)
+            return one(t, piece, start)
+        flat = [x.reshape(-1) for x in (t, piece, start)]
+        return jax.vmap(one)(*flat).reshape(t.shape)
 
 
 def _kind(piece: Schedule) -> tuple:

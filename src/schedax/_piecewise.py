@@ -53,7 +53,7 @@ class piecewise_constant(Schedule):
             )  # fmt: skip
 
     def _value(self, t: Array) -> Array:
-        piece = find_piece(sorted_steps(self.boundaries, t.dtype), t, self.inclusive)
+        piece, _ = find_piece(sorted_steps(self.boundaries, t.dtype), t, self.inclusive)
         return self.values.astype(t.dtype)[piece]
 
 
@@ -93,7 +93,7 @@ class piecewise_linear(Schedule):
         n = bounds.shape[0]
         if n == 1:
             return jnp.broadcast_to(values[0], t.shape)
-        right = jnp.clip(find_piece(bounds, t), 1, n - 1)  # the segment [right - 1, right]
+        right = jnp.clip(find_piece(bounds, t)[0], 1, n - 1)  # the segment [right - 1, right]
         start, stop = bounds[right - 1], bounds[right]
         t = jnp.clip(t - start, 0, None)
         return anneal(values[right - 1], values[right], t, stop - start, linear)
