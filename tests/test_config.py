@@ -8,14 +8,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from cases import CASES
+from cases import STRUCTURES
 
 import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import torch as T
 
 STATELESS = {
-    **{case.id: case.build() for case in CASES},
+    **{case.id: case.build() for case in STRUCTURES},  # one case per structure
     "join": sx.join_schedules([sx.linear_schedule(0.0, 0.1, 10), sx.cosine_decay(0.1, 90)], [10]),
     "nested_join": sx.join_schedules(
         [

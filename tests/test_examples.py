@@ -72,7 +72,9 @@ def test_sweep_example_is_one_batched_call(printed):
 
 
 def test_torch_migration_example_agrees_with_the_native_spelling(printed):
-    assert "max |compat - native| over 1000 steps: 0.0" in printed["torch_migration"]
+    gap = re.search(r"^max relative \|compat - native\| over 1000 steps: (\S+)$",
+                    printed["torch_migration"], re.M)  # fmt: skip
+    assert gap and float(gap[1]) < 1e-6  # a few float32 roundings apart, not a different curve
 
 
 def test_nano_optax_solver_example_converges_with_every_kind_of_lr(printed):

@@ -308,7 +308,7 @@ class Rule:
         return x
 
     def _function(self, where: str, arg: str, x: Any) -> Callable:
-        if not callable(x) or isinstance(x, Module) and not isinstance(x, Schedule):
+        if not callable(x) or (isinstance(x, Module) and not isinstance(x, Schedule)):
             self._fail(where, arg, x, f"must be {self.allowed or 'a callable'}, got "
                        f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
         return x

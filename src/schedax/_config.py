@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +13,6 @@ import numpy as np
 from ._base import REGISTRY, Module
 
 
-@functools.cache
 def constructors() -> dict[str, Callable[..., Any]]:
     """Every schedule constructor a config can name: the core curves, registered when they are
     defined, and the compat layers' names (`torch.StepLR`), registered when imported."""

@@ -247,7 +247,7 @@ def LearningRateScheduler(  # noqa: N802
     """Keras's `LearningRateScheduler` callback: `lr = schedule(epoch, lr)` at each epoch start.
 
     Args:
-        schedule: `(epoch, lr) -> new lr`, JAX-traceable (use `jnp.where`, not `if`).
+        schedule: `(epoch, lr) -> new lr`, JAX-traceable (a select, not a Python `if`).
         init: the optimizer's learning rate before the first epoch.
         steps_per_epoch: steps in an epoch, an integer >= 1.
 
@@ -255,15 +255,14 @@ def LearningRateScheduler(  # noqa: N802
         A `learning_rate_scheduler`.
 
     Example:
-        >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
-        >>> sched = K.LearningRateScheduler(lambda epoch, lr: jnp.where(epoch < 1, lr, lr / 2), 1.0)
+        >>> sched = K.LearningRateScheduler(lambda epoch, lr: lr * 0.5, 1.0)  # halve each epoch
         >>> state, lrs = sched.init(), []
         >>> for step in range(3):
         ...     lr, state = sched(step, state)
         ...     lrs.append(float(lr))
         >>> lrs
-        [1.0, 0.5, 0.25]
+        [0.5, 0.25, 0.125]
     """
     return learning_rate_scheduler(schedule, init, steps_per_epoch)
 

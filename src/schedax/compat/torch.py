@@ -352,7 +352,7 @@ def OneCycleLR(  # noqa: N802
 def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N802
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
-    The function gets the step as a float array and must be JAX-traceable (`jnp.where` rather
+    The function gets the step as a float array and must be JAX-traceable (a select rather
     than Python `if`); it is structure, not a hyperparameter, so configs cannot hold it.
 
     Args:
