@@ -15,10 +15,10 @@ from ._base import (
     Array,
     Rule,
     Schedule,
-    _label,
     child,
     constructor,
     default_float,
+    error_names,
     find_piece,
     fmt,
     is_concrete,
@@ -166,7 +166,7 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
     """
     fn = "join_schedules"
-    where, arg = _label(fn, "schedules", schedules)
+    where, arg = error_names(fn, "schedules", schedules)
     if callable(schedules) or not isinstance(schedules, Sequence):
         got = repr(schedules) if callable(schedules) else type(schedules).__name__
         raise TypeError(f"{where}: {arg} must be a sequence of schedules, got {got}; pass a list")
@@ -181,7 +181,7 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
             )
     bounds = Rule("steps")(fn, "boundaries", boundaries)
     if bounds.shape[0] != len(pieces) - 1:
-        _, b_arg = _label(fn, "boundaries", boundaries)
+        _, b_arg = error_names(fn, "boundaries", boundaries)
         singular = "boundary" if b_arg == "boundaries" else b_arg[:-1]
         noun = singular if bounds.shape[0] == 1 else b_arg
         raise ValueError(
