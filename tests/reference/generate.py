@@ -238,7 +238,7 @@ def torch_plateau_cases() -> list[dict]:
 
 # ----------------------------------------------------------------------------- Keras
 
-# Keras `schedule(epoch, lr)` functions by name; tests/test_stateful.py has the same ones in jnp.
+# Keras `schedule(epoch, lr)` functions by name; tests/conftest.py has the same ones in jnp.
 KERAS_SCHEDULES = {
     "keras_docs": lambda epoch, lr: lr if epoch < 10 else lr * __import__("math").exp(-0.1),
     "times_0.7_every_3rd": lambda epoch, lr: lr * 0.7 if epoch % 3 == 2 else lr,
@@ -302,7 +302,7 @@ def keras_cases() -> None:
 
 # ----------------------------------------------------------------------------- compat layers
 
-# torch LambdaLR / MultiplicativeLR functions by name; tests/test_compat.py has them in jnp.
+# torch LambdaLR / MultiplicativeLR functions by name; tests/conftest.py has them in jnp.
 TORCH_LAMBDAS = {
     "inverse": lambda epoch: 1.0 / (1.0 + epoch),
     "warmup_10": lambda epoch: min(1.0, (epoch + 1) / 10),
