@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import schedax as sx
+from schedax._plot import values as lrs  # noqa: F401  (steps 0..n-1; stateful in one scan)
 
 # Catch silent promotions: every dtype change in schedax must be explicit.
 jax.config.update("jax_numpy_dtype_promotion", "strict")
@@ -51,12 +51,3 @@ def np_cosine(t, init, decay_steps, end=0.0):
     """The cosine decay in numpy float64, held after `decay_steps`."""
     t = np.minimum(np.asarray(t, np.float64), decay_steps)
     return end + (init - end) * 0.5 * (1 + np.cos(np.pi * t / decay_steps))
-
-
-def lrs(schedule, num_steps: int) -> np.ndarray:
-    """The learning rates at steps 0..num_steps - 1; a stateful schedule in one jitted scan."""
-    steps = jnp.arange(num_steps, dtype=jnp.int32)
-    if isinstance(schedule, sx.StatefulSchedule):
-        body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
-        return np.asarray(jax.lax.scan(body, schedule.init(), steps)[1])
-    return np.asarray(schedule(steps))

@@ -18,10 +18,6 @@ from schedax.compat import keras as K
 from schedax.compat import torch as T
 
 
-def load(filename: str) -> tuple[str, list[dict]]:
-    return reference(filename)
-
-
 def run(schedule: sx.StatefulSchedule, num_steps: int, metric=None, state=None, start=0):
     """lrs over `num_steps` steps in one jitted lax.scan, observing `metric[k]` before step k."""
     state = schedule.init() if state is None else state
@@ -45,7 +41,7 @@ def run(schedule: sx.StatefulSchedule, num_steps: int, metric=None, state=None, 
 
 # ----------------------------------------------------------------------------- Keras epochs
 
-_, KERAS_SCHEDULER_CASES = load("keras_scheduler.json")
+_, KERAS_SCHEDULER_CASES = reference("keras_scheduler.json")
 
 
 @pytest.mark.parametrize(
@@ -98,8 +94,8 @@ def test_skipped_epochs_are_applied_in_order():
 
 # ----------------------------------------------------------------------------- plateau
 
-TORCH_SOURCE, TORCH_PLATEAU_CASES = load("torch_plateau.json")
-KERAS_SOURCE, KERAS_PLATEAU_CASES = load("keras_plateau.json")
+TORCH_SOURCE, TORCH_PLATEAU_CASES = reference("torch_plateau.json")
+KERAS_SOURCE, KERAS_PLATEAU_CASES = reference("keras_plateau.json")
 
 
 @pytest.mark.parametrize("case", TORCH_PLATEAU_CASES, ids=lambda c: json.dumps(c["kwargs"]))

@@ -68,6 +68,8 @@ class _Join(Schedule):
         ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
         piece, start = find_piece(bounds, t)
         kind_of, row_of = (np.array(col, np.int32) for col in zip(*self.layout, strict=True))
+        # Each piece a kind of its own, in order (a warmup then a decay): the kind is the piece.
+        kind_is_piece = np.array_equal(kind_of, np.arange(len(kind_of)))
         first_piece = {kind: i for i, (kind, _) in reversed(list(enumerate(self.layout)))}
 
         def table(stacked: Schedule) -> Callable[..., Array]:
@@ -95,9 +97,7 @@ class _Join(Schedule):
             # A scalar step runs only its own kind's formula (lax.switch), so an inactive piece
             # can leak nothing into values or gradients. Mapped over a vector of steps, every
             # kind runs once per step on its own table row, and the step's kind is selected.
-            # Each piece a kind of its own, in order (a warmup then a decay): the kind is the piece.
-            same = np.array_equal(kind_of, np.arange(len(kind_of)))
-            kind = piece if same else jnp.asarray(kind_of)[piece]
+            kind = piece if kind_is_piece else jnp.asarray(kind_of)[piece]
             row = jnp.asarray(row_of)[piece]
             local = t - start
             if len(kinds) == 1:
