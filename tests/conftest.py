@@ -26,9 +26,13 @@ KERAS_SCHEDULES = {
     "inverse_epoch": lambda epoch, lr: 0.5 / (1.0 + epoch.astype(lr.dtype)),
     "ramp_then_halve": lambda epoch, lr: jnp.where(epoch < 5, lr + 0.01, lr * 0.5),
 }
+def _float(epoch):  # steps reach user functions as integers
+    return jnp.asarray(epoch, jnp.float32)
+
+
 TORCH_LAMBDAS = {
-    "inverse": lambda epoch: 1.0 / (1.0 + epoch),
-    "warmup_10": lambda epoch: jnp.minimum(1.0, (epoch + 1.0) / 10),
+    "inverse": lambda epoch: 1.0 / (1.0 + _float(epoch)),
+    "warmup_10": lambda epoch: jnp.minimum(1.0, (_float(epoch) + 1.0) / 10),
     "times_0.95": lambda epoch: 0.95,
     "every_5th_half": lambda epoch: jnp.where(epoch % 5 == 0, 0.5, 1.0),
 }

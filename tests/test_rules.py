@@ -150,13 +150,13 @@ def test_compat_constructors_name_themselves_and_their_argument(make, valid, arg
     "make, match",
     [
         (lambda: T.StepLR(0.1, step_size=0), r"^StepLR: step_size must be > 0, got 0$"),
-        (lambda: T.ExponentialLR(0.1, gamma=-1), r"^ExponentialLR: gamma must be > 0, got -1.0$"),
+        (lambda: T.ExponentialLR(0.1, gamma=-1), r"^ExponentialLR: gamma must be >= 0, got -1.0$"),
         (lambda: K.ExponentialDecay(0.1, 0, 0.5), r"^ExponentialDecay: decay_steps must be > 0"),
         (lambda: K.CosineDecayRestarts(0.1, 10, t_mul=0.5), r"^CosineDecayRestarts: t_mul must be >= 1"),
         (lambda: T.SequentialLR([sx.constant_lr(1.0)] * 3, [1]),
          r"^SequentialLR: got 3 schedulers but 1 milestone; need len\(milestones\) == len\(schedulers\) - 1$"),
         (lambda: T.OneCycleLR(0.1, total_steps=100, pct_start=1.5), r"^OneCycleLR: pct_start must be in \(0, 1\)"),
-        (lambda: sx.step_lr(0.1, 10, gamma=0), r"^step_lr: gamma must be > 0, got 0.0$"),
+        (lambda: sx.step_lr(0.1, 10, gamma=-2), r"^step_lr: gamma must be >= 0, got -2.0$"),
         (lambda: T.StepLR(0.1), r"^StepLR: missing a required argument: 'step_size'$"),
     ],
 )  # fmt: skip

@@ -187,16 +187,25 @@ def test_python_numbers_give_the_default_float():
         assert sx.exponential_decay(jnp.float32(1), 0.5)(jnp.int64(3)).dtype == jnp.float32
 
 
-def test_lambda_lr_calls_the_function_on_float_steps():
+def test_lambda_lr_hands_the_function_the_step_in_its_dtype():
     seen = []
 
     def fn(step):
         seen.append(step.dtype)
-        return 0.5 / (1.0 + step)
+        return 0.5 / (1.0 + jnp.asarray(step, jnp.float32))
 
     out = sx.lambda_lr(fn)(jnp.asarray([-3, 0, 1, 3]))
     _close(out, 0.5 / (1.0 + np.array([0.0, 0.0, 1.0, 3.0])))
+    assert seen[-1] == jnp.int32
+    sx.lambda_lr(fn)(jnp.asarray([0.5]))
     assert seen[-1] == jnp.float32
+    # Integer steps in, integer steps to the function: a table lookup works (issue 11, item 17),
+    # in a join too, where the function gets its own local step.
+    table = jnp.array([1.0, 2.0, 3.0])
+    _close(sx.lambda_lr(lambda t: table[t])(jnp.arange(3)), table)
+    joined = sx.join_schedules([sx.constant_lr(9.0), sx.lambda_lr(lambda t: table[t])], [2])
+    _close(joined(jnp.arange(5)), np.array([9.0, 9.0, 1.0, 2.0, 3.0]))
+    _close(sx.join_schedules([lambda t: table[t]], [])(jnp.arange(3)), table)
     assert sx.lambda_lr(lambda s: 1)(jnp.arange(2)).dtype == jnp.float32  # int result -> float
     assert sx.lambda_lr(lambda s: (0.1 * s).astype(jnp.bfloat16))(2).dtype == jnp.bfloat16
 

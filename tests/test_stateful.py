@@ -458,7 +458,7 @@ STATELESS = {
     "join": sx.join_schedules(
         [sx.linear_schedule(0.0, 0.1, 5), sx.exponential_decay(0.1, 0.9)], [5]
     ),
-    "lambda_lr": sx.lambda_lr(lambda t: 0.1 / (1.0 + t)),
+    "lambda_lr": sx.lambda_lr(lambda t: 0.1 / (1.0 + jnp.asarray(t, jnp.float32))),
 }
 
 

@@ -78,6 +78,53 @@ def fmt(x: Any) -> str:
     return repr(x)
 
 
+def int_range() -> np.iinfo:
+    """The range of JAX's default integer: int32, or int64 with `jax_enable_x64`."""
+    return np.iinfo(jnp.result_type(int))
+
+
+def to_array(x: Any) -> Array:
+    """A number, numpy value or list of numbers as a JAX array, without wrapping integers.
+
+    Python numbers stay weakly typed. Integers beyond JAX's default integer (int32 unless
+    `jax_enable_x64`) become floating point instead of wrapping around; Fractions and other
+    `numbers.Real` become floats. Lists of plain numbers go through numpy in one call.
+    Raises OverflowError for integers beyond the float range.
+    """
+    if isinstance(x, jax.Array):
+        return x
+    info = int_range()
+    if isinstance(x, int):  # bool was rejected before
+        return jnp.asarray(x if info.min <= x <= info.max else float(x))
+    if isinstance(x, float):
+        return jnp.asarray(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, float | np.generic):
+        return jnp.asarray(float(x))  # Fraction, and other real types
+    if isinstance(x, list | tuple) and any(isinstance(v, jax.Array) for v in x):
+        return jnp.stack([to_array(v) for v in x])  # traced elements: one stack
+    array = np.asarray(x)
+    if array.dtype == object:  # Python ints beyond int64, Fractions
+        array = np.asarray([float(v) for v in array.ravel()]).reshape(array.shape)
+    if (
+        np.issubdtype(array.dtype, np.integer)
+        and array.size
+        and (array.min() < info.min or array.max() > info.max)
+    ):
+        array = array.astype(np.float64)
+    return jnp.asarray(array)
+
+
+def has_optimizer_shape(x: Any) -> bool:
+    """Whether `x` looks like a torch or Keras optimizer (passed where a learning rate goes)."""
+    return hasattr(x, "param_groups") or hasattr(x, "learning_rate") and hasattr(x, "apply")
+
+
+OPTIMIZER_HINT = (
+    "; schedax schedules take the learning rate, not the optimizer: pass the optimizer's "
+    "learning rate as the first argument"
+)
+
+
 # ----------------------------------------------------------------------------- who is calling
 
 # While a `constructor` function runs: its name and its arguments by identity, so that an error
@@ -148,7 +195,8 @@ def _bind(name: str, signature: inspect.Signature, args: Any, kwargs: Any) -> di
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError as error:
-        raise TypeError(f"{name}: {error}") from None
+        hint = OPTIMIZER_HINT if args and has_optimizer_shape(args[0]) else ""
+        raise TypeError(f"{name}: {error}{hint}") from None
     bound.apply_defaults()
     return bound.arguments
 
@@ -222,9 +270,17 @@ class Rule:
         if isinstance(x, bool | np.bool_) or not isinstance(
             x, numbers.Real | jax.Array | np.ndarray | np.generic
         ):
-            self._fail(where, arg, x, f"must be a real number, got {type(x).__name__} {x!r}",
-                       TypeError)  # fmt: skip
-        arr = jnp.asarray(x)  # Python numbers stay weakly typed
+            hint = OPTIMIZER_HINT if has_optimizer_shape(x) else ""
+            self._fail(where, arg, x, f"must be a real number, got {type(x).__name__} "
+                       f"{_short_repr(x)}{hint}", TypeError)  # fmt: skip
+        if isinstance(x, np.ndarray | np.generic) and not (
+            np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
+        ):
+            self._fail(where, arg, x, f"must be a real number, got dtype {x.dtype}", TypeError)
+        try:
+            arr = to_array(x)  # Python numbers stay weakly typed
+        except OverflowError:
+            self._fail(where, arg, x, f"must be finite, got an integer of {len(str(x))} digits")
         if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
             self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
         if arr.ndim != 0:
@@ -232,6 +288,9 @@ class Rule:
         if is_concrete(arr) and not np.isfinite(np.asarray(arr, np.float64)):
             self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
         if self.integer and not jnp.issubdtype(arr.dtype, jnp.integer):
+            if _is_integer(x):  # an integer beyond the default integer's range
+                self._fail(where, arg, x, f"must be at most {int_range().max} (enable "
+                           f"jax_enable_x64 for more), got {x}")  # fmt: skip
             self._fail(where, arg, x, f"must be an integer, got {fmt(arr)}", TypeError)
         return arr
 
@@ -239,6 +298,8 @@ class Rule:
         arr = self._real(where, arg, x)
         if jnp.issubdtype(arr.dtype, jnp.integer):  # integers become the default float
             arr = jnp.asarray(float(x)) if isinstance(x, int) else arr.astype(default_float())
+        if is_concrete(arr) and not np.isfinite(np.asarray(arr)):  # 2**200 in float32
+            self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")
         self._check_bounds(where, arg, x, arr)
         return arr
 
@@ -262,12 +323,19 @@ class Rule:
                        TypeError)  # fmt: skip
         if isinstance(x, Sequence):
             for i, v in enumerate(x):
-                if isinstance(v, bool) or not isinstance(v, numbers.Real | jax.Array | np.ndarray):
-                    self._fail(where, arg, x, f"must hold {what}, got {type(v).__name__} {v!r}",
-                               TypeError)  # fmt: skip
+                if isinstance(v, bool | np.bool_) or not isinstance(
+                    v, numbers.Real | jax.Array | np.ndarray | np.generic
+                ):
+                    self._fail(where, arg, x, f"must hold {what}, got {type(v).__name__} "
+                               f"{_short_repr(v)}", TypeError)  # fmt: skip
                 if isinstance(v, jax.Array | np.ndarray) and np.ndim(v):
-                    self._fail(where, arg, x, f"[{i}] must be a scalar, got shape {np.shape(v)}")
-        arr = jnp.asarray(x) if len(x) else jnp.zeros((0,), jnp.int32)
+                    self._fail(where, f"{arg}[{i}]", x,
+                               f"must be a scalar, got shape {np.shape(v)}")  # fmt: skip
+        try:
+            arr = to_array(x) if len(x) else jnp.zeros((0,), jnp.int32)
+        except OverflowError:
+            self._fail(where, arg, x, "must hold finite numbers, got an integer beyond the float "
+                       "range")  # fmt: skip
         if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
             self._fail(where, arg, x, f"must hold real numbers, got dtype {arr.dtype}", TypeError)
         if arr.ndim != 1:
@@ -312,6 +380,15 @@ class Rule:
             self._fail(where, arg, x, f"must be {self.allowed or 'a callable'}, got "
                        f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
         return x
+
+
+def _is_integer(x: Any) -> bool:
+    return isinstance(x, int) or np.issubdtype(np.asarray(x).dtype, np.integer)
+
+
+def _short_repr(x: Any, limit: int = 60) -> str:
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ----------------------------------------------------------------------------- fields
@@ -479,6 +556,17 @@ class Module:
         args = ", ".join(f"{k}={fmt(v)}" for k, v in self._repr_items())
         return f"{self._name}({args})"
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for missing attributes: say what to write instead of torch's habits.
+        hint = self._habits().get(name)
+        if hint is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        raise AttributeError(f"{self._name} has no {name}: {hint}")
+
+    def _habits(self) -> dict[str, str]:
+        """torch scheduler methods users reach for, and what to write instead."""
+        return {}
+
 
 def _is_default(value: Any, default: Any) -> bool:
     if default is MISSING or value is None or default is None:
@@ -526,6 +614,26 @@ def eager(module: Module, method: str, *args: Any) -> Any:
     return getattr(module, method)(*args)
 
 
+def as_steps(where: str, step: Any) -> Array:
+    """`step` as an integer or floating array. Integers beyond JAX's default integer (int32
+    unless `jax_enable_x64`) become floating point rather than wrapping around."""
+    if isinstance(step, str | bytes) or isinstance(step, np.ndarray) and step.dtype == object:
+        raise TypeError(f"{where}: step must be an integer or float array, got "
+                        f"{type(step).__name__} {_short_repr(step)}")  # fmt: skip
+    try:
+        step = to_array(step)
+    except OverflowError:
+        raise ValueError(
+            f"{where}: step must be finite, got an integer beyond the float range"
+        ) from None
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{where}: step must be an integer or float array, got "
+                        f"{type(step).__name__} {_short_repr(step)}") from error  # fmt: skip
+    if not (jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)):
+        raise TypeError(f"{where}: step must be an integer or float array, got {step.dtype}")
+    return step
+
+
 def traced(*trees: Any) -> bool:
     """Whether any leaf of `trees` is a tracer: the call is inside a transformation."""
     return not all(map(is_concrete, jax.tree.leaves(trees)))
@@ -544,23 +652,36 @@ class Schedule(Module):
     Formulas run in at least float32.
     """
 
+    # Whether the schedule hands integer steps to a user function (`lambda_lr`, joins of
+    # callables): joins then give it integer local steps.
+    _integer_steps: ClassVar[bool] = False
+
     def __call__(self, step: Any) -> Array:
         """The learning rate at `step` (any shape, integer or floating), elementwise."""
-        step = jnp.asarray(step)
-        if not (
-            jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)
-        ):
-            raise TypeError(
-                f"{self._name}: step must be an integer or float array, got {step.dtype}"
-            )
+        step = as_steps(self._name, step)
         if traced(self, step):
             return self._evaluate(step)
         return eager(self, "_evaluate", step)
 
+    def _habits(self) -> dict[str, str]:
+        call = "schedax schedules are functions of the step: lr = schedule(step)"
+        state = ("a schedule is a PyTree with no hidden state; save it with any PyTree "
+                 "serializer, or its arguments with schedax.to_config(schedule)")  # fmt: skip
+        return {"step": f"{call} (nothing to advance)", "get_last_lr": call, "get_lr": call,
+                "last_epoch": call, "state_dict": state, "load_state_dict": state}  # fmt: skip
+
     def _evaluate(self, step: Array) -> Array:
         dtype = self.dtype
-        t = jnp.maximum(step.astype(compute_dtype(dtype)), 0)
-        return self._value(t).astype(dtype)
+        t = step.astype(compute_dtype(dtype))
+        # Negative steps are step 0; +inf is the last finite step; NaN stays NaN.
+        t = jnp.clip(t, 0, jnp.finfo(t.dtype).max)
+        value = self._value_at(t, step)
+        return jnp.where(jnp.isnan(t), jnp.nan, value).astype(dtype)
+
+    def _value_at(self, t: Array, step: Array) -> Array:
+        """The formula at floating steps `t` (`step` as given, for formulas that hand integer
+        steps to user functions)."""
+        return self._value(t)
 
     def _value(self, t: Array) -> Array:
         """The formula at floating steps `t >= 0`, in `t.dtype`, with the shape of `t`."""
@@ -581,6 +702,22 @@ class Schedule(Module):
 def positive(x: Array) -> Array:
     """`x` clamped to the smallest positive normal float: keeps traced divisors nonzero."""
     return jnp.maximum(x, jnp.finfo(x.dtype).tiny)
+
+
+# The shortest length a traced length is clamped to: short enough to be below any length a
+# schedule is written with, long enough that `step / length` and its gradient stay finite.
+MIN_LENGTH = 2.0**-10
+
+
+def length(x: Array) -> Array:
+    """A length in steps, clamped to >= `MIN_LENGTH` (traced lengths cannot be checked)."""
+    return jnp.maximum(x, MIN_LENGTH)
+
+
+def safe_power(x: Array, p: Array) -> Array:
+    """`x**p` for `x >= 0`, with `0**0 == 1` and finite gradients at `x == 0`."""
+    safe = jnp.where(x > 0, x, 1)
+    return jnp.where(p == 0, 1, jnp.where(x > 0, safe ** jnp.where(p == 0, 1, p), 0))
 
 
 def periods(t: Array, k: Array) -> Array:
@@ -633,6 +770,9 @@ def output_dtype(fn: Callable, default: np.dtype) -> np.dtype:
     return jnp.dtype(dtype) if jnp.issubdtype(dtype, jnp.floating) else default
 
 
+_length = length  # `anneal` has an argument of that name
+
+
 def anneal(
     init: Array,
     end: Array,
@@ -654,8 +794,8 @@ def anneal(
     `exponent`). A traced `length` is clamped to > 0.
     """
     init, end = init.astype(t.dtype), end.astype(t.dtype)
-    length = positive(length.astype(t.dtype))
-    t = jnp.minimum(t, length)
+    length = _length(length.astype(t.dtype))
+    t = jnp.clip(t, 0, length)
     from_init = jnp.abs(init) <= jnp.abs(end)
     if fall is None:  # symmetric: one evaluation of the curve
         near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)

@@ -38,8 +38,9 @@ class lambda_lr(Schedule):
     """A schedule given by a function of the step (nano-optax's `lambda_lr`; torch's `LambdaLR`
     with `scale`).
 
-    Formula: `lr(step) = scale * lr_lambda(step)`. The function gets the step as a floating
-    array (float32, or float64 with x64), with negative steps raised to 0, and must be
+    Formula: `lr(step) = scale * lr_lambda(step)`. The function gets the step in the dtype it
+    was given (an integer step stays an integer, so `lambda step: table[step]` works; a float
+    step comes as float32, or float64 with x64), with negative steps raised to 0, and must be
     traceable by JAX. The function is structure, not a hyperparameter: a new function means a
     new compilation.
 
@@ -54,8 +55,9 @@ class lambda_lr(Schedule):
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.lambda_lr(lambda step: 0.1 / (1.0 + step))(jnp.arange(3))
-        Array([0.1       , 0.05      , 0.03333334], dtype=float32)
+        >>> table = jnp.array([0.1, 0.05, 0.01])
+        >>> sx.lambda_lr(lambda step: table[jnp.minimum(step, 2)])(jnp.arange(4))
+        Array([0.1 , 0.05, 0.01, 0.01], dtype=float32)
     """
 
     lr_lambda: Callable[[Array], Any] = function("a callable step -> lr")
@@ -65,6 +67,10 @@ class lambda_lr(Schedule):
     def dtype(self) -> np.dtype:
         return jnp.dtype(jnp.result_type(self.scale, output_dtype(self.lr_lambda, default_float())))
 
-    def _value(self, t: Array) -> Array:
-        value = self.scale.astype(t.dtype) * jnp.asarray(self.lr_lambda(t), t.dtype)
+    _integer_steps = True
+
+    def _value_at(self, t: Array, step: Array) -> Array:
+        # Integer steps in, integer steps to the function (`table[step]` works), >= 0.
+        own = jnp.maximum(step, 0) if jnp.issubdtype(step.dtype, jnp.integer) else t
+        value = self.scale.astype(t.dtype) * jnp.asarray(self.lr_lambda(own), t.dtype)
         return jnp.broadcast_to(value, t.shape)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, anneal, count, flag, half_cosine, param, positive
+from ._base import Array, Schedule, anneal, count, flag, half_cosine, param
+from ._base import length as steps_length
 
 
 class cosine_decay(Schedule):
@@ -39,7 +40,7 @@ class cosine_decay(Schedule):
     periodic: bool = flag(default=False)
 
     def _value(self, t: Array) -> Array:
-        length = positive(self.decay_steps.astype(t.dtype))
+        length = steps_length(self.decay_steps.astype(t.dtype))
         if self.periodic:  # fold the period 2 * length onto [0, length]; fmod is exact
             t = length - jnp.abs(length - jnp.fmod(t, 2 * length))
         return anneal(self.init, self.end, t, length, half_cosine, exponent=self.exponent)

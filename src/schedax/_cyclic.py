@@ -12,13 +12,15 @@ from ._base import (
     find_piece,
     flag,
     floor_div,
-    fmt,
     half_cosine,
-    is_concrete,
     linear,
     option,
     param,
     positive,
+    safe_power,
+)
+from ._base import (
+    length as steps_length,
 )
 
 
@@ -27,28 +29,44 @@ def restart_cycle(t: Array, period: Array, mult: Array) -> tuple[Array, Array, A
 
     Equal cycles (`mult == 1`) are counted exactly (`floor_div`), even at steps near 2**31 in
     float32. Growing ones invert the geometric sum with a logarithm, corrected by one cycle
-    either way where rounding put a step on the wrong side of a start. Each branch gets safe
-    inputs when the other is selected, so neither overflows nor leaks a NaN gradient.
+    either way where rounding put a step on the wrong side of a start; with whole `period` and
+    `mult`, the starts are whole numbers and the comparisons with them exact (`minus_product`)
+    for every step the float holds, past 2**24 in float32 too. Each branch gets safe inputs
+    when the other is selected, so neither overflows nor leaks a NaN gradient.
     """
-    period = positive(period)
+    period = steps_length(period)
     mult = jnp.maximum(mult, 1)
     geometric = mult > 1
     flat_i, flat_position = floor_div(t, period)  # mult == 1: cycles of `period`
-    # mult > 1: cycle i starts at period * (m**i - 1) / (m - 1).
+    # mult > 1: cycle i starts at period * q_i, q_i = (m**i - 1) / (m - 1) = 1 + m + ... + m**(i-1)
     m = jnp.where(geometric, mult, 2)
+    whole = m == jnp.round(m)
     tg = jnp.where(geometric, t, 0)
 
-    def start(i: Array) -> Array:
-        return period * (m**i - 1) / (m - 1)
+    def q(i: Array) -> Array:
+        power = m**i
+        power = jnp.where(whole, jnp.round(power), power)
+        sum_ = (power - 1) / (m - 1)
+        return jnp.where(whole, jnp.round(sum_), sum_)
 
     i = jnp.maximum(jnp.floor(jnp.log1p(tg * (m - 1) / period) / jnp.log(m)), 0)
-    i = jnp.where(tg < start(i), i - 1, i)
-    i = jnp.where(tg >= start(i + 1), i + 1, i)
+    i = jnp.where(minus_product(tg, period, q(i)) < 0, i - 1, i)
+    i = jnp.where(minus_product(tg, period, q(i + 1)) >= 0, i + 1, i)
     return (
         jnp.where(geometric, i, flat_i),
-        jnp.where(geometric, tg - start(i), flat_position),
+        jnp.where(geometric, minus_product(tg, period, q(i)), flat_position),
         jnp.where(geometric, period * m**i, period),
     )
+
+
+def minus_product(t: Array, a: Array, b: Array) -> Array:
+    """`t - a * b`, exact for whole numbers the float holds (below 2**24 in float32 for `a`
+    and `b`) whenever the result is: `a` and `b` are split into halves of 12 bits, whose
+    products are exact, and subtracted from `t` largest first."""
+    unit = 4096.0  # 2**12: a product of two 12-bit halves fits float32's 24 bits
+    a_hi, b_hi = jnp.floor(a / unit) * unit, jnp.floor(b / unit) * unit
+    a_lo, b_lo = a - a_hi, b - b_hi
+    return t - a_hi * b_hi - a_hi * b_lo - a_lo * b_hi - a_lo * b_lo
 
 
 class cosine_restarts(Schedule):
@@ -91,7 +109,7 @@ class cosine_restarts(Schedule):
         i, position, length = restart_cycle(
             t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
         )
-        shrink = jnp.maximum(self.peak_mult.astype(t.dtype), 0) ** i
+        shrink = safe_power(jnp.maximum(self.peak_mult.astype(t.dtype), 0), i)
         init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
         peak = init * shrink if self.scale == "peak" else end + (init - end) * shrink
         return anneal(peak, end, position, length, half_cosine)
@@ -111,7 +129,7 @@ class cyclic(Schedule):
         step_size_up: steps from `base` to `peak`, > 0. A traced value is clamped to > 0.
         step_size_down: steps back down, > 0, or None for `step_size_up`.
         mode: "triangular", "triangular2" or "exp_range".
-        gamma: the per-step factor of "exp_range", > 0.
+        gamma: the per-step factor of "exp_range", >= 0.
 
     Returns:
         A `Schedule`.
@@ -127,11 +145,13 @@ class cyclic(Schedule):
     step_size_up: Array = count(gt=0)
     step_size_down: Array | None = count(default=None, optional=True, gt=0)
     mode: str = option(("triangular", "triangular2", "exp_range"), default="triangular")
-    gamma: Array = param(default=1.0, gt=0)
+    gamma: Array = param(default=1.0, ge=0)
 
     def _value(self, t: Array) -> Array:
-        up = positive(self.step_size_up.astype(t.dtype))
-        down = up if self.step_size_down is None else positive(self.step_size_down.astype(t.dtype))
+        up = steps_length(self.step_size_up.astype(t.dtype))
+        down = (
+            up if self.step_size_down is None else steps_length(self.step_size_down.astype(t.dtype))
+        )
         total = up + down
         cycle, position = floor_div(t, total)
         scale = jnp.where(position <= up, position / up, (total - position) / down)
@@ -139,7 +159,7 @@ class cyclic(Schedule):
         if self.mode == "triangular2":
             scale = scale / 2**cycle
         elif self.mode == "exp_range":
-            scale = scale * positive(self.gamma.astype(t.dtype)) ** t
+            scale = scale * safe_power(jnp.maximum(self.gamma.astype(t.dtype), 0), t)
         return base + (peak - base) * scale
 
 
@@ -155,8 +175,9 @@ class one_cycle(Schedule):
     Args:
         peak: the maximum learning rate.
         total_steps: the length of the cycle in steps, > 0.
-        pct_start: the fraction of the cycle spent rising, in (0, 1), with at least one step
-            per phase.
+        pct_start: the fraction of the cycle spent rising, in (0, 1). As in torch, a phase
+            may end before step 0 (`pct_start * total_steps < 1`): the next one then starts
+            from there.
         div_factor: `peak / initial lr`, > 0.
         final_div_factor: `initial lr / final lr`, > 0.
         anneal: "cos" or "linear".
@@ -180,24 +201,10 @@ class one_cycle(Schedule):
     anneal: str = option(("cos", "linear"), default="cos")
     three_phase: bool = flag(default=False)
 
-    def _check(self) -> None:
-        total, pct = self.total_steps, self.pct_start
-        if not (is_concrete(total) and is_concrete(pct)):
-            return
-        rise = float(pct) * float(total) - 1
-        last = float(total) - 1
-        phases = [rise, 2 * rise, last] if self.three_phase else [rise, last]
-        if not all(b > a for a, b in zip([0.0, *phases[:-1]], phases, strict=True)):
-            raise self._invalid(
-                f"{{0}} ({fmt(pct)}) and {{1}} ({fmt(total)}) leave a phase without steps; "
-                f"need 0 < {{0}} * {{1}} - 1 < {{1}} - 1"
-                + (" and 2 * {0} < 1" if self.three_phase else ""),
-                "pct_start", "total_steps",
-            )  # fmt: skip
-
     def _value(self, t: Array) -> Array:
-        total = positive(self.total_steps.astype(t.dtype))
+        total = steps_length(self.total_steps.astype(t.dtype))
         pct = jnp.clip(self.pct_start.astype(t.dtype), 0, 1)
+        t = jnp.minimum(t, jnp.maximum(total - 1, 0))  # the last step's value, held
         peak = self.peak.astype(t.dtype)
         initial = peak / positive(self.div_factor.astype(t.dtype))
         low = initial / positive(self.final_div_factor.astype(t.dtype))

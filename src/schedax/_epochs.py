@@ -13,6 +13,10 @@ import numpy as np
 from ._base import Array, count, flag, function, param
 from ._stateful import StatefulSchedule
 
+# The most epochs an eager call catches up at once (a jump from step 0 to 10**10 would run the
+# schedule 10**10 times, uninterruptibly). Inside jit nothing can be checked: it runs.
+MAX_CATCH_UP = 2**20
+
 
 class EpochState(NamedTuple):
     """State of `learning_rate_scheduler`: the lr in use and the last epoch it was set for."""
@@ -68,6 +72,16 @@ class learning_rate_scheduler(StatefulSchedule):
     def dtype(self) -> np.dtype:
         return jnp.dtype(jnp.result_type(self.init_lr))
 
+    def _check_call(self, step: Array, state: EpochState) -> None:
+        epochs = int(step) // max(int(self.steps_per_epoch), 1) - int(state.epoch)
+        if epochs > MAX_CATCH_UP:
+            raise ValueError(
+                f"{self._name}: step {int(step)} is {epochs} epochs past the state's epoch "
+                f"{int(state.epoch)}; catching up calls schedule once per epoch, at most "
+                f"{MAX_CATCH_UP} at a time: call it at the steps in between, or from a state "
+                "nearer that step"
+            )
+
     def _step(self, step: Array, state: EpochState) -> tuple[Array, EpochState]:
         epoch = step // jnp.maximum(self.steps_per_epoch, 1).astype(step.dtype)
 
@@ -78,5 +92,6 @@ class learning_rate_scheduler(StatefulSchedule):
 
         # Usually one epoch begins (or none); a resumed run may have skipped several, which
         # are applied in order, as Keras would have at each epoch's start.
-        lr = jax.lax.fori_loop(state.epoch + 1, epoch + 1, begin_epoch, state.lr)
+        # Counting from state.epoch, not state.epoch + 1: no bound overflows at the largest step.
+        lr = jax.lax.fori_loop(state.epoch, epoch, lambda e, lr: begin_epoch(e + 1, lr), state.lr)
         return lr, EpochState(lr=lr, epoch=jnp.maximum(state.epoch, epoch))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, constructor, count, flag, param, periods, positive
+from ._base import Array, Schedule, constructor, count, flag, param, periods, safe_power
+from ._base import length as steps_length
 
 
 class exponential_decay(Schedule):
@@ -20,7 +22,8 @@ class exponential_decay(Schedule):
 
     Args:
         init: the value at step 0.
-        decay_rate: the factor per `decay_steps`, > 0. A traced value is clamped to > 0.
+        decay_rate: the factor per `decay_steps`, >= 0 (0: `init` until the first period
+            ends, then 0). A traced value is clamped to >= 0.
         decay_steps: steps per factor, > 0. A traced value is clamped to > 0.
         staircase: decay in whole periods of `decay_steps`.
         transition_begin: steps at `init` before the decay starts, >= 0.
@@ -38,7 +41,7 @@ class exponential_decay(Schedule):
     """
 
     init: Array = param()
-    decay_rate: Array = param(gt=0)
+    decay_rate: Array = param(ge=0)
     decay_steps: Array = count(default=1, gt=0)
     staircase: bool = flag(default=False)
     transition_begin: Array = count(default=0, ge=0)
@@ -46,14 +49,29 @@ class exponential_decay(Schedule):
 
     def _value(self, t: Array) -> Array:
         t = jnp.maximum(t - self.transition_begin.astype(t.dtype), 0)
-        period = positive(self.decay_steps.astype(t.dtype))
+        period = steps_length(self.decay_steps.astype(t.dtype))
         elapsed = periods(t, period) if self.staircase else t / period
-        rate = positive(self.decay_rate.astype(t.dtype))
-        value = self.init.astype(t.dtype) * rate**elapsed
+        init = self.init.astype(t.dtype)
+        rate = jnp.maximum(self.decay_rate.astype(t.dtype), 0)
+        value = decay(init, rate, elapsed)
         if self.end is None:
             return value
         end = self.end.astype(t.dtype)
         return jnp.where(rate < 1, jnp.maximum(value, end), jnp.minimum(value, end))
+
+
+def decay(init: Array, rate: Array, elapsed: Array) -> Array:
+    """`init * rate**elapsed` for `rate >= 0`, `elapsed >= 0` (`0**0 == 1`), without the
+    overflow of forming `rate**elapsed` first: where that power leaves the float range but the
+    product does not (`1e-8 * 1.5**219`), it is taken in logarithms. Gradients stay finite."""
+    grows = jax.lax.stop_gradient(rate**elapsed)
+    direct = jnp.isfinite(grows) & (grows > 0) | (rate == 0)
+    # Each branch gets inputs at which it is finite where the other one is selected.
+    power = safe_power(rate, jnp.where(direct, elapsed, 0))
+    safe_init = jnp.where(direct | (init == 0), 1, jnp.abs(init))
+    safe_rate = jnp.where(direct | (rate == 0) | (init == 0), 1, rate)
+    in_logs = jnp.sign(init) * jnp.exp(jnp.log(safe_init) + elapsed * jnp.log(safe_rate))
+    return jnp.where(direct, init * power, jnp.where(init == 0, 0, in_logs))
 
 
 @constructor

@@ -42,6 +42,10 @@ class _Join(Schedule):
     _name = "join_schedules"
 
     @property
+    def _integer_steps(self) -> bool:  # type: ignore[override]
+        return bool(self.callables) or any(table._integer_steps for table in self.tables)
+
+    @property
     def dtype(self) -> np.dtype:
         dtypes = [table.dtype for table in self.tables]
         dtypes += [output_dtype(fn, default_float()) for fn in self.callables]
@@ -62,7 +66,9 @@ class _Join(Schedule):
 
     _config_items = _repr_items
 
-    def _value(self, t: Array) -> Array:
+    def _value_at(self, t: Array, step: Array) -> Array:
+        integer = jnp.issubdtype(step.dtype, jnp.integer)
+        step = jnp.maximum(step, 0) if integer else t  # integer steps reach pieces as integers
         bounds = sorted_steps(self.boundaries, t.dtype)
         starts = jnp.concatenate([jnp.zeros((1,), t.dtype), bounds])
         ends = jnp.concatenate([bounds, jnp.full((1,), jnp.inf, t.dtype)])
@@ -75,16 +81,28 @@ class _Join(Schedule):
         def table(stacked: Schedule) -> Callable[..., Array]:
             rows = jax.tree.leaves(stacked)[0].shape[0] if jax.tree.leaves(stacked) else 1
 
-            def run(t: Array, local: Array, row: Array) -> Array:
+            def run(t: Array, step: Array, start: Array, row: Array) -> Array:
                 row = 0 if rows == 1 else row  # a constant index: no lookup to do per step
+                # Float local steps carry gradients to the boundaries; user functions get
+                # integer ones for integer steps.
+                if integer and stacked._integer_steps:
+                    local = step - jnp.round(start).astype(step.dtype)
+                else:
+                    local = t - start
                 return jax.tree.map(lambda leaf: leaf[row], stacked)(local).astype(t.dtype)
 
             return run
 
         def function(fn: Callable[[Array], Any], i: int) -> Callable[..., Array]:
-            def run(t: Array, local: Array, row: Array) -> Array:
+            def run(t: Array, step: Array, start: Array, row: Array) -> Array:
                 # An inactive callable sees a step inside its own range, never a negative one.
-                own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
+                if not integer:
+                    own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
+                else:
+                    begin = jnp.round(starts[i]).astype(step.dtype)
+                    own = jnp.maximum(step - begin, 0)
+                    if i < len(self.layout) - 1:
+                        own = jnp.minimum(own, jnp.round(ends[i]).astype(step.dtype) - begin)
                 return jnp.asarray(fn(own), t.dtype).reshape(())
 
             return run
@@ -93,20 +111,19 @@ class _Join(Schedule):
         kinds += [function(fn, first_piece[len(self.tables) + k])
                   for k, fn in enumerate(self.callables)]  # fmt: skip
 
-        def one(t: Array, piece: Array, start: Array) -> Array:
+        def one(t: Array, step: Array, piece: Array, start: Array) -> Array:
             # A scalar step runs only its own kind's formula (lax.switch), so an inactive piece
             # can leak nothing into values or gradients. Mapped over a vector of steps, every
             # kind runs once per step on its own table row, and the step's kind is selected.
             kind = piece if kind_is_piece else jnp.asarray(kind_of)[piece]
             row = jnp.asarray(row_of)[piece]
-            local = t - start
             if len(kinds) == 1:
-                return kinds[0](t, local, row)
-            return jax.lax.switch(kind, kinds, t, local, row)
+                return kinds[0](t, step, start, row)
+            return jax.lax.switch(kind, kinds, t, step, start, row)
 
         if t.ndim == 0:
-            return one(t, piece, start)
-        flat = [x.reshape(-1) for x in (t, piece, start)]
+            return one(t, step, piece, start)
+        flat = [x.reshape(-1) for x in (t, step, piece, start)]
         return jax.vmap(one)(*flat).reshape(t.shape)
 
 
@@ -143,8 +160,9 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
     a scalar, as in a training loop, so no inactive piece leaks a NaN into values or gradients.
 
     Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
-    lambdas, which get the local step as a float array, clipped into their own range
-    `[0, next boundary - own boundary]`, so an inactive piece never sees a negative step. With
+    lambdas, which get the local step (an integer for integer steps, else a float), clipped
+    into their own range `[0, next boundary - own boundary]`, so an inactive piece never sees
+    a negative step. With
     a vector of steps every kind is evaluated at every step and the active one selected: a
     plain callable or `lambda_lr` whose gradient is infinite somewhere in its own range can
     then make the gradient at other steps NaN (scalar steps cannot).

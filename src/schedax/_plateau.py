@@ -18,6 +18,7 @@ class PlateauState(NamedTuple):
     best: Array  # the best metric so far (+inf in min mode, -inf in max mode, before any)
     num_bad: Array  # observations since the last improvement (torch num_bad_epochs, Keras wait)
     cooldown_counter: Array  # observations left in the cooldown
+    observed: Array  # whether any observation was made (Keras takes the first as the best)
 
 
 class reduce_on_plateau(StatefulSchedule):
@@ -84,6 +85,7 @@ class reduce_on_plateau(StatefulSchedule):
             best=jnp.array(worst, metric),
             num_bad=zero,
             cooldown_counter=zero,
+            observed=jnp.array(False),
         )
 
     def _step(self, step: Array, state: PlateauState) -> tuple[Array, PlateauState]:
@@ -101,10 +103,12 @@ class reduce_on_plateau(StatefulSchedule):
         return jnp.maximum(lr * jnp.clip(factor, 0, 1), min_lr)
 
     def _observe(self, state: PlateauState, value: Any) -> PlateauState:
-        value = jnp.asarray(value).astype(state.best.dtype).reshape(())
-        lr, best, num_bad, cooldown = state
+        value = jnp.asarray(value).astype(state.best.dtype)
+        lr, best, num_bad, cooldown, observed = state
         patience = jnp.maximum(self.patience, 0).astype(num_bad.dtype)
         better = self._is_better(value, best)
+        if self.counting == "keras":  # Keras's first value is the best, whatever it is (NaN too)
+            better = better | ~observed
         best = jnp.where(better, value, best)
         new_lr = self._reduced(lr)
         if self.counting == "torch":
@@ -126,4 +130,6 @@ class reduce_on_plateau(StatefulSchedule):
         cooldown_length = jnp.maximum(self.cooldown, 0).astype(cooldown.dtype)
         cooldown = jnp.where(reset, cooldown_length, cooldown)
         num_bad = jnp.where(reset, 0, num_bad)
-        return PlateauState(lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown)
+        return PlateauState(
+            lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown, observed=jnp.array(True)
+        )

@@ -17,6 +17,9 @@ from ._base import (
     positive,
     power_of,
 )
+from ._base import (
+    length as steps_length,
+)
 
 
 class polynomial_decay(Schedule):
@@ -50,7 +53,7 @@ class polynomial_decay(Schedule):
 
     def _value(self, t: Array) -> Array:
         power = positive(self.power.astype(t.dtype))
-        horizon = positive(self.decay_steps.astype(t.dtype))
+        horizon = steps_length(self.decay_steps.astype(t.dtype))
         if self.cycle:  # the next multiple of decay_steps at or after t (one of them at 0)
             whole = periods(t, horizon)
             horizon = horizon * jnp.maximum(whole + (t > whole * horizon).astype(t.dtype), 1)
@@ -87,7 +90,7 @@ class inverse_time_decay(Schedule):
     staircase: bool = flag(default=False)
 
     def _value(self, t: Array) -> Array:
-        period = positive(self.decay_steps.astype(t.dtype))
+        period = steps_length(self.decay_steps.astype(t.dtype))
         elapsed = periods(t, period) if self.staircase else t / period
         rate = jnp.maximum(self.decay_rate.astype(t.dtype), 0)
         return self.init.astype(t.dtype) / (1 + rate * elapsed)
@@ -119,7 +122,7 @@ class inverse_sqrt(Schedule):
     init: Array = param(default=0.0)
 
     def _value(self, t: Array) -> Array:
-        warmup = positive(self.warmup_steps.astype(t.dtype))
+        warmup = steps_length(self.warmup_steps.astype(t.dtype))
         ramp = anneal(self.init, self.peak, t, warmup, linear)
         decay = self.peak.astype(t.dtype) * jnp.sqrt(warmup / jnp.maximum(t, warmup))
         return jnp.where(t < warmup, ramp, decay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -10,7 +11,22 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Module, Rule, Schedule, eager, traced
+from ._base import (
+    Array,
+    Module,
+    Rule,
+    Schedule,
+    as_steps,
+    eager,
+    fmt,
+    int_range,
+    is_concrete,
+    to_array,
+    traced,
+)
+
+# The state's structure, by schedule structure: checked on every call.
+_STATE_STRUCTURES: dict[Any, Any] = {}
 
 ScheduleState: TypeAlias = Any
 """A schedule's state: any PyTree of arrays (None for stateless schedules)."""
@@ -49,16 +65,49 @@ class StatefulSchedule(Module):
                 "with state = schedule.init(), or hand it to as_schedule, to_optax or "
                 "scale_by_schedule"
             )
-        step = jnp.asarray(step)
-        if step.ndim != 0 or not (
-            jnp.issubdtype(step.dtype, jnp.integer) or jnp.issubdtype(step.dtype, jnp.floating)
-        ):
+        step = as_steps(self._name, step)
+        if step.ndim != 0:
             raise TypeError(
                 f"{self._name}: step must be a scalar integer, got {step.dtype}{list(step.shape)}"
             )
+        self._check_state(state)
+        if (
+            jnp.issubdtype(step.dtype, jnp.floating)
+            and not jnp.issubdtype(jnp.result_type(int), jnp.floating)
+            and is_concrete(step)
+            and abs(float(step)) > int_range().max
+        ):
+            raise ValueError(
+                f"{self._name}: step must be at most {int_range().max} (enable jax_enable_x64 "
+                f"for more), got {fmt(step)}"
+            )
         if traced(self, step, state):
             return self._advance(step, state)
+        self._check_call(step, state)
         return eager(self, "_advance", step, state)
+
+    def _check_call(self, step: Array, state: ScheduleState) -> None:
+        """Checks on a concrete call, before it runs."""
+
+    def _check_state(self, state: ScheduleState) -> None:
+        key = jax.tree.structure(self)  # the class and its options
+        expected = _STATE_STRUCTURES.get(key)
+        if expected is None:
+            expected = _STATE_STRUCTURES[key] = jax.tree.structure(self.init())
+        if jax.tree.structure(state) != expected:
+            got = type(state).__name__
+            raise TypeError(
+                f"{self._name}: state must be this schedule's state (from schedule.init() or "
+                f"its last call), got {got}; call it as lr, state = schedule(step, state)"
+            )
+
+    def _habits(self) -> dict[str, str]:
+        call = "lr, state = schedule(step, state), with state = schedule.init() to start"
+        observe = "state = schedule.observe(state, value) feeds a metric; " + call
+        state = ("the state is the PyTree you pass and get back; save it with any PyTree "
+                 "serializer")  # fmt: skip
+        return {"step": observe, "get_last_lr": call, "get_lr": call, "last_epoch": call,
+                "state_dict": state, "load_state_dict": state}  # fmt: skip
 
     def _advance(self, step: Array, state: ScheduleState) -> tuple[Array, ScheduleState]:
         if jnp.issubdtype(step.dtype, jnp.floating):
@@ -74,6 +123,22 @@ class StatefulSchedule(Module):
 
         Schedules that learn from observations override `_observe`; the others ignore them.
         """
+        self._check_state(state)
+        if isinstance(value, str | bytes | bool | np.bool_) or not isinstance(
+            value, numbers.Real | jax.Array | np.ndarray | np.generic
+        ):
+            raise TypeError(f"{self._name}.observe: value must be a real number (a metric), got "
+                            f"{type(value).__name__} {value!r:.60}")  # fmt: skip
+        value = to_array(value)
+        if not (
+            jnp.issubdtype(value.dtype, jnp.integer) or jnp.issubdtype(value.dtype, jnp.floating)
+        ):
+            raise TypeError(f"{self._name}.observe: value must be a real number (a metric), "
+                            f"got dtype {value.dtype}")  # fmt: skip
+        if value.size != 1:
+            raise ValueError(f"{self._name}.observe: value must be a scalar (a metric), got "
+                             f"shape {tuple(value.shape)}")  # fmt: skip
+        value = value.reshape(())
         if traced(self, state, value):
             return self._observe(state, value)
         return eager(self, "_observe", state, value)

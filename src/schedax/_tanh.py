@@ -5,7 +5,8 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, count, param, positive
+from ._base import Array, Schedule, count, param
+from ._base import length as steps_length
 
 
 class tanh_decay(Schedule):
@@ -41,7 +42,7 @@ class tanh_decay(Schedule):
     upper: Array = param(default=3.0)
 
     def _value(self, t: Array) -> Array:
-        length = positive(self.decay_steps.astype(t.dtype))
+        length = steps_length(self.decay_steps.astype(t.dtype))
         x = jnp.minimum(t, length) / length
         lower, upper = self.lower.astype(t.dtype), self.upper.astype(t.dtype)
         # (1 - tanh(z)) / 2 == sigmoid(-2 z), without the cancellation where tanh(z) is near 1.

@@ -352,8 +352,8 @@ def OneCycleLR(  # noqa: N802
 def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N802
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
-    The function gets the step as a float array and must be JAX-traceable (a select rather
-    than Python `if`); it is structure, not a hyperparameter, so configs cannot hold it.
+    The function gets the step as torch's epoch, an integer array (for integer steps), and must
+    be JAX-traceable (a select rather than Python `if`); it is structure, not a hyperparameter, so configs cannot hold it.
 
     Args:
         lr: the optimizer's learning rate.
@@ -365,8 +365,9 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     Example:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
-        >>> [float(x) for x in T.LambdaLR(1.0, lambda step: 1.0 / (1.0 + step))(jnp.arange(3))]
-        [1.0, 0.5, 0.3333333432674408]
+        >>> lr = T.LambdaLR(1.0, lambda epoch: jnp.where(epoch < 2, 1.0, 0.1))
+        >>> [round(float(x), 4) for x in lr(jnp.arange(4))]
+        [1.0, 1.0, 0.1, 0.1]
     """
     return lambda_lr(lr_lambda, scale=lr)
 
