@@ -207,6 +207,8 @@ def _bind(name: str, signature: inspect.Signature, args: Any, kwargs: Any) -> di
 class Rule:
     """What an argument may hold, and how it is stored.
 
+    `whole` admits only whole numbers (2 or 2.0, not 2.5), `integer` only integer types.
+
     Kinds: "param" (a finite real scalar, stored as a floating array: a value or rate),
     "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
     steps, >= 0 and non-decreasing unless not `ordered`), "values" (a 1-D array of finite
@@ -225,12 +227,14 @@ class Rule:
         lt: float | None = None,
         le: float | None = None,
         integer: bool = False,
+        whole: bool = False,
         choices: tuple[Any, ...] | None = None,
         optional: bool = False,
         ordered: bool = True,
         allowed: str | None = None,
     ):
         self.kind, self.integer, self.choices, self.optional = kind, integer, choices, optional
+        self.whole = whole
         self.ordered = ordered
         self.bounds = [(op, v) for op, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le))
                        if v is not None]  # fmt: skip
@@ -306,7 +310,14 @@ class Rule:
     def _count(self, where: str, arg: str, x: Any) -> Array:
         arr = self._real(where, arg, x)
         self._check_bounds(where, arg, x, arr)
+        self._check_whole(where, arg, x, arr)
         return arr
+
+    def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
+        if self.whole and is_concrete(value):
+            v = np.asarray(value, np.float64)
+            if not np.all(v == np.floor(v)):
+                self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
 
     def _schedules(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
         if isinstance(x, Module) or not isinstance(x, Sequence):
@@ -353,6 +364,7 @@ class Rule:
             ):
                 if not ok:
                     self._fail(where, arg, x, f"must be {allowed}, got {fmt(steps)}")
+        self._check_whole(where, arg, x, steps)
         return steps
 
     def _values(self, where: str, arg: str, x: Any) -> Array:
@@ -765,8 +777,12 @@ def one_minus_power(done: Array, power: Array) -> Array:
 
 
 def output_dtype(fn: Callable, default: np.dtype) -> np.dtype:
-    """The floating dtype `fn` returns for a `default`-typed scalar step, else `default`."""
-    dtype = jax.eval_shape(fn, jax.ShapeDtypeStruct((), default)).dtype
+    """The floating dtype `fn` returns for a scalar step (an integer one, as user functions
+    get, else a `default`-typed one), else `default`."""
+    try:
+        dtype = jax.eval_shape(fn, jax.ShapeDtypeStruct((), jnp.result_type(int))).dtype
+    except Exception:  # a function written for float steps only
+        dtype = jax.eval_shape(fn, jax.ShapeDtypeStruct((), default)).dtype
     return jnp.dtype(dtype) if jnp.issubdtype(dtype, jnp.floating) else default
 
 

@@ -175,7 +175,7 @@ class one_cycle(Schedule):
     Args:
         peak: the maximum learning rate.
         total_steps: the length of the cycle in steps, > 0.
-        pct_start: the fraction of the cycle spent rising, in (0, 1). As in torch, a phase
+        pct_start: the fraction of the cycle spent rising, in [0, 1]. As in torch, a phase
             may end before step 0 (`pct_start * total_steps < 1`): the next one then starts
             from there.
         div_factor: `peak / initial lr`, > 0.
@@ -195,7 +195,7 @@ class one_cycle(Schedule):
 
     peak: Array = param()
     total_steps: Array = count(gt=0)
-    pct_start: Array = param(default=0.3, gt=0, lt=1)
+    pct_start: Array = param(default=0.3, ge=0, le=1)
     div_factor: Array = param(default=25.0, gt=0)
     final_div_factor: Array = param(default=1e4, gt=0)
     anneal: str = option(("cos", "linear"), default="cos")

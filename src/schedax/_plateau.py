@@ -37,7 +37,7 @@ class reduce_on_plateau(StatefulSchedule):
 
     Args:
         init: the initial learning rate (torch: the optimizer's).
-        factor: the multiplier for a reduction, in (0, 1).
+        factor: the multiplier for a reduction, in [0, 1).
         patience: observations without improvement to tolerate, an integer >= 0.
         threshold: the improvement that counts, >= 0.
         threshold_mode: "rel" or "abs".
@@ -62,7 +62,7 @@ class reduce_on_plateau(StatefulSchedule):
     """
 
     init_lr: Array = param(arg="init")
-    factor: Array = param(default=0.1, kw_only=True, gt=0, lt=1)
+    factor: Array = param(default=0.1, kw_only=True, ge=0, lt=1)
     patience: Array = count(default=10, kw_only=True, integer=True, ge=0)
     threshold: Array = param(default=1e-4, kw_only=True, ge=0)
     threshold_mode: str = option(("rel", "abs"), default="rel", kw_only=True)

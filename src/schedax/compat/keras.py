@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from .. import (
     warmup_cosine_decay,
 )
 from .._base import Rule, constructor
+from .torch import _no_negative
 
 __all__ = [
     "CosineDecay",
@@ -267,7 +269,7 @@ def LearningRateScheduler(  # noqa: N802
     return learning_rate_scheduler(schedule, init, steps_per_epoch)
 
 
-@constructor(min_delta=_VALUE, mode=Rule("option", choices=("auto", "min", "max")))
+@constructor(min_delta=_VALUE)
 def ReduceLROnPlateau(  # noqa: N802
     init: Any,
     monitor: str = "val_loss",
@@ -309,14 +311,22 @@ def ReduceLROnPlateau(  # noqa: N802
         0.5
     """
     del verbose
+    if not isinstance(monitor, str):
+        raise TypeError(f"ReduceLROnPlateau: monitor must be a metric name (a str), got "
+                        f"{type(monitor).__name__} {monitor!r:.60}")  # fmt: skip
+    if mode not in ("auto", "min", "max"):  # as Keras: a warning, then "auto"
+        warnings.warn(f"ReduceLROnPlateau mode {mode!r} is unknown, fallback to auto mode.",
+                      stacklevel=3)  # fmt: skip
+        mode = "auto"
     if mode == "auto":
-        if not monitor.endswith("loss"):
+        if monitor.removeprefix("val_") != "loss":
             raise ValueError(
                 f"ReduceLROnPlateau: mode='auto' can only tell min for a loss, got "
                 f"monitor={monitor!r}; pass mode='min' or mode='max'"
             )
         mode = "min"
     return reduce_on_plateau(
-        init, factor=factor, patience=patience, threshold=abs(min_delta), threshold_mode="abs",
-        cooldown=cooldown, min_lr=min_lr, mode=mode, eps=0.0, counting="keras",
+        init, factor=_no_negative(factor), patience=patience, threshold=abs(min_delta),
+        threshold_mode="abs", cooldown=cooldown, min_lr=min_lr, mode=mode, eps=0.0,
+        counting="keras",
     )  # fmt: skip

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,7 +38,7 @@ from .. import (
     polynomial_decay,
     reduce_on_plateau,
 )
-from .._base import Rule, constructor, is_concrete
+from .._base import Rule, constructor, is_concrete, to_array
 
 __all__ = [
     "ChainedScheduler",
@@ -59,13 +60,21 @@ __all__ = [
 
 _LR = Rule("param")
 _FACTOR = Rule("param", ge=0, le=1)
+# torch compares its step counter with lengths by `==` and `%`: fractional ones give artifacts
+# (a ConstantLR that never restores lr), so only whole numbers are taken (README: restrictions).
+_ITERS = Rule("count", ge=0, whole=True)
+
+# Schedules whose values differ when SequentialLR restarts them at a milestone (torch then
+# sets the lr from the closed form, not the chainable one): the restarted version.
+_RESTARTED: weakref.WeakKeyDictionary[Schedule, Schedule] = weakref.WeakKeyDictionary()
 
 
-@constructor(lr=_LR, factor=_FACTOR, total_iters=Rule("count", ge=0))
+@constructor(lr=_LR, factor=_FACTOR, total_iters=_ITERS)
 def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedule:  # noqa: N802
     """torch's `ConstantLR`: `lr * factor` for the first `total_iters` steps, then `lr`.
 
-    torch quirk kept: with `total_iters=0` torch never restores `lr` (it stays `lr * factor`).
+    torch quirk kept: with `total_iters=0` torch never restores `lr` (it stays `lr * factor`),
+    except as a later piece of `SequentialLR`, which restarts it at `lr`, as torch does.
 
     Args:
         lr: the optimizer's learning rate.
@@ -83,11 +92,13 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
     """
     lr, factor = jnp.asarray(lr), jnp.asarray(factor)
     if is_concrete(total_iters) and total_iters == 0:
-        return piecewise_constant([], [lr * factor])
+        schedule = piecewise_constant([], [lr * factor])
+        _RESTARTED[schedule] = piecewise_constant([], [lr])
+        return schedule
     return piecewise_constant([total_iters], [lr * factor, lr])
 
 
-@constructor(lr=_LR, start_factor=Rule("param", gt=0, le=1), end_factor=_FACTOR)
+@constructor(lr=_LR, start_factor=Rule("param", gt=0, le=1), end_factor=_FACTOR, total_iters=_ITERS)
 def LinearLR(  # noqa: N802
     lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5
 ) -> Schedule:
@@ -114,7 +125,7 @@ def LinearLR(  # noqa: N802
     return linear_schedule(lr * start_factor, lr * end_factor, total_iters)
 
 
-@constructor
+@constructor(step_size=Rule("count", gt=0, whole=True))
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `StepLR`: `lr * gamma**(step // step_size)`.
 
@@ -135,7 +146,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
     return exponential_decay(lr, gamma, step_size, staircase=True)
 
 
-@constructor(lr=_LR, milestones=Rule("steps", ordered=False), gamma=Rule("param"))
+@constructor(lr=_LR, milestones=Rule("steps", ordered=False, whole=True), gamma=Rule("param"))
 def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
@@ -156,8 +167,9 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         [1.0, 0.5, 0.5, 0.125]
     """
     lr, gamma = jnp.asarray(lr), jnp.asarray(gamma)
-    milestones = sorted(milestones) if isinstance(milestones, Sequence) else milestones
-    return piecewise_constant(milestones, [lr * gamma**k for k in range(len(milestones) + 1)])
+    milestones = jnp.sort(to_array(milestones)) if len(milestones) else milestones
+    counts = jnp.arange(len(milestones) + 1, dtype=gamma.dtype)
+    return piecewise_constant(milestones, lr * gamma**counts)
 
 
 @constructor
@@ -180,7 +192,7 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     return exponential_decay(lr, gamma)
 
 
-@constructor
+@constructor(total_iters=Rule("count", gt=0, whole=True))
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:  # noqa: N802
     """torch's `PolynomialLR`: `lr * (1 - min(step, total_iters) / total_iters)**power`.
 
@@ -225,7 +237,7 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
     return cosine_decay(lr, T_max, eta_min, periodic=True)
 
 
-@constructor(T_mult=Rule("count", integer=True, ge=1))
+@constructor(T_0=Rule("count", integer=True, gt=0), T_mult=Rule("count", integer=True, ge=1))
 def CosineAnnealingWarmRestarts(  # noqa: N802
     lr: Any,
     T_0: int,  # noqa: N803
@@ -267,8 +279,8 @@ def CyclicLR(  # noqa: N802
 ) -> Schedule:
     """torch's `CyclicLR` learning rates (momentum cycling is the optimizer's business).
 
-    Custom `scale_fn`s are not supported (a ValueError says to use `mode`); `scale_mode` must be
-    the one torch uses for the mode ("iterations" for "exp_range", else "cycle").
+    Custom `scale_fn`s are not supported (a ValueError says to use `mode`); as in torch,
+    `scale_mode` and (but for "exp_range") `gamma` are then ignored.
 
     Args:
         base_lr: the lower end of the wave.
@@ -278,7 +290,7 @@ def CyclicLR(  # noqa: N802
         mode: "triangular", "triangular2" or "exp_range".
         gamma: the per-step factor of "exp_range".
         scale_fn: must be None.
-        scale_mode: see above.
+        scale_mode: ignored, as torch ignores it without a `scale_fn`.
 
     Returns:
         A `cyclic`.
@@ -292,16 +304,18 @@ def CyclicLR(  # noqa: N802
     if scale_fn is not None:
         raise ValueError("CyclicLR: scale_fn is not supported; use mode='triangular', "
                          "'triangular2' or 'exp_range', or schedax.lambda_lr")  # fmt: skip
-    expected_scale_mode = "iterations" if mode == "exp_range" else "cycle"
-    if scale_mode != expected_scale_mode:
-        raise ValueError(
-            f"CyclicLR: scale_mode must be {expected_scale_mode!r} with mode={mode!r}, "
-            f"got {scale_mode!r}"
-        )
-    return cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
+    del scale_mode  # torch reads it only with a scale_fn
+    return cyclic(
+        base_lr, max_lr, step_size_up, step_size_down, mode, gamma if mode == "exp_range" else 1.0
+    )
 
 
-@constructor
+@constructor(
+    total_steps=Rule("count", integer=True, gt=0, optional=True),
+    epochs=Rule("count", integer=True, gt=0, optional=True),
+    steps_per_epoch=Rule("count", integer=True, gt=0, optional=True),
+    pct_start=Rule("param", ge=0, le=1),
+)
 def OneCycleLR(  # noqa: N802
     max_lr: Any,
     total_steps: int | None = None,
@@ -320,7 +334,7 @@ def OneCycleLR(  # noqa: N802
         total_steps: the cycle's length, or None to use `epochs * steps_per_epoch`.
         epochs: with `steps_per_epoch`, when `total_steps` is None.
         steps_per_epoch: see `epochs`.
-        pct_start: the fraction of the cycle spent rising, in (0, 1).
+        pct_start: the fraction of the cycle spent rising, in [0, 1].
         anneal_strategy: "cos" or "linear".
         div_factor: `max_lr / initial lr`.
         final_div_factor: `initial lr / final lr`.
@@ -343,6 +357,11 @@ def OneCycleLR(  # noqa: N802
                 f"got total_steps=None, epochs={epochs!r}, steps_per_epoch={steps_per_epoch!r}"
             )
         total_steps = epochs * steps_per_epoch
+    if is_concrete(total_steps) and is_concrete(pct_start) and float(pct_start) * total_steps == 1:
+        raise ValueError(  # torch divides 0 by 0 at step 0
+            f"OneCycleLR: pct_start ({pct_start}) * total_steps ({total_steps}) must not be 1: "
+            "the first phase would end at step 0 (torch raises ZeroDivisionError)"
+        )
     return one_cycle(
         max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal_strategy, three_phase
     )
@@ -353,7 +372,8 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
     The function gets the step as torch's epoch, an integer array (for integer steps), and must
-    be JAX-traceable (a select rather than Python `if`); it is structure, not a hyperparameter, so configs cannot hold it.
+    be JAX-traceable (a select rather than Python `if`); it is structure, not a hyperparameter,
+    so configs cannot hold it.
 
     Args:
         lr: the optimizer's learning rate.
@@ -416,7 +436,16 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
         >>> [float(x) for x in lr(jnp.arange(4))]
         [0.5, 0.5, 1.0, 0.5]
     """
+    if isinstance(schedulers, Sequence) and not isinstance(schedulers, str):
+        schedulers = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
     return join_schedules(schedulers, milestones)
+
+
+def _restarted(schedule: Any) -> Any:
+    try:
+        return _RESTARTED.get(schedule, schedule)
+    except TypeError:  # not weakly referable: not one of ours
+        return schedule
 
 
 @constructor
@@ -474,6 +503,12 @@ def ReduceLROnPlateau(  # noqa: N802
         0.5
     """
     return reduce_on_plateau(
-        lr, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode,
-        cooldown=cooldown, min_lr=min_lr, mode=mode, eps=eps,
+        lr, factor=_no_negative(factor), patience=patience, threshold=threshold,
+        threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr, mode=mode, eps=eps,
     )  # fmt: skip
+
+
+def _no_negative(factor: Any) -> Any:
+    """torch and Keras take `max(lr * factor, min_lr)`: with `min_lr >= 0` a negative factor
+    acts as 0, which the core takes."""
+    return 0.0 if is_concrete(factor) and isinstance(factor, int | float) and factor < 0 else factor
