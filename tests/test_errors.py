@@ -269,9 +269,9 @@ def test_traced_invalid_values_are_clamped_not_nan():
             r"^cyclic: gamma must be >= 0, got -0.5$",
         ),
         (
-            lambda: sx.one_cycle(0.1, 100, pct_start=1.0),
+            lambda: sx.one_cycle(0.1, 100, pct_start=1.5),
             ValueError,
-            r"^one_cycle: pct_start must be in \(0, 1\), got 1.0$",
+            r"^one_cycle: pct_start must be in \[0, 1\], got 1.5$",
         ),
         (
             lambda: sx.one_cycle(0.1, 100, anneal="cosine"),

@@ -116,13 +116,15 @@ def _compat_examples() -> dict[str, dict]:
 
 COMPAT = {name: make for name, make in constructors().items() if not isinstance(make, type)}
 IGNORED = {"verbose"}  # Keras's logging level: accepted and unused
+# Arguments the library reads only together with another one (torch: gamma only in exp_range).
+CONTEXT = {("torch.CyclicLR", "gamma"): {"mode": "exp_range"}}
 
 
 def _compat_params() -> list:
     examples, params = _compat_examples(), []
     for name, make in COMPAT.items():
-        valid = examples[name]
         for arg, p in inspect.signature(make).parameters.items():
+            valid = examples[name] | CONTEXT.get((name, arg), {})
             value = valid.get(arg, p.default)
             if arg in IGNORED or isinstance(value, bool) or value is None:
                 continue
@@ -155,7 +157,7 @@ def test_compat_constructors_name_themselves_and_their_argument(make, valid, arg
         (lambda: K.CosineDecayRestarts(0.1, 10, t_mul=0.5), r"^CosineDecayRestarts: t_mul must be >= 1"),
         (lambda: T.SequentialLR([sx.constant_lr(1.0)] * 3, [1]),
          r"^SequentialLR: got 3 schedulers but 1 milestone; need len\(milestones\) == len\(schedulers\) - 1$"),
-        (lambda: T.OneCycleLR(0.1, total_steps=100, pct_start=1.5), r"^OneCycleLR: pct_start must be in \(0, 1\)"),
+        (lambda: T.OneCycleLR(0.1, total_steps=100, pct_start=1.5), r"^OneCycleLR: pct_start must be in \[0, 1\], got 1.5$"),
         (lambda: sx.step_lr(0.1, 10, gamma=-2), r"^step_lr: gamma must be >= 0, got -2.0$"),
         (lambda: T.StepLR(0.1), r"^StepLR: missing a required argument: 'step_size'$"),
     ],

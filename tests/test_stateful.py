@@ -252,12 +252,12 @@ def test_calling_a_stateful_schedule_without_state_says_what_to_do():
         (
             lambda: sx.reduce_on_plateau(0.1, factor=1.0),
             ValueError,
-            r"^reduce_on_plateau: factor must be in \(0, 1\), got 1.0$",
+            r"^reduce_on_plateau: factor must be in \[0, 1\), got 1.0$",
         ),
         (
-            lambda: sx.reduce_on_plateau(0.1, factor=0.0),
+            lambda: sx.reduce_on_plateau(0.1, factor=-0.5),
             ValueError,
-            r"^reduce_on_plateau: factor must be in \(0, 1\), got 0.0$",
+            r"^reduce_on_plateau: factor must be in \[0, 1\), got -0.5$",
         ),
         (
             lambda: sx.reduce_on_plateau(0.1, patience=-1),

@@ -19,6 +19,7 @@ library's arguments onto a curve (`compat`, aliases such as `step_lr`) are wrapp
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import contextvars
 import dataclasses
@@ -78,9 +79,12 @@ def fmt(x: Any) -> str:
     return repr(x)
 
 
+_INT32, _INT64 = np.iinfo(np.int32), np.iinfo(np.int64)
+
+
 def int_range() -> np.iinfo:
     """The range of JAX's default integer: int32, or int64 with `jax_enable_x64`."""
-    return np.iinfo(jnp.result_type(int))
+    return _INT64 if jax.config.jax_enable_x64 else _INT32
 
 
 def to_array(x: Any) -> Array:
@@ -615,15 +619,46 @@ def _register(cls: type) -> None:
     jax.tree_util.register_pytree_with_keys(cls, flatten_with_keys, unflatten, flatten)
 
 
-@functools.partial(jax.jit, static_argnums=1)
+# How many compiled eager programs are kept (one per schedule structure, leaf shapes and
+# argument shapes); the least recently used is dropped, and with it its executable.
+EAGER_CACHE_SIZE = 32
+
+
 def eager(module: Module, method: str, *args: Any) -> Any:
-    """`module.method(*args)` compiled once per structure and argument types.
+    """`module.method(*args)`, compiled once per structure and shapes, in a bounded cache.
 
     Eager calls (a Python training loop) dispatch here instead of running op by op; calls made
     while tracing (inside jit, vmap, grad, scan) call the method directly and fuse with the
-    caller, since a nested jit under vmap cost 40% in the benchmarks.
+    caller, since a nested jit under vmap cost 40% in the benchmarks. Each entry is its own
+    jitted function holding one executable, dropped when `EAGER_CACHE_SIZE` newer ones were
+    used (one `jax.jit` kept them all: 5 MB per distinct structure). JAX's own tracing caches
+    still keep about 2.8 MB per program compiled; `jax.clear_caches()` frees them.
     """
-    return getattr(module, method)(*args)
+    leaves, treedef = jax.tree.flatten((module, args))
+    key = (method, treedef, tuple(map(_aval, leaves)))
+    return _compiled(key)(module, *args)
+
+
+def _aval(x: Any) -> Any:
+    if isinstance(x, jax.Array):
+        return x.shape, x.dtype, x.weak_type
+    return np.shape(x), type(x), np.result_type(x)
+
+
+_COMPILED: collections.OrderedDict[tuple, Callable[..., Any]] = collections.OrderedDict()
+
+
+def _compiled(key: tuple) -> Callable[..., Any]:
+    fn = _COMPILED.get(key)
+    if fn is not None:
+        _COMPILED.move_to_end(key)
+        return fn
+    method = key[0]
+    fn = _COMPILED[key] = jax.jit(lambda module, *args: getattr(module, method)(*args))
+    if len(_COMPILED) > EAGER_CACHE_SIZE:
+        _, dropped = _COMPILED.popitem(last=False)
+        dropped.clear_cache()  # its executable
+    return fn
 
 
 def as_steps(where: str, step: Any) -> Array:
@@ -699,11 +734,24 @@ class Schedule(Module):
         """The formula at floating steps `t >= 0`, in `t.dtype`, with the shape of `t`."""
         raise NotImplementedError
 
+    def _batched(self) -> bool:
+        """Whether the schedule was stacked (its leaves have a batch axis)."""
+        ndim = {"param": 0, "count": 0, "steps": 1, "values": 1}
+        for field, _, rule in self._fields:
+            leaf = getattr(self, field)
+            if rule is not None and rule.kind in ndim and leaf is not None:
+                if jnp.ndim(leaf) > ndim[rule.kind]:
+                    return True
+            if rule is not None and rule.kind == "schedules":
+                if any(s._batched() for s in leaf):
+                    return True
+        return False
+
     @property
     def dtype(self) -> np.dtype:
         """The output dtype: the promotion of the floating hyperparameters."""
         leaves = [getattr(self, field) for field, _, rule in self._fields
-                  if rule is not None and rule.kind == "param"]  # fmt: skip
+                  if rule is not None and rule.kind in ("param", "values")]  # fmt: skip
         leaves = [leaf for leaf in leaves if leaf is not None]
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
 

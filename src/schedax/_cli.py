@@ -19,27 +19,63 @@ class _Fail(Exception):
     """A problem to report in one line, with exit status 2."""
 
 
+# A config file larger than this is not a config.
+MAX_CONFIG_BYTES = 1 << 20
+# The most steps a table or plot shows.
+MAX_STEPS = 10**7
+
+
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader, reading `3e-4` as a float (YAML 1.2 does; YAML 1.1, which PyYAML
+    follows, wants `3.0e-4`)."""
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    exponent = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", exponent, list("-+0123456789."))
+    return Loader
+
+
 def _load(text: str) -> dict[str, Any]:
     """A config from inline JSON, or a JSON or YAML file."""
-    path = pathlib.Path(text)
+    is_yaml = False
     if not text.lstrip().startswith("{"):
-        if not path.is_file():
-            raise _Fail(f"config {text!r} is neither a file nor inline JSON")
-        text = path.read_text()
-        if path.suffix in (".yaml", ".yml"):
+        path = pathlib.Path(text)
+        try:
+            if not path.is_file():
+                raise _Fail(f"config {text[:60]!r} is neither a file nor inline JSON")
+            with path.open("rb") as file:
+                data = file.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise _Fail(f"cannot read config {text[:60]!r}: {error.strerror or error}") from error
+        if len(data) > MAX_CONFIG_BYTES:
+            raise _Fail(f"config {path} is larger than {MAX_CONFIG_BYTES} bytes")
+        try:
+            text = data.decode()
+        except UnicodeDecodeError as error:
+            raise _Fail(f"config {path} is not UTF-8 text") from error
+        is_yaml = path.suffix in (".yaml", ".yml")
+    try:
+        if is_yaml:
             try:
                 import yaml
             except ImportError as error:
                 raise _Fail("YAML configs need PyYAML: pip install pyyaml") from error
             try:
-                config = yaml.safe_load(text)
+                return _check(yaml.load(text, Loader=_yaml_loader()))  # noqa: S506 (safe loader)
             except yaml.YAMLError as error:
-                raise _Fail(f"cannot parse {path}: {str(error).splitlines()[0]}") from error
-            return _check(config)
-    try:
-        return _check(json.loads(text))
-    except json.JSONDecodeError as error:
-        raise _Fail(f"cannot parse the config as JSON: {error}") from error
+                first = str(error).splitlines()[0]
+                raise _Fail(f"cannot parse the config as YAML: {first}") from error
+        try:
+            return _check(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise _Fail(f"cannot parse the config as JSON: {error}") from error
+    except RecursionError as error:
+        raise _Fail("the config is nested too deeply") from error
 
 
 def _check(config: Any) -> dict[str, Any]:
@@ -55,6 +91,8 @@ def _schedule(text: str) -> Any:
         return from_config(_load(text))
     except (ValueError, TypeError) as error:
         raise _Fail(str(error)) from error
+    except RecursionError as error:
+        raise _Fail("the config is nested too deeply") from error
 
 
 def _table(args: argparse.Namespace) -> None:
@@ -69,12 +107,25 @@ def _table(args: argparse.Namespace) -> None:
 def _plot(args: argparse.Namespace) -> None:
     from ._plot import plot
 
-    schedule = _schedule(args.config)
+    output = pathlib.Path(args.output)
     try:
-        ax = plot(schedule, args.steps, log=args.log)
+        from matplotlib.figure import Figure
     except ImportError as error:
-        raise _Fail(str(error)) from error
-    ax.figure.savefig(args.output, dpi=120)
+        raise _Fail('plot needs matplotlib: pip install "schedax[plot]"') from error
+    formats = sorted(Figure().canvas.get_supported_filetypes())
+    if output.is_dir():
+        raise _Fail(f"-o {args.output} is a directory; name the file, e.g. {output / 'lr.png'}")
+    if output.suffix.lstrip(".").lower() not in formats:
+        raise _Fail(f"-o {args.output}: name the image with one of the extensions "
+                    f"{', '.join('.' + f for f in formats)}")  # fmt: skip
+    if not output.parent.is_dir():
+        raise _Fail(f"-o {args.output}: the folder {output.parent} does not exist")
+    schedule = _schedule(args.config)
+    ax = plot(schedule, args.steps, log=args.log)
+    try:
+        ax.figure.savefig(output, dpi=120)
+    except OSError as error:
+        raise _Fail(f"cannot write {args.output}: {error.strerror or error}") from error
     print(f"wrote {args.output}")
 
 
@@ -89,9 +140,12 @@ def _list(args: argparse.Namespace) -> None:
 
 
 def _steps(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number > 0, got {text!r:.40}") from None
+    if not 0 < value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"must be in [1, {MAX_STEPS}], got {text:.40}")
     return value
 
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-from ._base import REGISTRY, Module
+from ._base import REGISTRY, Module, default_float
 
 
 def constructors() -> dict[str, Callable[..., Any]]:
@@ -34,7 +35,10 @@ def _plain(fn: str, key: str, value: Any) -> Any:
             raise ValueError(
                 f"{fn}: {key} has shape {array.shape}; stacked schedules have no config"
             )
-        return _shortest(array) if array.ndim == 0 else [_shortest(x) for x in array]
+        plain = _shortest(array) if array.ndim == 0 else [_shortest(x) for x in array]
+        if jnp.issubdtype(array.dtype, jnp.floating) and array.dtype != default_float():
+            return {"value": plain, "dtype": array.dtype.name}  # bfloat16 stays bfloat16
+        return plain
     if isinstance(value, bool | int | float | str) or value is None:
         return value
     raise TypeError(f"{fn}: {key} of type {type(value).__name__} has no config form")
@@ -107,10 +111,13 @@ def from_config(config: dict[str, Any]) -> Module:
     fn = "from_config"
     if not isinstance(config, dict):
         raise TypeError(f"from_config: config must be a dict, got {type(config).__name__}")
+    _check_size(config)
     if "name" not in config:
-        raise ValueError(f"{fn}: config has no 'name' key; got keys {sorted(config)}")
+        raise ValueError(f"{fn}: config has no 'name' key; got keys {sorted(map(str, config))}")
     known = constructors()
     name = config["name"]
+    if not isinstance(name, str):
+        raise TypeError(f"{fn}: name must be a schedule name (a str), got {name!r:.60}")
     if name not in known:
         raise ValueError(f"{fn}: unknown schedule name {name!r}{_suggest(name, known)}")
     make = known[name]
@@ -119,18 +126,56 @@ def from_config(config: dict[str, Any]) -> Module:
     for key, value in config.items():
         if key == "name":
             continue
-        if key not in parameters:
-            raise ValueError(f"{fn}: {name} has no argument {key!r}{_suggest(key, parameters)}")
+        if not isinstance(key, str) or key not in parameters:
+            raise ValueError(
+                f"{fn}: {name} has no argument {key!r}{_suggest(str(key), parameters)}"
+            )
         kwargs[key] = _build(value)
     return make(**kwargs)
 
 
+# A config is read whole before anything is built: at most this many values (a list of 100,000
+# boundaries fits) and this deep (joins of joins, 16 levels), so a small file whose aliases
+# expand to billions of values, or nesting that would exhaust the stack, is refused at once.
+MAX_VALUES = 200_000
+MAX_DEPTH = 48
+
+
+def _check_size(config: Any) -> None:
+    """Counts the values of `config` as they would be copied (a YAML alias counts each time it
+    is used), stopping at the limits."""
+    count, stack = 0, [(config, 1)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise ValueError(f"from_config: the config holds more than {MAX_VALUES} values")
+        if depth > MAX_DEPTH:
+            raise ValueError(f"from_config: the config is nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend((v, depth + 1) for v in value)
+
+
 def _build(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"value", "dtype"}:  # a typed value
+        return _typed(value["value"], value["dtype"])
     if isinstance(value, dict) and "name" in value:
         return from_config(value)
     if isinstance(value, list):
         return [_build(v) for v in value]
     return value
+
+
+def _typed(value: Any, dtype: Any) -> Any:
+    try:
+        dtype = jnp.dtype(dtype)
+    except TypeError:
+        raise ValueError(f"from_config: unknown dtype {dtype!r}") from None
+    if not jnp.issubdtype(dtype, jnp.floating):
+        raise ValueError(f"from_config: dtype must be a float type, got {dtype.name!r}")
+    return jnp.asarray(np.asarray(value, np.float64).astype(dtype))
 
 
 def _suggest(word: str, choices: Any) -> str:

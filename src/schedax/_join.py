@@ -13,6 +13,7 @@ import numpy as np
 
 from ._base import (
     Array,
+    Module,
     Rule,
     Schedule,
     child,
@@ -28,6 +29,7 @@ from ._base import (
     sorted_steps,
     static,
 )
+from ._stateful import StatefulSchedule
 
 
 class _Join(Schedule):
@@ -50,6 +52,9 @@ class _Join(Schedule):
         dtypes = [table.dtype for table in self.tables]
         dtypes += [output_dtype(fn, default_float()) for fn in self.callables]
         return jnp.dtype(jnp.result_type(*dtypes))
+
+    def _batched(self) -> bool:
+        return self.boundaries.ndim != 1
 
     @property
     def schedules(self) -> list[Any]:
@@ -127,6 +132,41 @@ class _Join(Schedule):
         return jax.vmap(one)(*flat).reshape(t.shape)
 
 
+# Joins and chains nest; deeper than this is a mistake (and would exhaust the stack).
+MAX_NESTING = 32
+
+
+def nesting(schedule: Any) -> int:
+    """How many joins and chains are nested in `schedule`, itself included."""
+    if isinstance(schedule, _Join):
+        return 1 + max((nesting(t) for t in schedule.tables), default=0)
+    if isinstance(schedule, chain_schedules):
+        return 1 + max((nesting(s) for s in schedule.schedules), default=0)
+    return 0
+
+
+def check_piece(where: str, arg: str, piece: Any) -> None:
+    """A piece of a join or chain: a stateless, unbatched schedule or a callable, nested less
+    than `MAX_NESTING` deep."""
+    if isinstance(piece, StatefulSchedule):
+        raise TypeError(
+            f"{where}: {arg} is stateful ({piece._name}); joins take stateless schedules "
+            "(step -> lr)"
+        )
+    if not callable(piece) or isinstance(piece, Module) and not isinstance(piece, Schedule):
+        raise TypeError(
+            f"{where}: {arg} must be a schedule or a callable step -> lr, "
+            f"got {type(piece).__name__} {piece!r:.60}; wrap a constant with constant_lr"
+        )
+    if isinstance(piece, Schedule) and piece._batched():
+        raise ValueError(
+            f"{where}: {arg} is a stacked (batched) schedule; join the single schedules, "
+            "then stack the joins, or map the join over them with jax.vmap"
+        )
+    if nesting(piece) >= MAX_NESTING:
+        raise ValueError(f"{where}: {arg} nests joins deeper than {MAX_NESTING} levels")
+
+
 def _kind(piece: Schedule) -> tuple:
     """Pieces of one kind share a table: the same structure and leaf shapes. Leaf dtypes may
     differ (a length given as an int in one piece and a float in another, a Python number and
@@ -192,11 +232,7 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
     if not pieces:
         raise ValueError(f"{where}: {arg} must hold at least one schedule, got []")
     for i, s in enumerate(pieces):
-        if not callable(s):
-            raise TypeError(
-                f"{where}: {arg}[{i}] must be a schedule or a callable step -> lr, "
-                f"got {type(s).__name__} {s!r}; wrap a constant with constant_lr"
-            )
+        check_piece(where, f"{arg}[{i}]", s)
     bounds = Rule("steps")(fn, "boundaries", boundaries)
     if bounds.shape[0] != len(pieces) - 1:
         _, b_arg = error_names(fn, "boundaries", boundaries)
@@ -255,6 +291,8 @@ class chain_schedules(Schedule):
     schedules: tuple[Schedule, ...] = schedules()
 
     def _check(self) -> None:
+        for i, s in enumerate(self.schedules):
+            check_piece(*error_names(self._name, f"schedules[{i}]", self._raw["schedules"]), s)
         if is_concrete(self.lr) and self.lr == 0:
             raise self._invalid(f"{{0}} must be nonzero, got {fmt(self.lr)}", "lr")
 

@@ -58,9 +58,16 @@ def plot(
         raise ImportError('plot needs matplotlib: pip install "schedax[plot]"') from error
     if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps <= 0:
         raise ValueError(f"plot: num_steps must be an integer > 0, got {num_steps!r}")
+    if not isinstance(log, bool):
+        raise TypeError(f"plot: log must be a bool, got {type(log).__name__} {log!r:.40}")
     many = [schedules] if isinstance(schedules, Module) else list(schedules)
-    if labels is not None and len(labels) != len(many):
-        raise ValueError(f"plot: got {len(many)} schedules but {len(labels)} labels")
+    if labels is not None:
+        if isinstance(labels, str) or not isinstance(labels, Sequence):
+            raise TypeError(f"plot: labels must be a list of str, got {type(labels).__name__}")
+        if not all(isinstance(label, str) for label in labels):
+            raise TypeError(f"plot: labels must be a list of str, got {labels!r:.60}")
+        if len(labels) != len(many):
+            raise ValueError(f"plot: got {len(many)} schedules but {len(labels)} labels")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
     steps = np.arange(num_steps)

@@ -437,7 +437,9 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
         [0.5, 0.5, 1.0, 0.5]
     """
     if isinstance(schedulers, Sequence) and not isinstance(schedulers, str):
-        schedulers = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
+        restarted = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
+        if any(a is not b for a, b in zip(restarted, schedulers, strict=True)):
+            schedulers = restarted
     return join_schedules(schedulers, milestones)
 
 
