@@ -3,8 +3,10 @@
 Run in an environment that has the reference libraries (not schedax's test dependencies):
 
     python -m venv /tmp/refvenv
-    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax transformers numpy
-    /tmp/refvenv/bin/python tests/reference/generate.py
+    /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax optax==0.2.8 \
+        transformers==5.23.0 numpy
+    /tmp/refvenv/bin/python tests/reference/generate.py            # everything
+    /tmp/refvenv/bin/python tests/reference/generate.py random     # random configurations only
 
 Each output file names the library and the version the values came from. A case is
 `{"schedule": SPEC, "steps": [...], "values": [...]}` where SPEC is
@@ -590,7 +592,7 @@ def transformers_cases() -> tuple[str, list[dict]]:
 if __name__ == "__main__":
     import sys
 
-    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers"}
+    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers", "random"}
     if "mlx" in wanted:
         mlx_cases()
     if "torch" in wanted:
@@ -599,3 +601,10 @@ if __name__ == "__main__":
         keras_cases()
     if "transformers" in wanted:
         _write("transformers.json", "transformers", *transformers_cases())
+    # Random configurations (tests/test_parity.py): "random", or "random_torch" and the like.
+    import random_configs as rc
+
+    for library in ("torch", "keras", "mlx", "optax", "transformers"):
+        if "random" in wanted or f"random_{library}" in wanted:
+            record = getattr(rc, f"{library}_random")
+            _write(f"random_{library}.json", library, *record())

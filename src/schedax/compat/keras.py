@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .. import (
     Schedule,
@@ -95,6 +96,11 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
         >>> [float(x) for x in K.PiecewiseConstantDecay([2], [1.0, 0.5])(jnp.arange(4))]
         [1.0, 1.0, 1.0, 0.5]
     """
+    if isinstance(boundaries, Sequence | np.ndarray) and len(boundaries) == 0:
+        raise ValueError(  # Keras indexes boundaries[0]
+            "PiecewiseConstantDecay: boundaries must hold at least one step, got []; "
+            "use schedax.constant_lr for a constant"
+        )
     return piecewise_constant(boundaries, values, inclusive=False)
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
 from .. import (
     Schedule,
@@ -38,7 +39,7 @@ from .. import (
     polynomial_decay,
     reduce_on_plateau,
 )
-from .._base import Rule, constructor, is_concrete, to_array
+from .._base import Rule, constructor, is_concrete
 
 __all__ = [
     "ChainedScheduler",
@@ -110,7 +111,8 @@ def LinearLR(  # noqa: N802
         lr: the optimizer's learning rate.
         start_factor: the factor at step 0, in (0, 1].
         end_factor: the factor from step `total_iters` on, in [0, 1].
-        total_iters: the length of the ramp in steps, > 0.
+        total_iters: the length of the ramp in steps, >= 0 (0: torch's quirk, `lr *
+            start_factor` for ever).
 
     Returns:
         A `linear_schedule`.
@@ -122,6 +124,8 @@ def LinearLR(  # noqa: N802
         [0.5, 0.75, 1.0, 1.0]
     """
     lr = jnp.asarray(lr)
+    if is_concrete(total_iters) and total_iters == 0:  # torch never leaves the start factor
+        return piecewise_constant([], [lr * start_factor])
     return linear_schedule(lr * start_factor, lr * end_factor, total_iters)
 
 
@@ -166,10 +170,15 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         >>> [float(x) for x in T.MultiStepLR(1.0, [1, 3, 3], gamma=0.5)(jnp.arange(4))]
         [1.0, 0.5, 0.5, 0.125]
     """
+    if isinstance(milestones, Sequence | np.ndarray):  # concrete: sorted without compiling
+        milestones = sorted(np.asarray(milestones).tolist())
+    else:
+        milestones = jnp.sort(milestones)
+    n = len(milestones)
+    if isinstance(lr, int | float) and isinstance(gamma, int | float):
+        return piecewise_constant(milestones, [lr * gamma**k for k in range(n + 1)])
     lr, gamma = jnp.asarray(lr), jnp.asarray(gamma)
-    milestones = jnp.sort(to_array(milestones)) if len(milestones) else milestones
-    counts = jnp.arange(len(milestones) + 1, dtype=gamma.dtype)
-    return piecewise_constant(milestones, lr * gamma**counts)
+    return piecewise_constant(milestones, lr * gamma ** jnp.arange(n + 1, dtype=gamma.dtype))
 
 
 @constructor
@@ -192,13 +201,13 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     return exponential_decay(lr, gamma)
 
 
-@constructor(total_iters=Rule("count", gt=0, whole=True))
+@constructor(total_iters=_ITERS)
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:  # noqa: N802
     """torch's `PolynomialLR`: `lr * (1 - min(step, total_iters) / total_iters)**power`.
 
     Args:
         lr: the optimizer's learning rate.
-        total_iters: the length of the decay in steps, > 0.
+        total_iters: the length of the decay in steps, >= 0 (0: torch never decays).
         power: the exponent, > 0.
 
     Returns:
@@ -210,6 +219,8 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
         >>> [float(x) for x in T.PolynomialLR(1.0, total_iters=2, power=2.0)(jnp.arange(3))]
         [1.0, 0.25, 0.0]
     """
+    if is_concrete(total_iters) and total_iters == 0:  # torch never decays
+        return piecewise_constant([], [jnp.asarray(lr)])
     return polynomial_decay(lr, 0.0, total_iters, power)
 
 
@@ -472,6 +483,8 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
         >>> [float(x) for x in lr(jnp.arange(4))]
         [0.5, 0.25, 0.25, 0.125]
     """
+    if is_concrete(lr) and isinstance(lr, int | float) and lr == 0:  # every factor of 0 is 0
+        return piecewise_constant([], [jnp.asarray(lr)])
     return chain_schedules(lr, schedulers)
 
 

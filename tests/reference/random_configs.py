@@ -1,0 +1,474 @@
+"""Random configurations, recorded from the real libraries: the parity data of tests/test_parity.py.
+
+Each library's constructors get at least 100 configurations drawn with a fixed seed: ordinary
+values most of the time, and deliberate edge values (0, negative, fractional, huge, unsorted,
+repeated) a fifth of the time. For each one the library's values over the first steps are
+recorded, or the exception it raised. Run by `generate.py random` (see there for the
+environment); nothing here imports schedax. A case is
+`{"name": ..., "args": {...}, "error": None | "ValueError: ...", "lr": [...]}`, with `args` in
+the library's own argument names (the optimizer's learning rate as `lr`, `base_lr` or `max_lr`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import Any
+
+STEPS = 50  # values recorded per configuration
+PER_CONSTRUCTOR = 100
+EDGE = 0.2  # the share of edge values
+
+
+def _g(x: float) -> float:
+    """A float rounded to 9 significant digits: float32 is compared, not float64's last bits."""
+    return float(f"{x:.9g}")
+
+
+def _error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
+
+
+class Draw:
+    """Seeded draws: `pick(ordinary, edges)` takes an edge value with probability EDGE."""
+
+    def __init__(self, seed: str):
+        self.r = random.Random(seed)
+
+    def pick(self, ordinary: Callable[[], Any], edges: list[Any]) -> Any:
+        return self.r.choice(edges) if edges and self.r.random() < EDGE else ordinary()
+
+    def lr(self) -> float:
+        return self.pick(lambda: _g(10 ** self.r.uniform(-4, 0)), [0.0, 1.0, 1e-8, 3.0])
+
+    def length(self, hi: int = 40, edges: list[Any] | None = None) -> Any:
+        default = [0, 1, 2.0, 2.5, -1, 10**9]
+        return self.pick(lambda: self.r.randint(1, hi), default if edges is None else edges)
+
+    def factor(self, edges: list[Any] | None = None) -> float:
+        default = [0.0, 1.0, 1.5, -0.1]
+        return self.pick(lambda: _g(self.r.uniform(0, 1)), default if edges is None else edges)
+
+    def rate(self) -> float:
+        return self.pick(lambda: _g(self.r.uniform(0.3, 1.0)), [0.0, 1.0, 1.5, -0.5, 1e-3])
+
+    def steps(self, k: int, hi: int = 60) -> list[int]:
+        return sorted(self.r.randint(0, hi) for _ in range(k))
+
+    def flag(self) -> bool:
+        return self.r.random() < 0.5
+
+
+# ----------------------------------------------------------------------------- torch
+
+TORCH_LAMBDAS = ["inverse", "warmup_10", "times_0.95", "every_5th_half"]
+
+
+def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
+    def milestones(d: Draw) -> Any:
+        k = d.r.choice([0, 1, 3, 6])
+        m = d.steps(k)
+        if d.r.random() < EDGE:  # unsorted, repeated, fractional
+            m = d.r.choice([m[::-1], m + m[-1:], [*m, 2.5], [*m, -3]]) if m else [0]
+        return m
+
+    def simple(d: Draw) -> tuple[str, dict]:
+        # Pieces of joins and chains: their values are random, their kinds from a pool of four,
+        # so that the combinations (each a program to compile in the tests) stay few.
+        name = d.r.choice(["ConstantLR", "LinearLR", "StepLR", "ExponentialLR"])
+        return name, draws[name](d)
+
+    draws: dict[str, Callable[[Draw], dict]] = {
+        "ConstantLR": lambda d: {"lr": d.lr(), "factor": d.factor(),
+                                 "total_iters": d.length(edges=[0, 2.5, 2.0, -1, 10**9])},
+        "LinearLR": lambda d: {"lr": d.lr(), "start_factor": d.factor([0.0, 1.0, 1.5, 1e-3]),
+                               "end_factor": d.factor(), "total_iters": d.length()},
+        "StepLR": lambda d: {"lr": d.lr(), "step_size": d.length(12), "gamma": d.rate()},
+        "MultiStepLR": lambda d: {"lr": d.lr(), "milestones": milestones(d), "gamma": d.rate()},
+        "ExponentialLR": lambda d: {"lr": d.lr(), "gamma": d.rate()},
+        "PolynomialLR": lambda d: {"lr": d.lr(), "total_iters": d.length(),
+                                   "power": d.pick(lambda: _g(d.r.uniform(0.2, 3)), [0.0, 1.0, -1.0])},
+        "CosineAnnealingLR": lambda d: {"lr": d.lr(), "T_max": d.length(edges=[1, 2.5, 10**9]),
+                                        "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0, 0.5])},
+        "CosineAnnealingWarmRestarts": lambda d: {
+            "lr": d.lr(), "T_0": d.length(15, [1, 0, 2.0, 2.5]),
+            "T_mult": d.pick(lambda: d.r.randint(1, 3), [1, 0, 2.0]),
+            "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0])},
+        "CyclicLR": lambda d: {
+            "base_lr": d.lr(), "max_lr": d.lr(), "step_size_up": d.length(15, [1, 2.5, 0]),
+            "step_size_down": d.pick(lambda: d.r.choice([None, d.r.randint(1, 15)]), [1, 2.5]),
+            "mode": d.pick(lambda: d.r.choice(["triangular", "triangular2", "exp_range"]), ["bad"]),
+            "gamma": d.pick(lambda: _g(d.r.uniform(0.9, 1.0)), [0.0, 1.0, 1.1]),
+            "scale_mode": d.r.choice(["cycle", "iterations"])},
+        "OneCycleLR": lambda d: {
+            "max_lr": d.lr(),
+            **({"total_steps": d.length(60, [1, 2, 10, 0, 10.5])} if d.flag() else
+               {"epochs": d.length(6, [1, 10.5, 0]), "steps_per_epoch": d.length(10, [1, 0])}),
+            "pct_start": d.pick(lambda: _g(d.r.uniform(0.05, 0.7)), [0.0, 1.0, 0.1, 0.5, 0.05]),
+            "anneal_strategy": d.r.choice(["cos", "linear"]),
+            "div_factor": d.pick(lambda: _g(d.r.uniform(2, 50)), [1.0, 0.0]),
+            "final_div_factor": d.pick(lambda: _g(10 ** d.r.uniform(0, 4)), [1.0]),
+            "three_phase": d.flag()},
+        "LambdaLR": lambda d: {"lr": d.lr(), "lr_lambda": d.r.choice(TORCH_LAMBDAS)},
+        "MultiplicativeLR": lambda d: {"lr": d.lr(), "lr_lambda": d.r.choice(TORCH_LAMBDAS)},
+        "SequentialLR": lambda d: (lambda k: {
+            "schedulers": [simple(d) for _ in range(k)],
+            "milestones": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)])})(
+            d.r.choice([1, 2, 2, 2])),
+        "ChainedScheduler": lambda d: {"schedulers": [simple(d) for _ in range(d.r.choice([1, 2, 2]))]},
+        "ReduceLROnPlateau": lambda d: {
+            "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
+            "mode": d.r.choice(["min", "max"]),
+            "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
+            "patience": d.length(5, [0, 2.5]),
+            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0]),
+            "threshold_mode": d.r.choice(["rel", "abs"]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
+            "eps": d.pick(lambda: 1e-8, [0.0, 1e-3])},
+    }
+    return draws
+
+
+def metric(d: Draw) -> list[float]:
+    """A loss-like sequence: a random walk with plateaus, repeats and the odd spike."""
+    value, values = 1.0, []
+    for _ in range(STEPS):
+        move = d.r.choice(["down", "flat", "flat", "wiggle", "up"])
+        value *= {"down": 0.9, "flat": 1.0, "wiggle": 1 + d.r.uniform(-1e-4, 1e-4), "up": 1.05}[move]
+        values.append(_g(value))
+    return values
+
+
+def torch_random() -> tuple[str, list[dict]]:
+    import torch
+    from torch.optim import lr_scheduler
+
+    lambdas = {
+        "inverse": lambda epoch: 1.0 / (1.0 + epoch),
+        "warmup_10": lambda epoch: min(1.0, (epoch + 1) / 10),
+        "times_0.95": lambda epoch: 0.95,
+        "every_5th_half": lambda epoch: 0.5 if epoch % 5 == 0 else 1.0,
+    }
+
+    def make(opt: Any, name: str, args: dict) -> Any:
+        args = {k: v for k, v in args.items() if k not in ("lr",)}
+        if name in ("SequentialLR", "ChainedScheduler"):
+            inner = [make(opt, n, a) for n, a in args["schedulers"]]
+            if name == "SequentialLR":
+                return lr_scheduler.SequentialLR(opt, inner, milestones=args["milestones"])
+            return lr_scheduler.ChainedScheduler(inner, optimizer=opt)
+        if "lr_lambda" in args:
+            args["lr_lambda"] = lambdas[args["lr_lambda"]]
+        if name in ("CyclicLR", "OneCycleLR"):
+            args["cycle_momentum"] = False
+        return getattr(lr_scheduler, name)(opt, **args)
+
+    def optimizer_lr(name: str, args: dict) -> float:
+        if name == "CyclicLR":
+            return args["base_lr"]
+        if name == "OneCycleLR":
+            return args["max_lr"]
+        if name == "SequentialLR":
+            return args["schedulers"][0][1]["lr"]
+        return args["lr"]
+
+    cases = []
+    for name, draw in _torch_draws().items():
+        d = Draw(f"torch.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            args = draw(d)
+            if name in ("SequentialLR", "ChainedScheduler"):
+                lr = d.lr()
+                args["schedulers"] = [(n, {**a, "lr": lr}) for n, a in args["schedulers"]]
+                if name == "ChainedScheduler":
+                    args["lr"] = lr
+            case: dict[str, Any] = {"name": f"torch.{name}", "args": args, "error": None, "lr": []}
+            if name == "ReduceLROnPlateau":
+                case["metric"] = metric(d)
+            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=optimizer_lr(name, args))
+            try:
+                sched = make(opt, name, args)
+            except Exception as error:  # noqa: BLE001  (recorded: what torch rejects)
+                case["error"] = _error(error)
+                cases.append(case)
+                continue
+            try:
+                for k in range(STEPS):
+                    if name == "ReduceLROnPlateau":
+                        sched.step(case["metric"][k])
+                        case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                        continue
+                    case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                    opt.step()
+                    sched.step()
+            except Exception as error:  # noqa: BLE001  (OneCycleLR past its last step)
+                case["stopped"] = _error(error)
+            cases.append(case)
+    return torch.__version__, cases
+
+
+# ----------------------------------------------------------------------------- Keras
+
+KERAS_SCHEDULES = ["keras_docs", "times_0.7_every_3rd", "inverse_epoch", "ramp_then_halve"]
+
+
+def _keras_draws() -> dict[str, Callable[[Draw], dict]]:
+    def boundaries(d: Draw) -> tuple[list, list]:
+        k = d.r.choice([0, 1, 3, 6])
+        b = d.steps(k)
+        v = [d.lr() for _ in range(k + 1)]
+        if d.r.random() < EDGE:
+            b, v = d.r.choice([(b[::-1], v), (b, v[:-1]), ([*b, 2.5], [*v, 0.1]), ([-2, *b], [0.1, *v])])
+        return b, v
+
+    return {
+        "ExponentialDecay": lambda d: {
+            "initial_learning_rate": d.lr(), "decay_steps": d.length(20, [0, 2.5, -1, 1]),
+            "decay_rate": d.rate(), "staircase": d.flag()},
+        "PiecewiseConstantDecay": lambda d: dict(zip(("boundaries", "values"), boundaries(d))),
+        "PolynomialDecay": lambda d: {
+            "initial_learning_rate": d.lr(), "decay_steps": d.length(40, [0, 2.5, 1]),
+            "end_learning_rate": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5]),
+            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0, 0.0]), "cycle": d.flag()},
+        "InverseTimeDecay": lambda d: {
+            "initial_learning_rate": d.lr(), "decay_steps": d.length(20, [0, 2.5, 1]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0, 2)), [0.0, -0.5]), "staircase": d.flag()},
+        "CosineDecay": lambda d: {
+            "initial_learning_rate": d.lr(), "decay_steps": d.length(40, [0, 2.5, 1]),
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0, -0.1]),
+            **({"warmup_target": d.lr(), "warmup_steps": d.length(20, [0, 1, 2.5])}
+               if d.flag() else {})},
+        "CosineDecayRestarts": lambda d: {
+            "initial_learning_rate": d.lr(), "first_decay_steps": d.length(15, [0, 1, 2.5]),
+            "t_mul": d.pick(lambda: _g(d.r.choice([1.0, 2.0, d.r.uniform(1, 3)])), [0.5, 1.0]),
+            "m_mul": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [0.0, 1.0, 1.5]),
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0])},
+        "LearningRateScheduler": lambda d: {"init": d.lr(), "schedule": d.r.choice(KERAS_SCHEDULES)},
+        "ReduceLROnPlateau": lambda d: {
+            "init": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
+            "mode": d.r.choice(["min", "max", "auto"]),
+            "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
+            "patience": d.length(5, [0, 1]),
+            "min_delta": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0, -0.01]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0])},
+    }
+
+
+def keras_random() -> tuple[str, list[dict]]:
+    import os
+    import warnings
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import jax
+    import keras
+
+    schedules = {
+        "keras_docs": lambda epoch, lr: lr if epoch < 10 else lr * math.exp(-0.1),
+        "times_0.7_every_3rd": lambda epoch, lr: lr * 0.7 if epoch % 3 == 2 else lr,
+        "inverse_epoch": lambda epoch, lr: 0.5 / (1 + epoch),
+        "ramp_then_halve": lambda epoch, lr: lr + 0.01 if epoch < 5 else lr * 0.5,
+    }
+
+    def model(lr: float) -> Any:
+        m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+        return m
+
+    def current(m: Any) -> float:
+        return _g(float(keras.ops.convert_to_numpy(m.optimizer.learning_rate)))
+
+    cases = []
+    for name, draw in _keras_draws().items():
+        d = Draw(f"keras.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            args = draw(d)
+            case: dict[str, Any] = {"name": f"keras.{name}", "args": args, "error": None, "lr": []}
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    if name == "LearningRateScheduler":
+                        m = model(args["init"])
+                        callback = keras.callbacks.LearningRateScheduler(schedules[args["schedule"]])
+                        callback.set_model(m)
+                        for epoch in range(STEPS):
+                            callback.on_epoch_begin(epoch)
+                            case["lr"].append(current(m))
+                    elif name == "ReduceLROnPlateau":
+                        case["metric"] = metric(d)
+                        kwargs = {k: v for k, v in args.items() if k != "init"}
+                        m = model(args["init"])
+                        callback = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", **kwargs)
+                        callback.set_model(m)
+                        callback.on_train_begin()
+                        for epoch, v in enumerate(case["metric"]):
+                            callback.on_epoch_end(epoch, {"val_loss": v})
+                            case["lr"].append(current(m))
+                    else:
+                        # Op by op, with Keras's Python control flow run as Python: its values
+                        # (to float32 rounding) at a tenth of the time of compiling each call.
+                        schedule = getattr(keras.optimizers.schedules, name)(**args)
+                        with jax.disable_jit():
+                            case["lr"] = [_g(float(keras.ops.convert_to_numpy(schedule(k))))
+                                          for k in range(STEPS)]  # fmt: skip
+                case["warned"] = bool(caught)
+            except Exception as error:  # noqa: BLE001  (recorded: what Keras rejects)
+                case["error"], case["lr"] = _error(error), []
+            cases.append(case)
+    return f"{keras.__version__} ({keras.backend.backend()} backend)", cases
+
+
+# ----------------------------------------------------------------------------- MLX
+
+
+def _mlx_draws() -> dict[str, Callable[[Draw], dict]]:
+    def piece(d: Draw) -> dict:  # kinds from a pool, as torch's joins above
+        name = d.r.choice(["exponential_decay", "cosine_decay", "linear_schedule"])
+        return {"name": name, "args": draws[name](d)}
+
+    draws: dict[str, Callable[[Draw], dict]] = {
+        "exponential_decay": lambda d: {"init": d.lr(), "decay_rate": d.rate()},
+        "step_decay": lambda d: {"init": d.lr(), "decay_rate": d.rate(),
+                                 "step_size": d.length(12, [1, 0, 2.5])},
+        "cosine_decay": lambda d: {"init": d.lr(), "decay_steps": d.length(40, [1, 0, 2.5]),
+                                   "end": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5])},
+        "linear_schedule": lambda d: {"init": d.lr(), "end": d.lr(),
+                                      "steps": d.length(40, [1, 0, -1])},
+        "join_schedules": lambda d: (lambda k: {
+            "schedules": [piece(d) for _ in range(k)],
+            "boundaries": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)])})(
+            d.r.choice([1, 2, 2, 3])),
+    }
+    return draws
+
+
+def mlx_random() -> tuple[str, list[dict]]:
+    import mlx.core as mx
+    import mlx.optimizers as optim
+
+    def build(name: str, args: dict) -> Any:
+        if name == "join_schedules":
+            pieces = [build(p["name"], p["args"]) for p in args["schedules"]]
+            return optim.join_schedules(pieces, args["boundaries"])
+        return getattr(optim, name)(**args)
+
+    cases = []
+    for name, draw in _mlx_draws().items():
+        d = Draw(f"mlx.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            args = draw(d)
+            case: dict[str, Any] = {"name": name, "args": args, "error": None, "lr": []}
+            try:
+                schedule = build(name, args)
+                case["lr"] = [_g(schedule(mx.array(k)).item()) for k in range(STEPS)]
+            except Exception as error:  # noqa: BLE001  (recorded: what MLX rejects)
+                case["error"], case["lr"] = _error(error), []
+            cases.append(case)
+    return mx.__version__, cases
+
+
+# ----------------------------------------------------------------------------- optax
+
+
+def _optax_draws() -> dict[str, Callable[[Draw], dict]]:
+    def begin(d: Draw) -> int:
+        return d.pick(lambda: d.r.choice([0, d.r.randint(0, 20)]), [0, 1])
+
+    return {
+        "linear_schedule": lambda d: {"init_value": d.lr(), "end_value": d.lr(),
+                                      "transition_steps": d.length(40, [1]),
+                                      "transition_begin": begin(d)},
+        "polynomial_schedule": lambda d: {
+            "init_value": d.lr(), "end_value": d.lr(),
+            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0]),
+            "transition_steps": d.length(40, [1]), "transition_begin": begin(d)},
+        "cosine_decay_schedule": lambda d: {
+            "init_value": d.lr(), "decay_steps": d.length(40, [1]),
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0]),
+            "exponent": d.pick(lambda: _g(d.r.uniform(0.5, 3)), [1.0])},
+        "warmup_cosine_decay_schedule": lambda d: (lambda w, t: {
+            "init_value": d.lr(), "peak_value": d.lr(), "warmup_steps": w,
+            "decay_steps": t, "end_value": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0]),
+            "exponent": d.pick(lambda: 1.0, [2.0])})(*sorted([d.r.randint(1, 30), d.r.randint(1, 40)])),
+        "exponential_decay": lambda d: {
+            "init_value": d.lr(), "transition_steps": d.length(20, [1]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [1.0, 1.5, 1e-3]),
+            "transition_begin": begin(d), "staircase": d.flag(),
+            "end_value": d.pick(lambda: None, [None, 1e-3, 0.5])},
+        "piecewise_constant_schedule": lambda d: (lambda b: {
+            "init_value": d.lr(),
+            "boundaries_and_scales": {str(k): d.pick(lambda: _g(d.r.uniform(0.1, 2)), [0.5, 1.0])
+                                      for k in b}})(sorted(set(d.steps(d.r.choice([1, 3, 6]), 60)))),
+    }
+
+
+def optax_random() -> tuple[str, list[dict]]:
+    import jax.numpy as jnp
+    import optax
+
+    cases = []
+    for name, draw in _optax_draws().items():
+        d = Draw(f"optax.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            args = draw(d)
+            call = dict(args)
+            if "boundaries_and_scales" in call:
+                call["boundaries_and_scales"] = {int(k): v for k, v in call["boundaries_and_scales"].items()}
+            case: dict[str, Any] = {"name": f"optax.{name}", "args": args, "error": None, "lr": []}
+            try:
+                schedule = getattr(optax, name)(**call)
+                case["lr"] = [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
+            except Exception as error:  # noqa: BLE001
+                case["error"], case["lr"] = _error(error), []
+            cases.append(case)
+    return optax.__version__, cases
+
+
+# ----------------------------------------------------------------------------- transformers
+
+
+def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
+    def warmup_total(d: Draw) -> tuple[int, int]:
+        w, t = sorted([d.r.randint(0, 20), d.r.randint(1, 45)])
+        return (w, max(t, 1)) if d.r.random() > EDGE else d.r.choice([(0, 1), (5, 5), (0, 40)])
+
+    return {
+        "get_constant_schedule_with_warmup": lambda d: {
+            "lr": d.lr(), "num_warmup_steps": d.pick(lambda: d.r.randint(0, 30), [0, 1])},
+        "get_linear_schedule_with_warmup": lambda d: (lambda w, t: {
+            "lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t})(*warmup_total(d)),
+        "get_cosine_schedule_with_warmup": lambda d: (lambda w, t: {
+            "lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t})(*warmup_total(d)),
+        "get_wsd_schedule": lambda d: {
+            "lr": d.lr(), "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
+            "num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
+            "num_decay_steps": d.pick(lambda: d.r.randint(1, 25), [1]),
+            "decay_type": d.r.choice(["linear", "cosine", "1-sqrt"]),
+            "min_lr_ratio": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0])},
+    }
+
+
+def transformers_random() -> tuple[str, list[dict]]:
+    import torch
+    import transformers
+
+    cases = []
+    for name, draw in _transformers_draws().items():
+        d = Draw(f"transformers.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            args = draw(d)
+            case: dict[str, Any] = {"name": f"transformers.{name}", "args": args, "error": None, "lr": []}
+            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
+            try:
+                kwargs = {k: v for k, v in args.items() if k != "lr"}
+                sched = getattr(transformers, name)(opt, **kwargs)
+                for _ in range(STEPS):
+                    case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                    opt.step()
+                    sched.step()
+            except Exception as error:  # noqa: BLE001
+                case["error"], case["lr"] = _error(error), []
+            cases.append(case)
+    return transformers.__version__, cases

@@ -1,0 +1,294 @@
+"""Random configurations against the libraries they come from (tests/reference/random_*.json).
+
+For every recorded configuration, schedax gives the library's values, or raises a ValueError or
+TypeError where the library raised. Where schedax rejects what the library accepts, the reason
+is one of RESTRICTIONS, each a row of README's restrictions table.
+"""
+
+from __future__ import annotations
+
+import collections
+import pathlib
+import re
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, reference
+
+import schedax as sx
+from schedax.compat import keras as K
+from schedax.compat import torch as T
+
+README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+LIBRARIES = ["torch", "keras", "mlx", "optax", "transformers"]
+import os; LIBRARIES = os.environ.get("PARITY_ONLY", ",".join(LIBRARIES)).split(",")  # TEMP
+
+
+def _fractional(*values) -> bool:
+    return any(isinstance(v, float) and v != int(v) for v in values if isinstance(v, int | float))
+
+
+def _negative(*values) -> bool:
+    return any(isinstance(v, int | float) and v < 0 for v in values)
+
+
+def _lengths(args, *names):
+    return [args[n] for n in names if isinstance(args.get(n), int | float)]
+
+
+def _all_pieces(args):
+    return [a for _, a in args.get("schedulers", [])] or [p["args"] for p in args.get("schedules", [])]
+
+
+# (libraries' constructors, test on their arguments, the README's reason). Each reason is a row
+# of README's restrictions table, verbatim.
+RESTRICTIONS = [
+    (r"torch\.(ConstantLR|LinearLR|StepLR|PolynomialLR|MultiStepLR|SequentialLR|ChainedScheduler)",
+     lambda a: any(_fractional(*_lengths(p, "total_iters", "step_size"), *p.get("milestones", []))
+                   for p in [a, *_all_pieces(a)]),
+     "fractional lengths, which torch compares with its integer step counter"),
+    (r"torch\.(ConstantLR|LinearLR|StepLR|PolynomialLR|MultiStepLR|SequentialLR|ChainedScheduler)",
+     lambda a: any(_negative(*_lengths(p, "total_iters", "step_size"), *p.get("milestones", []))
+                   for p in [a, *_all_pieces(a)]),
+     "negative lengths and boundaries"),
+    (r"torch\.(StepLR|ExponentialLR|SequentialLR|ChainedScheduler)",
+     lambda a: any(_negative(p.get("gamma", 0)) for p in [a, *_all_pieces(a)]
+                   if "milestones" not in p),
+     "negative decay rates (sign-alternating or NaN learning rates)"),
+    (r"torch\.(PolynomialLR|SequentialLR|ChainedScheduler)",
+     lambda a: any(p.get("power", 1) <= 0 for p in [a, *_all_pieces(a)]),
+     "a power <= 0"),
+    (r"(torch|keras)\.ReduceLROnPlateau", lambda a: _fractional(a.get("patience")),
+     "a fractional patience"),
+    (r"keras\.(ExponentialDecay|InverseTimeDecay|PolynomialDecay|CosineDecay|CosineDecayRestarts)",
+     lambda a: any(v <= 0 for v in _lengths(a, "decay_steps", "first_decay_steps")),
+     "lengths <= 0, which Keras divides by"),
+    (r"keras\.CosineDecay", lambda a: a.get("warmup_steps", 1) <= 0 and "warmup_target" in a,
+     "lengths <= 0, which Keras divides by"),
+    (r"keras\.(ExponentialDecay|InverseTimeDecay)", lambda a: a["decay_rate"] < 0,
+     "negative decay rates (sign-alternating or NaN learning rates)"),
+    (r"keras\.PolynomialDecay", lambda a: a["power"] <= 0, "a power <= 0"),
+    (r"keras\.CosineDecayRestarts", lambda a: a["t_mul"] < 1, "cycles that shrink (`t_mul < 1`)"),
+    (r"keras\.PiecewiseConstantDecay",
+     lambda a: _negative(*a["boundaries"]) or a["boundaries"] != sorted(a["boundaries"]),
+     "negative lengths and boundaries"),
+    (r"keras\.PiecewiseConstantDecay", lambda a: list(a["boundaries"]) != sorted(a["boundaries"]),
+     "unsorted boundaries"),
+    (r"(step_decay|cosine_decay|join_schedules)",
+     lambda a: any(v <= 0 for p in [a, *_all_pieces(a)] for v in _lengths(p, "step_size", "decay_steps")),
+     "lengths <= 0, which MLX divides by"),
+    (r"(exponential_decay|step_decay|join_schedules)",
+     lambda a: any(p.get("decay_rate", 1) < 0 for p in [a, *_all_pieces(a)]),
+     "negative decay rates (sign-alternating or NaN learning rates)"),
+]
+
+
+def restriction(name: str, args: dict) -> str | None:
+    for pattern, applies, reason in RESTRICTIONS:
+        if re.fullmatch(pattern, name) and applies(args):
+            return reason
+    return None
+
+
+def test_every_restriction_is_in_the_readme_table():
+    rows = [line for line in README.splitlines() if line.startswith("|")]
+    for _, _, reason in RESTRICTIONS:
+        assert any(reason in row for row in rows), reason
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _torch(name: str, args: dict):
+    args = dict(args)
+    if "lr_lambda" in args:
+        args["lr_lambda"] = TORCH_LAMBDAS[args["lr_lambda"]]
+    if "schedulers" in args:
+        args["schedulers"] = [_torch(n, a) for n, a in args["schedulers"]]
+    return getattr(T, name)(**args)
+
+
+def _keras(name: str, args: dict):
+    args = dict(args)
+    if name == "LearningRateScheduler":
+        args["schedule"] = KERAS_SCHEDULES[args["schedule"]]
+    if name == "ReduceLROnPlateau":
+        args["monitor"] = "val_loss"
+    return getattr(K, name)(**args)
+
+
+def _mlx(name: str, args: dict):
+    if name == "join_schedules":
+        pieces = [_mlx(p["name"], p["args"]) for p in args["schedules"]]
+        return sx.join_schedules(pieces, args["boundaries"])
+    return getattr(sx, name)(**args)
+
+
+def _begin(schedule, init, begin):
+    """optax's `transition_begin`: `init` for the first `begin` steps."""
+    return schedule if begin == 0 else sx.join_schedules([sx.constant_lr(init), schedule], [begin])
+
+
+def _optax(name: str, a: dict):
+    if name == "linear_schedule":
+        s = sx.linear_schedule(a["init_value"], a["end_value"], a["transition_steps"])
+        return _begin(s, a["init_value"], a["transition_begin"])
+    if name == "polynomial_schedule":
+        s = sx.polynomial_decay(a["init_value"], a["end_value"], a["transition_steps"], a["power"])
+        return _begin(s, a["init_value"], a["transition_begin"])
+    if name == "cosine_decay_schedule":
+        init = a["init_value"]
+        return sx.cosine_decay(init, a["decay_steps"], init * a["alpha"], a["exponent"])
+    if name == "warmup_cosine_decay_schedule":
+        warmup, peak = a["warmup_steps"], a["peak_value"]
+        end = a["end_value"] if peak != 0 else 0.0  # optax: alpha = end / peak, or 0
+        decay = sx.cosine_decay(peak, a["decay_steps"] - warmup, end, a["exponent"])
+        return sx.join_schedules([sx.linear_schedule(a["init_value"], peak, warmup), decay], [warmup])
+    if name == "exponential_decay":
+        return sx.exponential_decay(
+            a["init_value"], a["decay_rate"], a["transition_steps"], a["staircase"],
+            a["transition_begin"], a["end_value"],
+        )  # fmt: skip
+    if name == "piecewise_constant_schedule":
+        bounds = sorted(int(k) for k in a["boundaries_and_scales"])
+        values = [a["init_value"]]
+        for k in bounds:
+            values.append(values[-1] * a["boundaries_and_scales"][str(k)])
+        return sx.piecewise_constant(bounds, values)
+    raise KeyError(name)
+
+
+def _transformers(name: str, a: dict):
+    lr, warmup = a["lr"], a["num_warmup_steps"]
+    ramp = sx.linear_schedule(0.0, lr, max(warmup, 1))
+    if name == "get_constant_schedule_with_warmup":
+        return sx.join_schedules([ramp, sx.constant_lr(lr)], [warmup])
+    total = a.get("num_training_steps")
+    if name == "get_linear_schedule_with_warmup":
+        decay = sx.linear_schedule(lr, 0.0, total - warmup) if total > warmup else sx.constant_lr(0.0)
+        return sx.join_schedules([ramp, decay], [warmup])
+    if name == "get_cosine_schedule_with_warmup":  # past the end the cosine comes back up
+        decay = sx.cosine_decay(lr, max(total - warmup, 1), periodic=True)
+        return sx.join_schedules([ramp, decay], [warmup])
+    if name == "get_wsd_schedule":
+        low = lr * a["min_lr_ratio"]
+        return sx.warmup_stable_decay(
+            lr, warmup, a["num_stable_steps"], a["num_decay_steps"], low, low, a["decay_type"]
+        )
+    raise KeyError(name)
+
+
+BUILD = {"torch": _torch, "keras": _keras, "mlx": _mlx, "optax": _optax,
+         "transformers": _transformers}  # fmt: skip
+
+
+def _build(library: str, case: dict):
+    name = case["name"].partition(".")[2] if "." in case["name"] else case["name"]
+    return BUILD[library](name, case["args"])
+
+
+# ----------------------------------------------------------------------------- evaluating
+
+
+def _normalized(schedule):
+    """Leaves as strong float32 (formulas cast them to the step's float anyway): the same
+    values, and one program per structure and shapes, whatever types the arguments had."""
+    return jax.tree.map(lambda x: jnp.asarray(x, jnp.float32), schedule)
+
+
+def _runner(schedule, metrics: bool, num_steps: int):
+    steps = jnp.arange(num_steps)
+    if isinstance(schedule, sx.Schedule):
+        return lambda s, m: s(steps)
+    if not metrics:  # stateful, no observations
+        return lambda s, m: jax.lax.scan(lambda st, k: s(k, st)[::-1], s.init(), steps)[1]
+
+    def run(s, m):  # the lr after each observation
+        def body(state, value):
+            state = s.observe(state, value)
+            return state, s(0, state)[0]
+
+        return jax.lax.scan(body, s.init(), m)[1]
+
+    return run
+
+
+def _evaluate(groups: list[list], metrics: list | None, num_steps: int) -> list[np.ndarray]:
+    """Values of groups of same-structure schedules: each group stacked and mapped over, all
+    groups in one compiled program (one compilation per constructor, not per structure)."""
+    stacked = [jax.tree.map(lambda *xs: jnp.stack(xs), *map(_normalized, g)) for g in groups]
+    runs = [_runner(g[0], metrics is not None, num_steps) for g in groups]
+    ms = [jnp.asarray(m, jnp.float32) if metrics is not None else jnp.zeros(len(g))
+          for g, m in zip(groups, metrics or [None] * len(groups), strict=True)]  # fmt: skip
+
+    def all_groups(stacked, ms):
+        return [jax.vmap(run)(s, m) for run, s, m in zip(runs, stacked, ms, strict=True)]
+
+    # Run once: LLVM's optimizations would cost more time than they save.
+    compiled = jax.jit(all_groups).lower(stacked, ms).compile(FAST_COMPILE)
+    return [np.asarray(x) for x in compiled(stacked, ms)]
+
+
+FAST_COMPILE = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
+
+
+def _groups(library: str) -> dict[str, list]:
+    _, cases = reference(f"random_{library}.json")
+    by_name = collections.defaultdict(list)
+    for case in cases:
+        by_name[case["name"]].append(case)
+    return by_name
+
+
+PARAMS = [pytest.param(lib, name, id=f"{lib}-{name}") for lib in LIBRARIES
+          for name in _groups(lib)]  # fmt: skip
+
+
+@pytest.mark.parametrize("library, name", PARAMS)
+def test_random_configurations_give_the_library_values_and_errors(library, name):
+    cases = _groups(library)[name]
+    assert len(cases) >= 100
+    problems, built = [], []
+    for i, case in enumerate(cases):
+        # A configuration the library divides by zero at its first step is one it rejects; where
+        # it fails later (ConstantLR with factor 0 at total_iters), the steps before are compared.
+        stopped = case.get("stopped", "")
+        rejected = case["error"] or ("ZeroDivisionError" in stopped and len(case["lr"]) <= 1)
+        try:
+            schedule = _build(library, case)
+        except (ValueError, TypeError) as error:
+            if not rejected and restriction(case["name"], case["args"]) is None:
+                problems.append(f"#{i} {case['args']}: schedax raised {error}, the library accepts")
+            continue
+        if rejected:
+            problems.append(f"#{i} {case['args']}: the library raised {rejected}, schedax accepts")
+            continue
+        built.append((i, case, schedule))
+    # Same structures evaluate together, all in one program.
+    by_structure = collections.defaultdict(list)
+    for item in built:
+        leaves, treedef = jax.tree.flatten(_normalized(item[2]))
+        by_structure[treedef, tuple(x.shape for x in leaves)].append(item)
+    groups = list(by_structure.values())
+    observed = bool(groups) and "metric" in groups[0][0][1]
+    metrics = [[c["metric"] for _, c, _ in g] for g in groups] if observed else None
+    num_steps = len(groups[0][0][1]["metric"]) if observed else 50
+    results = _evaluate([[s for _, _, s in g] for g in groups], metrics, num_steps) if groups else []
+    for group, ours in zip(groups, results, strict=True):
+        for (i, case, _), values in zip(group, ours, strict=True):
+            theirs = np.asarray(case["lr"], np.float64)
+            n = len(theirs) - (1 if "stopped" in case else 0)  # torch's last step raised
+            if name == "torch.OneCycleLR":  # torch's steps past the cycle go back up
+                n = min(n, _total_steps(case["args"]))
+            close = np.isclose(values[:n], theirs[:n], rtol=2e-5, atol=1e-7 * max(1.0, *np.abs(theirs[:n])))
+            if not close.all():
+                bad = int(np.argmin(close))
+                problems.append(f"#{i} {case['args']}: step {bad}: schedax {values[bad]}, "
+                                f"the library {theirs[bad]}")  # fmt: skip
+    assert not problems, f"{len(problems)} of {len(cases)} differ:\n" + "\n".join(problems[:15])
+
+
+def _total_steps(args):
+    return args.get("total_steps") or args["epochs"] * args["steps_per_epoch"]
