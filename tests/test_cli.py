@@ -1,4 +1,4 @@
-"""The `schedax` command, run as a user would (a subprocess), and `sx.plot`."""
+"""The `schedax` command (once as a user runs it, in a subprocess; else `main()`), `sx.plot`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def schedax(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_table_from_inline_json_and_from_a_yaml_file(tmp_path):
+def test_table_from_inline_json_in_a_subprocess():
     done = schedax("table", json.dumps(CONFIG), "--steps", "100", "--every", "10")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
@@ -33,11 +33,14 @@ def test_table_from_inline_json_and_from_a_yaml_file(tmp_path):
     steps, lrs = zip(*(map(float, line.split("\t")) for line in lines[1:]), strict=True)
     expected = np.asarray(sx.from_config(CONFIG)(np.asarray(steps, np.int32)))
     np.testing.assert_allclose(lrs, expected, rtol=1e-6)
+
+
+def test_table_from_a_yaml_file(tmp_path, capsys):
+    # In this process from here on (main() is what the command runs): a Python start is 2 s.
     path = tmp_path / "config.yaml"
     path.write_text("name: cosine_decay\ninit: 0.1\ndecay_steps: 4\n")
-    done = schedax("table", str(path), "--steps", "5")
-    assert done.returncode == 0, done.stderr
-    lrs = [float(line.split("\t")[1]) for line in done.stdout.splitlines()[1:]]
+    assert main(["table", str(path), "--steps", "5"]) == 0
+    lrs = [float(line.split("\t")[1]) for line in capsys.readouterr().out.splitlines()[1:]]
     np.testing.assert_allclose(
         lrs, 0.05 * (1 + np.cos(np.pi * np.minimum(np.arange(5), 4) / 4)), rtol=1e-6, atol=1e-9
     )
@@ -45,19 +48,18 @@ def test_table_from_inline_json_and_from_a_yaml_file(tmp_path):
 
 def test_plot_writes_a_real_png(tmp_path):
     out = tmp_path / "lr.png"
-    done = schedax("plot", json.dumps(CONFIG), "--steps", "100", "-o", str(out), "--log")
-    assert done.returncode == 0, done.stderr
+    assert main(["plot", json.dumps(CONFIG), "--steps", "100", "-o", str(out), "--log"]) == 0
     image = matplotlib.image.imread(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.ndim == 3 and image.shape[1] > 300
     assert image.std() > 0.05  # not a blank canvas
 
 
-def test_list_names_every_schedule_with_defaults():
-    done = schedax("list")
-    assert done.returncode == 0, done.stderr
-    assert "cosine_decay(init, decay_steps, end=0.0, exponent=None, periodic=False)" in done.stdout
-    assert "torch.OneCycleLR(max_lr, total_steps=None" in done.stdout
-    assert "keras.CosineDecay(initial_learning_rate, decay_steps, alpha=0.0" in done.stdout
+def test_list_names_every_schedule_with_defaults(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "cosine_decay(init, decay_steps, end=0.0, exponent=None, periodic=False)" in out
+    assert "torch.OneCycleLR(max_lr, total_steps=None" in out
+    assert "keras.CosineDecay(initial_learning_rate, decay_steps, alpha=0.0" in out
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,11 @@ def test_matches_closed_form(case: Case):
 @by_id
 def test_scalar_in_scalar_out(case: Case):
     lr = case.build()
-    for step in (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200)):
+    # Each step type is a program of its own: every type for a few cases, two for the rest.
+    many = case.id in {c.id for c in STRUCTURES[:3]}
+    kinds = (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200)) if many else (
+        17, jnp.float32(2.0))
+    for step in kinds:
         out = lr(step)
         assert out.shape == () and out.dtype == jnp.float32
         _close(out, case.expected(float(step)))

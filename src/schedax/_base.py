@@ -27,6 +27,7 @@ import functools
 import inspect
 import math
 import numbers
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
@@ -592,6 +593,53 @@ def _is_default(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
+class _WeakFunction:
+    """A user function in a tree definition, held weakly: JAX's caches keep tree definitions,
+    and with them, else, every function (and all it captures) a schedule was ever built with.
+    Equal only to a wrapper of the same live function, so a new function never matches a dead
+    one's cache entry, whatever its address."""
+
+    __slots__ = ("_ref", "_hash", "__weakref__")
+
+    def __init__(self, fn: Callable):
+        self._ref, self._hash = weakref.ref(fn), hash(fn)
+
+    def __call__(self) -> Callable | None:
+        return self._ref()
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _WeakFunction)
+            and self._ref() is not None
+            and (self._ref() is other._ref())
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def _weak(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_weak(v) for v in value)
+    if callable(value) and not isinstance(value, Module | type):
+        try:
+            return _WeakFunction(value)
+        except TypeError:  # not weakly referable (a builtin): held as it is
+            return value
+    return value
+
+
+def _strong(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_strong(v) for v in value)
+    if isinstance(value, _WeakFunction):
+        fn = value()
+        if fn is None:
+            raise RuntimeError("a schedule's user function was garbage-collected")
+        return fn
+    return value
+
+
 def _register(cls: type) -> None:
     """Registers a dataclass as a PyTree: static fields are aux data, the others children.
 
@@ -605,13 +653,14 @@ def _register(cls: type) -> None:
     keys = tuple(jax.tree_util.GetAttrKey(name) for name in data)
 
     def flatten(obj: Any) -> tuple[list[Any], tuple[Any, ...]]:
-        return [getattr(obj, n) for n in data], tuple(getattr(obj, n) for n in meta)
+        return [getattr(obj, n) for n in data], tuple(_weak(getattr(obj, n)) for n in meta)
 
     def flatten_with_keys(obj: Any) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
         return list(zip(keys, [getattr(obj, n) for n in data], strict=True)), flatten(obj)[1]
 
     def unflatten(aux: tuple[Any, ...], children: Any) -> Any:
         obj = object.__new__(cls)  # no __init__: children may be tracers or placeholders
+        aux = tuple(_strong(value) for value in aux)
         for name, value in (*zip(data, children, strict=True), *zip(meta, aux, strict=True)):
             object.__setattr__(obj, name, value)
         return obj
@@ -655,7 +704,7 @@ def _compiled(key: tuple) -> Callable[..., Any]:
         return fn
     method = key[0]
     fn = _COMPILED[key] = jax.jit(lambda module, *args: getattr(module, method)(*args))
-    if len(_COMPILED) > EAGER_CACHE_SIZE:
+    while len(_COMPILED) > EAGER_CACHE_SIZE:
         _, dropped = _COMPILED.popitem(last=False)
         dropped.clear_cache()  # its executable
     return fn

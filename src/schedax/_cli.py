@@ -43,7 +43,7 @@ def _yaml_loader() -> Any:
 def _load(text: str) -> dict[str, Any]:
     """A config from inline JSON, or a JSON or YAML file."""
     is_yaml = False
-    if not text.lstrip().startswith("{"):
+    if not text.lstrip().startswith(("{", "[")):  # else inline JSON
         path = pathlib.Path(text)
         try:
             if not path.is_file():

@@ -185,7 +185,9 @@ def current_lr(opt_state: Any) -> Array:
             found.append(node.lr)
             return True
         if isinstance(node, injected) and "learning_rate" in node.hyperparams:
-            found.append(node.hyperparams["learning_rate"])
+            lr = node.hyperparams["learning_rate"]
+            get = getattr(lr, "get_value", None)  # flax nnx wraps it in a Variable (OptArray)
+            found.append(jnp.asarray(get() if callable(get) else lr))
             return True
         return False
 

@@ -229,7 +229,7 @@ def as_schedule(lr: Any, schedule_state: ScheduleState = None) -> tuple[Schedule
     if value.ndim == 0:
         value = Rule("param")(fn, "lr", lr)
     else:
-        value = value.astype(jnp.result_type(value, float))
+        value = Rule("values")(fn, "lr", np.ravel(lr)).reshape(value.shape)
     return (lambda step, state: (value, state)), schedule_state
 
 
