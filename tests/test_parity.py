@@ -238,11 +238,11 @@ def _normalized(schedule):
     return jax.tree.map(lambda x: np.asarray(x, np.float32), schedule)
 
 
-def _runner(schedule, metrics: bool, num_steps: int):
-    steps = jnp.arange(num_steps)
+def _runner(schedule, observed: bool):
+    steps = jnp.arange(STEPS)
     if isinstance(schedule, sx.Schedule):
         return lambda s, m: s(steps)
-    if not metrics:  # stateful, no observations
+    if not observed:  # stateful, no observations
         return lambda s, m: jax.lax.scan(lambda st, k: s(k, st)[::-1], s.init(), steps)[1]
 
     def run(s, m):  # the lr after each observation
@@ -255,23 +255,22 @@ def _runner(schedule, metrics: bool, num_steps: int):
     return run
 
 
-def _evaluate(groups: list[list], metrics: list | None, num_steps: int) -> list[np.ndarray]:
-    """Values of groups of same-structure schedules: each group stacked and mapped over, all
-    groups in one compiled program (one compilation per constructor, not per structure)."""
-    stacked = [jax.tree.map(lambda *xs: np.stack(xs), *map(_normalized, g)) for g in groups]
-    runs = [_runner(g[0], metrics is not None, num_steps) for g in groups]
-    ms = [np.asarray(m, np.float32) if metrics is not None else np.zeros(len(g), np.float32)
-          for g, m in zip(groups, metrics or [None] * len(groups), strict=True)]  # fmt: skip
+def _evaluate(groups: list[list[tuple]]) -> list[np.ndarray]:
+    """Values of groups of same-structure schedules `(index, case, schedule)`: each group
+    stacked and mapped over, all groups in one compiled program."""
+    stacked = [jax.tree.map(lambda *xs: np.stack(xs), *(_normalized(s) for _, _, s in g))
+               for g in groups]  # fmt: skip
+    metrics = [np.asarray([c.get("metric", [0.0] * STEPS) for _, c, _ in g], np.float32)
+               for g in groups]  # fmt: skip
+    runs = [_runner(g[0][2], "metric" in g[0][1]) for g in groups]
 
-    def all_groups(stacked, ms):
-        return [jax.vmap(run)(s, m) for run, s, m in zip(runs, stacked, ms, strict=True)]
+    def all_groups(stacked, metrics):
+        return [jax.vmap(run)(s, m) for run, s, m in zip(runs, stacked, metrics, strict=True)]
 
-    # Run once: LLVM's optimizations would cost more time than they save.
-    compiled = jax.jit(all_groups).lower(stacked, ms).compile(FAST_COMPILE)
-    return [np.asarray(x) for x in compiled(stacked, ms)]
+    return [np.asarray(x) for x in jax.jit(all_groups)(stacked, metrics)]
 
 
-FAST_COMPILE = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
+STEPS = 50  # recorded per configuration
 
 
 def _groups(library: str) -> dict[str, list]:
@@ -282,61 +281,60 @@ def _groups(library: str) -> dict[str, list]:
     return by_name
 
 
-PARAMS = [pytest.param(lib, name, id=f"{lib}-{name}") for lib in LIBRARIES
-          for name in _groups(lib)]  # fmt: skip
-
-
-@pytest.mark.parametrize("library, name", PARAMS)
-def test_random_configurations_give_the_library_values_and_errors(library, name):
-    cases = _groups(library)[name]
-    assert len(cases) >= 100
-    problems, built = [], []
-    for i, case in enumerate(cases):
-        # Where the library divides by zero in the middle of a run (StepLR with step_size 0,
-        # ConstantLR with factor 0 at total_iters), schedax may refuse the configuration, or
-        # go on and give the values of the steps before.
-        rejected = case["error"]
-        if "ZeroDivisionError" in case.get("stopped", ""):
-            try:
-                _build(library, case)
-            except (ValueError, TypeError):
-                continue
-        try:
-            schedule = _build(library, case)
-        except (ValueError, TypeError) as error:
-            if not rejected and restriction(case["name"], case["args"]) is None:
-                problems.append(f"#{i} {case['args']}: schedax raised {error}, the library accepts")
-            continue
-        if rejected:
-            problems.append(f"#{i} {case['args']}: the library raised {rejected}, schedax accepts")
-            continue
-        built.append((i, case, schedule))
-    # Same structures evaluate together, all in one program.
-    by_structure = collections.defaultdict(list)
-    for item in built:
-        leaves, treedef = jax.tree.flatten(_normalized(item[2]))
-        by_structure[treedef, tuple(x.shape for x in leaves)].append(item)
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_random_configurations_give_the_library_values_and_errors(library):
+    problems: dict[str, list[str]] = collections.defaultdict(list)
+    by_structure = collections.defaultdict(list)  # (name, structure) -> [(i, case, schedule)]
+    constructors = _groups(library)
+    for name, cases in constructors.items():
+        assert len(cases) >= 100, name
+        for i, case in enumerate(cases):
+            item = _check_acceptance(library, i, case, problems[name])
+            if item is not None:
+                leaves, treedef = jax.tree.flatten(_normalized(item[2]))
+                by_structure[name, treedef, tuple(x.shape for x in leaves)].append(item)
+    # Every structure of every constructor of the library in one compiled program.
     groups = list(by_structure.values())
-    observed = bool(groups) and "metric" in groups[0][0][1]
-    metrics = [[c["metric"] for _, c, _ in g] for g in groups] if observed else None
-    num_steps = len(groups[0][0][1]["metric"]) if observed else 50
-    results = (
-        _evaluate([[s for _, _, s in g] for g in groups], metrics, num_steps) if groups else []
-    )
-    for group, ours in zip(groups, results, strict=True):
+    for group, ours in zip(groups, _evaluate(groups), strict=True):
         for (i, case, _), values in zip(group, ours, strict=True):
             theirs = np.asarray(case["lr"], np.float64)
             n = len(theirs)  # fewer where torch raised in the middle of the run
-            if name == "torch.OneCycleLR":  # torch's steps past the cycle go back up
+            if case["name"] == "torch.OneCycleLR":  # torch's steps past the cycle go back up
                 n = min(n, _total_steps(case["args"]))
-            close = np.isclose(
-                values[:n], theirs[:n], rtol=2e-5, atol=1e-7 * np.max(np.abs(theirs[:n]), initial=1)
-            )
+            scale = np.max(np.abs(theirs[:n]), initial=1)
+            close = np.isclose(values[:n], theirs[:n], rtol=2e-5, atol=1e-7 * scale)
             if not close.all():
                 bad = int(np.argmin(close))
-                problems.append(f"#{i} {case['args']}: step {bad}: schedax {values[bad]}, "
-                                f"the library {theirs[bad]}")  # fmt: skip
-    assert not problems, f"{len(problems)} of {len(cases)} differ:\n" + "\n".join(problems[:15])
+                problems[case["name"]].append(
+                    f"#{i} {case['args']}: step {bad}: schedax {values[bad]}, the library "
+                    f"{theirs[bad]}"
+                )
+    report = [f"{name}: {len(lines)} of {len(constructors[name])} differ:\n  " + "\n  ".join(lines[:10])
+              for name, lines in problems.items() if lines]  # fmt: skip
+    assert not report, "\n".join(report)
+
+
+def _check_acceptance(library: str, i: int, case: dict, problems: list[str]):
+    """`(i, case, schedule)` when both accept the configuration; else None, with a problem
+    recorded unless both reject it or a restriction explains the difference."""
+    if "ZeroDivisionError" in case.get("stopped", ""):
+        # The library divides by zero in the middle of the run (StepLR with step_size 0,
+        # ConstantLR with factor 0 at total_iters): schedax may refuse the configuration, or
+        # go on and give the values of the steps before.
+        try:
+            _build(library, case)
+        except (ValueError, TypeError):
+            return None
+    try:
+        schedule = _build(library, case)
+    except (ValueError, TypeError) as error:
+        if not case["error"] and restriction(case["name"], case["args"]) is None:
+            problems.append(f"#{i} {case['args']}: schedax raised {error}, the library accepts")
+        return None
+    if case["error"]:
+        problems.append(f"#{i} {case['args']}: the library raised {case['error']}, schedax accepts")
+        return None
+    return i, case, schedule
 
 
 def _total_steps(args):
