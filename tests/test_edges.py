@@ -370,8 +370,9 @@ def test_25_torch_habits_say_what_to_write():
 
 
 def test_26_current_lr_on_a_flax_nnx_optimizer_is_a_jax_array():
-    nnx = pytest.importorskip("flax.nnx")
-    optax = pytest.importorskip("optax")
+    import optax
+    from flax import nnx  # a test dependency; imported here to keep collection fast
+
     model = nnx.Linear(2, 1, rngs=nnx.Rngs(0))
     tx = optax.inject_hyperparams(optax.sgd)(learning_rate=sx.cosine_decay(0.1, 10))
     optimizer = nnx.Optimizer(model, tx, wrt=nnx.Param)
