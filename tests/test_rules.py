@@ -50,6 +50,8 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
         bad = [(NAN, ValueError, "must be finite, got nan"),
                ("0.1", TypeError, "must be a real number, got str '0.1'"),
                (True, TypeError, "must be a real number, got bool True"),
+               (1 + 2j, TypeError, "must be a real number, got complex"),
+               (10**400, ValueError, "must be finite, got an integer of 401 digits"),
                (jnp.ones(2), ValueError, r"must be a scalar, got shape \(2,\)")]  # fmt: skip
         for op, bound in rule.bounds:
             outside = {"gt": bound, "ge": bound - 1, "lt": bound, "le": bound + 1}[op]
@@ -59,7 +61,7 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
             bad.append((2.5, TypeError, "must be an integer, got 2.5"))
         return bad
     if rule.kind == "flag":
-        return [("False", TypeError, "must be a bool, got str"), (1, TypeError, "must be a bool")]
+        return [(v, TypeError, "must be a bool") for v in ("False", 1, None, [True])]
     if rule.kind == "option":
         return [("nope", ValueError, r"must be one of \(.*\), got 'nope'")]
     if rule.kind == "steps":
@@ -93,6 +95,13 @@ def _core_params() -> list:
 def test_core_constructors_name_themselves_and_the_argument(cls, valid, arg, bad, error, text):
     with pytest.raises(error, match=rf"^{cls.__name__}: {arg}(\[0\])? ({text})"):
         cls(**{**valid, arg: bad})
+
+
+@pytest.mark.parametrize("cls, valid, arg, bad, error, text", _core_params())
+def test_config_values_get_the_same_sentence(cls, valid, arg, bad, error, text):
+    # A config value is an argument by another road: the same rule, the same error.
+    with pytest.raises(error, match=rf"^{cls.__name__}: {arg}(\[0\])? ({text})"):
+        sx.from_config({"name": cls.__name__, **valid, arg: bad})
 
 
 def _compat_examples() -> dict[str, dict]:
