@@ -149,18 +149,19 @@ def test_grad_matches_finite_differences(case: Case):
             np.testing.assert_allclose(grads[name], fd, rtol=1e-6, atol=1e-9, err_msg=f"d/d{name}")
 
 
-@by_structure
-def test_grad_finite_everywhere(case: Case):
+def test_grad_finite_everywhere():
+    # One structure per curve, every numeric argument (step counts too, as floats), at every
+    # step of STEPS; all structures in one compiled program.
     steps = jnp.asarray(STEPS)
-    float_args = [k for k in case.numeric_args()]  # step counts too, as floats
 
-    def lr(args, t):
-        return case.build(**args)(t)
+    def grads(case: Case, args: dict) -> dict:
+        return jax.vmap(jax.grad(lambda a, t: case.build(**a)(t)), in_axes=(None, 0))(args, steps)
 
-    args = {k: jnp.float32(case.kwargs[k]) for k in float_args}
-    grads = jax.jit(jax.vmap(jax.grad(lr), in_axes=(None, 0)))(args, steps)
-    for name, g in grads.items():
-        assert np.all(np.isfinite(g)), name
+    args = [{k: jnp.float32(case.kwargs[k]) for k in case.numeric_args()} for case in STRUCTURES]
+    everything = jax.jit(lambda args: [grads(c, a) for c, a in zip(STRUCTURES, args, strict=True)])
+    for case, case_grads in zip(STRUCTURES, everything(args), strict=True):
+        for name, g in case_grads.items():
+            assert np.all(np.isfinite(g)), f"{case.id}: {name}"
 
 
 def test_count_hyperparameters_are_differentiable_when_float():
