@@ -133,7 +133,10 @@ def test_plain_callables_and_optax_schedules_match_optax_join():
 
 
 def _inverse_sqrt_join(v):
-    return [sx.linear_schedule(0.0, v, 100), lambda s: v * jnp.sqrt(100.0 / (jnp.asarray(s, jnp.float32) + 100.0))], [100]
+    return [
+        sx.linear_schedule(0.0, v, 100),
+        lambda s: v * jnp.sqrt(100.0 / (jnp.asarray(s, jnp.float32) + 100.0)),
+    ], [100]
 
 
 def test_no_nan_gradient_from_an_inactive_piece():

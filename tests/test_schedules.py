@@ -51,8 +51,11 @@ def test_scalar_in_scalar_out(case: Case):
     lr = case.build()
     # Each step type is a program of its own: every type for a few cases, two for the rest.
     many = case.id in {c.id for c in STRUCTURES[:3]}
-    kinds = (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200)) if many else (
-        jnp.float32(17.0),)
+    kinds = (
+        (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200))
+        if many
+        else (jnp.float32(17.0),)
+    )
     for step in kinds:
         out = lr(step)
         assert out.shape == () and out.dtype == jnp.float32

@@ -76,47 +76,73 @@ def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
     def simple(d: Draw, k: int) -> list[tuple[str, dict]]:
         # Pieces of joins and chains: their values are random, their kinds one of a few lists,
         # so that the combinations (each a program to compile in the tests) stay few.
-        kinds = {1: [["ConstantLR"], ["LinearLR"], ["StepLR"]],
-                 2: [["LinearLR", "StepLR"], ["ConstantLR", "LinearLR"], ["StepLR", "ConstantLR"]]}
+        kinds = {
+            1: [["ConstantLR"], ["LinearLR"], ["StepLR"]],
+            2: [["LinearLR", "StepLR"], ["ConstantLR", "LinearLR"], ["StepLR", "ConstantLR"]],
+        }
         return [(name, draws[name](d)) for name in d.r.choice(kinds[k])]  # fmt: skip
 
     draws: dict[str, Callable[[Draw], dict]] = {
-        "ConstantLR": lambda d: {"lr": d.lr(), "factor": d.factor(),
-                                 "total_iters": d.length(edges=[0, 2.5, 2.0, -1, 10**9])},
-        "LinearLR": lambda d: {"lr": d.lr(), "start_factor": d.factor([0.0, 1.0, 1.5, 1e-3]),
-                               "end_factor": d.factor(), "total_iters": d.length()},
+        "ConstantLR": lambda d: {
+            "lr": d.lr(),
+            "factor": d.factor(),
+            "total_iters": d.length(edges=[0, 2.5, 2.0, -1, 10**9]),
+        },
+        "LinearLR": lambda d: {
+            "lr": d.lr(),
+            "start_factor": d.factor([0.0, 1.0, 1.5, 1e-3]),
+            "end_factor": d.factor(),
+            "total_iters": d.length(),
+        },
         "StepLR": lambda d: {"lr": d.lr(), "step_size": d.length(12), "gamma": d.rate()},
         "MultiStepLR": lambda d: {"lr": d.lr(), "milestones": milestones(d), "gamma": d.rate()},
         "ExponentialLR": lambda d: {"lr": d.lr(), "gamma": d.rate()},
-        "PolynomialLR": lambda d: {"lr": d.lr(), "total_iters": d.length(),
-                                   "power": d.pick(lambda: _g(d.r.uniform(0.2, 3)), [0.0, 1.0, -1.0])},
-        "CosineAnnealingLR": lambda d: {"lr": d.lr(), "T_max": d.length(edges=[1, 2.5, 10**9]),
-                                        "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0, 0.5])},
+        "PolynomialLR": lambda d: {
+            "lr": d.lr(),
+            "total_iters": d.length(),
+            "power": d.pick(lambda: _g(d.r.uniform(0.2, 3)), [0.0, 1.0, -1.0]),
+        },
+        "CosineAnnealingLR": lambda d: {
+            "lr": d.lr(),
+            "T_max": d.length(edges=[1, 2.5, 10**9]),
+            "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0, 0.5]),
+        },
         "CosineAnnealingWarmRestarts": lambda d: {
-            "lr": d.lr(), "T_0": d.length(15, [1, 0, 2.0, 2.5]),
+            "lr": d.lr(),
+            "T_0": d.length(15, [1, 0, 2.0, 2.5]),
             "T_mult": d.pick(lambda: d.r.randint(1, 3), [1, 0, 2.0]),
-            "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0])},
+            "eta_min": d.pick(lambda: _g(d.r.uniform(0, 0.01)), [0.0]),
+        },
         "CyclicLR": lambda d: {
-            "base_lr": d.lr(), "max_lr": d.lr(), "step_size_up": d.length(15, [1, 2.5, 0]),
+            "base_lr": d.lr(),
+            "max_lr": d.lr(),
+            "step_size_up": d.length(15, [1, 2.5, 0]),
             "step_size_down": d.pick(lambda: d.r.choice([None, d.r.randint(1, 15)]), [1, 2.5]),
             "mode": d.pick(lambda: d.r.choice(["triangular", "triangular2", "exp_range"]), ["bad"]),
             "gamma": d.pick(lambda: _g(d.r.uniform(0.9, 1.0)), [0.0, 1.0, 1.1]),
-            "scale_mode": d.r.choice(["cycle", "iterations"])},
+            "scale_mode": d.r.choice(["cycle", "iterations"]),
+        },
         "OneCycleLR": lambda d: {
             "max_lr": d.lr(),
-            **({"total_steps": d.length(60, [1, 2, 10, 0, 10.5])} if d.flag() else
-               {"epochs": d.length(6, [1, 10.5, 0]), "steps_per_epoch": d.length(10, [1, 0])}),
+            **(
+                {"total_steps": d.length(60, [1, 2, 10, 0, 10.5])}
+                if d.flag()
+                else {"epochs": d.length(6, [1, 10.5, 0]), "steps_per_epoch": d.length(10, [1, 0])}
+            ),
             "pct_start": d.pick(lambda: _g(d.r.uniform(0.05, 0.7)), [0.0, 1.0, 0.1, 0.5, 0.05]),
             "anneal_strategy": d.r.choice(["cos", "linear"]),
             "div_factor": d.pick(lambda: _g(d.r.uniform(2, 50)), [1.0, 0.0]),
             "final_div_factor": d.pick(lambda: _g(10 ** d.r.uniform(0, 4)), [1.0]),
-            "three_phase": d.flag()},
+            "three_phase": d.flag(),
+        },
         "LambdaLR": lambda d: {"lr": d.lr(), "lr_lambda": d.r.choice(TORCH_LAMBDAS)},
         "MultiplicativeLR": lambda d: {"lr": d.lr(), "lr_lambda": d.r.choice(TORCH_LAMBDAS)},
-        "SequentialLR": lambda d: (lambda k: {
-            "schedulers": simple(d, k),
-            "milestones": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)])})(
-            d.r.choice([1, 2, 2, 2])),
+        "SequentialLR": lambda d: (
+            lambda k: {
+                "schedulers": simple(d, k),
+                "milestones": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)]),
+            }
+        )(d.r.choice([1, 2, 2, 2])),
         "ChainedScheduler": lambda d: {"schedulers": simple(d, d.r.choice([1, 2, 2]))},
         "ReduceLROnPlateau": lambda d: {
             "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
@@ -127,7 +153,8 @@ def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
             "threshold_mode": d.r.choice(["rel", "abs"]),
             "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
             "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
-            "eps": d.pick(lambda: 1e-8, [0.0, 1e-3])},
+            "eps": d.pick(lambda: 1e-8, [0.0, 1e-3]),
+        },
     }
     return draws
 
@@ -137,7 +164,9 @@ def metric(d: Draw) -> list[float]:
     value, values = 1.0, []
     for _ in range(STEPS):
         move = d.r.choice(["down", "flat", "flat", "wiggle", "up"])
-        value *= {"down": 0.9, "flat": 1.0, "wiggle": 1 + d.r.uniform(-1e-4, 1e-4), "up": 1.05}[move]
+        value *= {"down": 0.9, "flat": 1.0, "wiggle": 1 + d.r.uniform(-1e-4, 1e-4), "up": 1.05}[
+            move
+        ]
         values.append(_g(value))
     return values
 
@@ -221,32 +250,55 @@ def _keras_draws() -> dict[str, Callable[[Draw], dict]]:
         b = d.steps(k)
         v = [d.lr() for _ in range(k + 1)]
         if d.r.random() < EDGE:
-            b, v = d.r.choice([(b[::-1], v), (b, v[:-1]), ([*b, 2.5], [*v, 0.1]), ([-2, *b], [0.1, *v])])
+            b, v = d.r.choice(
+                [(b[::-1], v), (b, v[:-1]), ([*b, 2.5], [*v, 0.1]), ([-2, *b], [0.1, *v])]
+            )
         return b, v
 
     return {
         "ExponentialDecay": lambda d: {
-            "initial_learning_rate": d.lr(), "decay_steps": d.length(20, [0, 2.5, -1, 1]),
-            "decay_rate": d.rate(), "staircase": d.flag()},
-        "PiecewiseConstantDecay": lambda d: dict(zip(("boundaries", "values"), boundaries(d), strict=True)),
+            "initial_learning_rate": d.lr(),
+            "decay_steps": d.length(20, [0, 2.5, -1, 1]),
+            "decay_rate": d.rate(),
+            "staircase": d.flag(),
+        },
+        "PiecewiseConstantDecay": lambda d: dict(
+            zip(("boundaries", "values"), boundaries(d), strict=True)
+        ),
         "PolynomialDecay": lambda d: {
-            "initial_learning_rate": d.lr(), "decay_steps": d.length(40, [0, 2.5, 1]),
+            "initial_learning_rate": d.lr(),
+            "decay_steps": d.length(40, [0, 2.5, 1]),
             "end_learning_rate": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5]),
-            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0, 0.0]), "cycle": d.flag()},
+            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0, 0.0]),
+            "cycle": d.flag(),
+        },
         "InverseTimeDecay": lambda d: {
-            "initial_learning_rate": d.lr(), "decay_steps": d.length(20, [0, 2.5, 1]),
-            "decay_rate": d.pick(lambda: _g(d.r.uniform(0, 2)), [0.0, -0.5]), "staircase": d.flag()},
+            "initial_learning_rate": d.lr(),
+            "decay_steps": d.length(20, [0, 2.5, 1]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0, 2)), [0.0, -0.5]),
+            "staircase": d.flag(),
+        },
         "CosineDecay": lambda d: {
-            "initial_learning_rate": d.lr(), "decay_steps": d.length(40, [0, 2.5, 1]),
+            "initial_learning_rate": d.lr(),
+            "decay_steps": d.length(40, [0, 2.5, 1]),
             "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0, -0.1]),
-            **({"warmup_target": d.lr(), "warmup_steps": d.length(20, [0, 1, 2.5])}
-               if d.flag() else {})},
+            **(
+                {"warmup_target": d.lr(), "warmup_steps": d.length(20, [0, 1, 2.5])}
+                if d.flag()
+                else {}
+            ),
+        },
         "CosineDecayRestarts": lambda d: {
-            "initial_learning_rate": d.lr(), "first_decay_steps": d.length(15, [0, 1, 2.5]),
+            "initial_learning_rate": d.lr(),
+            "first_decay_steps": d.length(15, [0, 1, 2.5]),
             "t_mul": d.pick(lambda: _g(d.r.choice([1.0, 2.0, d.r.uniform(1, 3)])), [0.5, 1.0]),
             "m_mul": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [0.0, 1.0, 1.5]),
-            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0])},
-        "LearningRateScheduler": lambda d: {"init": d.lr(), "schedule": d.r.choice(KERAS_SCHEDULES)},
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0]),
+        },
+        "LearningRateScheduler": lambda d: {
+            "init": d.lr(),
+            "schedule": d.r.choice(KERAS_SCHEDULES),
+        },
         "ReduceLROnPlateau": lambda d: {
             "init": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
             "mode": d.r.choice(["min", "max", "auto"]),
@@ -254,7 +306,8 @@ def _keras_draws() -> dict[str, Callable[[Draw], dict]]:
             "patience": d.length(5, [0, 1]),
             "min_delta": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0, -0.01]),
             "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0])},
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
+        },
     }
 
 
@@ -292,7 +345,9 @@ def keras_random() -> tuple[str, list[dict]]:
                     warnings.simplefilter("always")
                     if name == "LearningRateScheduler":
                         m = model(args["init"])
-                        callback = keras.callbacks.LearningRateScheduler(schedules[args["schedule"]])
+                        callback = keras.callbacks.LearningRateScheduler(
+                            schedules[args["schedule"]]
+                        )
                         callback.set_model(m)
                         for epoch in range(STEPS):
                             callback.on_epoch_begin(epoch)
@@ -331,16 +386,27 @@ def _mlx_draws() -> dict[str, Callable[[Draw], dict]]:
 
     draws: dict[str, Callable[[Draw], dict]] = {
         "exponential_decay": lambda d: {"init": d.lr(), "decay_rate": d.rate()},
-        "step_decay": lambda d: {"init": d.lr(), "decay_rate": d.rate(),
-                                 "step_size": d.length(12, [1, 0, 2.5])},
-        "cosine_decay": lambda d: {"init": d.lr(), "decay_steps": d.length(40, [1, 0, 2.5]),
-                                   "end": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5])},
-        "linear_schedule": lambda d: {"init": d.lr(), "end": d.lr(),
-                                      "steps": d.length(40, [1, 0, -1])},
-        "join_schedules": lambda d: (lambda k: {
-            "schedules": [piece(d) for _ in range(k)],
-            "boundaries": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)])})(
-            d.r.choice([1, 2, 2])),
+        "step_decay": lambda d: {
+            "init": d.lr(),
+            "decay_rate": d.rate(),
+            "step_size": d.length(12, [1, 0, 2.5]),
+        },
+        "cosine_decay": lambda d: {
+            "init": d.lr(),
+            "decay_steps": d.length(40, [1, 0, 2.5]),
+            "end": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5]),
+        },
+        "linear_schedule": lambda d: {
+            "init": d.lr(),
+            "end": d.lr(),
+            "steps": d.length(40, [1, 0, -1]),
+        },
+        "join_schedules": lambda d: (
+            lambda k: {
+                "schedules": [piece(d) for _ in range(k)],
+                "boundaries": d.pick(lambda: d.steps(k - 1, 40), [[0] * (k - 1), d.steps(k, 40)]),
+            }
+        )(d.r.choice([1, 2, 2])),
     }
     return draws
 
@@ -378,30 +444,51 @@ def _optax_draws() -> dict[str, Callable[[Draw], dict]]:
         return d.pick(lambda: d.r.choice([0, d.r.randint(0, 20)]), [0, 1])
 
     return {
-        "linear_schedule": lambda d: {"init_value": d.lr(), "end_value": d.lr(),
-                                      "transition_steps": d.length(40, [1]),
-                                      "transition_begin": begin(d)},
-        "polynomial_schedule": lambda d: {
-            "init_value": d.lr(), "end_value": d.lr(),
-            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0]),
-            "transition_steps": d.length(40, [1]), "transition_begin": begin(d)},
-        "cosine_decay_schedule": lambda d: {
-            "init_value": d.lr(), "decay_steps": d.length(40, [1]),
-            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0]),
-            "exponent": d.pick(lambda: _g(d.r.uniform(0.5, 3)), [1.0])},
-        "warmup_cosine_decay_schedule": lambda d: (lambda w, t: {
-            "init_value": d.lr(), "peak_value": d.lr(), "warmup_steps": w,
-            "decay_steps": t, "end_value": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0]),
-            "exponent": d.pick(lambda: 1.0, [2.0])})(*sorted([d.r.randint(1, 30), d.r.randint(1, 40)])),
-        "exponential_decay": lambda d: {
-            "init_value": d.lr(), "transition_steps": d.length(20, [1]),
-            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [1.0, 1.5, 1e-3]),
-            "transition_begin": begin(d), "staircase": d.flag(),
-            "end_value": d.pick(lambda: None, [None, 1e-3, 0.5])},
-        "piecewise_constant_schedule": lambda d: (lambda b: {
+        "linear_schedule": lambda d: {
             "init_value": d.lr(),
-            "boundaries_and_scales": {str(k): d.pick(lambda: _g(d.r.uniform(0.1, 2)), [0.5, 1.0])
-                                      for k in b}})(sorted(set(d.steps(d.r.choice([1, 3, 6]), 60)))),
+            "end_value": d.lr(),
+            "transition_steps": d.length(40, [1]),
+            "transition_begin": begin(d),
+        },
+        "polynomial_schedule": lambda d: {
+            "init_value": d.lr(),
+            "end_value": d.lr(),
+            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0]),
+            "transition_steps": d.length(40, [1]),
+            "transition_begin": begin(d),
+        },
+        "cosine_decay_schedule": lambda d: {
+            "init_value": d.lr(),
+            "decay_steps": d.length(40, [1]),
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0]),
+            "exponent": d.pick(lambda: _g(d.r.uniform(0.5, 3)), [1.0]),
+        },
+        "warmup_cosine_decay_schedule": lambda d: (
+            lambda w, t: {
+                "init_value": d.lr(),
+                "peak_value": d.lr(),
+                "warmup_steps": w,
+                "decay_steps": t,
+                "end_value": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0]),
+                "exponent": d.pick(lambda: 1.0, [2.0]),
+            }
+        )(*sorted([d.r.randint(1, 30), d.r.randint(1, 40)])),
+        "exponential_decay": lambda d: {
+            "init_value": d.lr(),
+            "transition_steps": d.length(20, [1]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [1.0, 1.5, 1e-3]),
+            "transition_begin": begin(d),
+            "staircase": d.flag(),
+            "end_value": d.pick(lambda: None, [None, 1e-3, 0.5]),
+        },
+        "piecewise_constant_schedule": lambda d: (
+            lambda b: {
+                "init_value": d.lr(),
+                "boundaries_and_scales": {
+                    str(k): d.pick(lambda: _g(d.r.uniform(0.1, 2)), [0.5, 1.0]) for k in b
+                },
+            }
+        )(sorted(set(d.steps(d.r.choice([1, 3, 6]), 60)))),
     }
 
 
@@ -416,7 +503,9 @@ def optax_random() -> tuple[str, list[dict]]:
             args = draw(d)
             call = dict(args)
             if "boundaries_and_scales" in call:
-                call["boundaries_and_scales"] = {int(k): v for k, v in call["boundaries_and_scales"].items()}
+                call["boundaries_and_scales"] = {
+                    int(k): v for k, v in call["boundaries_and_scales"].items()
+                }
             case: dict[str, Any] = {"name": f"optax.{name}", "args": args, "error": None, "lr": []}
             try:
                 schedule = getattr(optax, name)(**call)
@@ -437,17 +526,23 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
 
     return {
         "get_constant_schedule_with_warmup": lambda d: {
-            "lr": d.lr(), "num_warmup_steps": d.pick(lambda: d.r.randint(0, 30), [0, 1])},
-        "get_linear_schedule_with_warmup": lambda d: (lambda w, t: {
-            "lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t})(*warmup_total(d)),
-        "get_cosine_schedule_with_warmup": lambda d: (lambda w, t: {
-            "lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t})(*warmup_total(d)),
+            "lr": d.lr(),
+            "num_warmup_steps": d.pick(lambda: d.r.randint(0, 30), [0, 1]),
+        },
+        "get_linear_schedule_with_warmup": lambda d: (
+            lambda w, t: {"lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t}
+        )(*warmup_total(d)),
+        "get_cosine_schedule_with_warmup": lambda d: (
+            lambda w, t: {"lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t}
+        )(*warmup_total(d)),
         "get_wsd_schedule": lambda d: {
-            "lr": d.lr(), "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
+            "lr": d.lr(),
+            "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
             "num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
             "num_decay_steps": d.pick(lambda: d.r.randint(1, 25), [1]),
             "decay_type": d.r.choice(["linear", "cosine", "1-sqrt"]),
-            "min_lr_ratio": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0])},
+            "min_lr_ratio": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0]),
+        },
     }
 
 
@@ -460,7 +555,12 @@ def transformers_random() -> tuple[str, list[dict]]:
         d = Draw(f"transformers.{name}")
         for _ in range(PER_CONSTRUCTOR):
             args = draw(d)
-            case: dict[str, Any] = {"name": f"transformers.{name}", "args": args, "error": None, "lr": []}
+            case: dict[str, Any] = {
+                "name": f"transformers.{name}",
+                "args": args,
+                "error": None,
+                "lr": [],
+            }
             opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
             try:
                 kwargs = {k: v for k, v in args.items() if k != "lr"}
