@@ -437,22 +437,27 @@ TORCH_COMPAT = [
 ]
 
 
-def torch_compat_cases() -> list[dict]:
-    import torch
+def torch_scheduler(opt, name: str, args: dict):
+    """torch's scheduler `name` on `opt`, from schedax compat arguments (lambdas by name)."""
     from torch.optim import lr_scheduler
 
-    def make(opt, name, args):
-        args = {k: v for k, v in args.items() if k not in ("lr", "base_lr_of_optimizer")}
-        if name in ("SequentialLR", "ChainedScheduler"):
-            inner = [make(opt, n, a) for n, a in args["schedulers"]]
-            if name == "SequentialLR":
-                return lr_scheduler.SequentialLR(opt, inner, milestones=args["milestones"])
-            return lr_scheduler.ChainedScheduler(inner, optimizer=opt)
-        if "lr_lambda" in args:
-            args["lr_lambda"] = TORCH_LAMBDAS[args["lr_lambda"]]
-        if name in ("CyclicLR", "OneCycleLR"):
-            args["cycle_momentum"] = False
-        return getattr(lr_scheduler, name)(opt, **args)
+    args = {k: v for k, v in args.items() if k != "lr"}
+    if name in ("SequentialLR", "ChainedScheduler"):
+        inner = [torch_scheduler(opt, n, a) for n, a in args["schedulers"]]
+        if name == "SequentialLR":
+            return lr_scheduler.SequentialLR(opt, inner, milestones=args["milestones"])
+        return lr_scheduler.ChainedScheduler(inner, optimizer=opt)
+    if "lr_lambda" in args:
+        args["lr_lambda"] = TORCH_LAMBDAS[args["lr_lambda"]]
+    if name in ("CyclicLR", "OneCycleLR"):
+        args["cycle_momentum"] = False
+    return getattr(lr_scheduler, name)(opt, **args)
+
+
+def torch_compat_cases() -> list[dict]:
+    import torch
+
+    make = torch_scheduler
 
     def optimizer_lr(name, args):
         if name == "CyclicLR":

@@ -173,27 +173,7 @@ def metric(d: Draw) -> list[float]:
 
 def torch_random() -> tuple[str, list[dict]]:
     import torch
-    from torch.optim import lr_scheduler
-
-    lambdas = {
-        "inverse": lambda epoch: 1.0 / (1.0 + epoch),
-        "warmup_10": lambda epoch: min(1.0, (epoch + 1) / 10),
-        "times_0.95": lambda epoch: 0.95,
-        "every_5th_half": lambda epoch: 0.5 if epoch % 5 == 0 else 1.0,
-    }
-
-    def make(opt: Any, name: str, args: dict) -> Any:
-        args = {k: v for k, v in args.items() if k not in ("lr",)}
-        if name in ("SequentialLR", "ChainedScheduler"):
-            inner = [make(opt, n, a) for n, a in args["schedulers"]]
-            if name == "SequentialLR":
-                return lr_scheduler.SequentialLR(opt, inner, milestones=args["milestones"])
-            return lr_scheduler.ChainedScheduler(inner, optimizer=opt)
-        if "lr_lambda" in args:
-            args["lr_lambda"] = lambdas[args["lr_lambda"]]
-        if name in ("CyclicLR", "OneCycleLR"):
-            args["cycle_momentum"] = False
-        return getattr(lr_scheduler, name)(opt, **args)
+    from generate import torch_scheduler as make  # the one way to build torch's schedulers
 
     def optimizer_lr(name: str, args: dict) -> float:
         if name == "CyclicLR":
