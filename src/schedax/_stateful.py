@@ -71,9 +71,9 @@ class StatefulSchedule(Module):
                 f"{self._name}: step must be a scalar integer, got {step.dtype}{list(step.shape)}"
             )
         self._check_state(state)
+        # A float step beyond the integer steps are counted in (int32 unless x64).
         if (
             jnp.issubdtype(step.dtype, jnp.floating)
-            and not jnp.issubdtype(jnp.result_type(int), jnp.floating)
             and is_concrete(step)
             and abs(float(step)) > int_range().max
         ):
