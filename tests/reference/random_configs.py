@@ -30,6 +30,16 @@ def _error(error: BaseException) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
 
 
+def _record(name: str, args: dict, values: Callable[[], list[float]]) -> dict:
+    """A case: the library's values, or the error it raised (recorded: what it rejects)."""
+    case: dict[str, Any] = {"name": name, "args": args, "error": None, "lr": []}
+    try:
+        case["lr"] = values()
+    except Exception as error:  # noqa: BLE001
+        case["error"] = _error(error)
+    return case
+
+
 class Draw:
     """Seeded draws: `pick(ordinary, edges)` takes an edge value with probability EDGE."""
 
@@ -406,13 +416,12 @@ def mlx_random() -> tuple[str, list[dict]]:
         d = Draw(f"mlx.{name}")
         for _ in range(PER_CONSTRUCTOR):
             args = draw(d)
-            case: dict[str, Any] = {"name": name, "args": args, "error": None, "lr": []}
-            try:
+
+            def values(name: str = name, args: dict = args) -> list[float]:
                 schedule = build(name, args)
-                case["lr"] = [_g(schedule(mx.array(k)).item()) for k in range(STEPS)]
-            except Exception as error:  # noqa: BLE001  (recorded: what MLX rejects)
-                case["error"], case["lr"] = _error(error), []
-            cases.append(case)
+                return [_g(schedule(mx.array(k)).item()) for k in range(STEPS)]
+
+            cases.append(_record(name, args, values))
     return mx.__version__, cases
 
 
@@ -486,13 +495,12 @@ def optax_random() -> tuple[str, list[dict]]:
                 call["boundaries_and_scales"] = {
                     int(k): v for k, v in call["boundaries_and_scales"].items()
                 }
-            case: dict[str, Any] = {"name": f"optax.{name}", "args": args, "error": None, "lr": []}
-            try:
+
+            def values(name: str = name, call: dict = call) -> list[float]:
                 schedule = getattr(optax, name)(**call)
-                case["lr"] = [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
-            except Exception as error:  # noqa: BLE001
-                case["error"], case["lr"] = _error(error), []
-            cases.append(case)
+                return [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
+
+            cases.append(_record(f"optax.{name}", args, values))
     return optax.__version__, cases
 
 
@@ -535,21 +543,17 @@ def transformers_random() -> tuple[str, list[dict]]:
         d = Draw(f"transformers.{name}")
         for _ in range(PER_CONSTRUCTOR):
             args = draw(d)
-            case: dict[str, Any] = {
-                "name": f"transformers.{name}",
-                "args": args,
-                "error": None,
-                "lr": [],
-            }
-            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
-            try:
+
+            def values(name: str = name, args: dict = args) -> list[float]:
+                opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
                 kwargs = {k: v for k, v in args.items() if k != "lr"}
                 sched = getattr(transformers, name)(opt, **kwargs)
+                lrs = []
                 for _ in range(STEPS):
-                    case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                    lrs.append(_g(opt.param_groups[0]["lr"]))
                     opt.step()
                     sched.step()
-            except Exception as error:  # noqa: BLE001
-                case["error"], case["lr"] = _error(error), []
-            cases.append(case)
+                return lrs
+
+            cases.append(_record(f"transformers.{name}", args, values))
     return transformers.__version__, cases
