@@ -83,8 +83,14 @@ def _tanh(t, init, decay_steps, end=0.0, lower=-7.0, upper=3.0):
     return np.where(t < decay_steps, tanh, end)
 
 
-def _polynomial(t, init, end, decay_steps, power=1.0):
+def _polynomial(t, init, end, decay_steps, power=1.0, transition_begin=0):
+    t = np.maximum(t - transition_begin, 0)
     return (init - end) * (1 - np.minimum(t, decay_steps) / decay_steps) ** power + end
+
+
+def _cosine_exponent(t, init, decay_steps, end=0.0, exponent=1.0):
+    x = np.minimum(t, decay_steps) / decay_steps
+    return end + (init - end) * (0.5 * (1 + np.cos(np.pi * x))) ** exponent
 
 
 def _inverse_time(t, init, decay_rate, decay_steps, staircase=False):
@@ -99,11 +105,12 @@ def _inverse_sqrt(t, peak, warmup_steps, init=0.0):
     )
 
 
-def _warmup_cosine(t, peak, warmup_steps, total_steps, init=0.0, end=0.0):
+def _warmup_cosine(t, peak, warmup_steps, total_steps, init=0.0, end=0.0, exponent=1.0):
     ramp = init + (peak - init) * t / max(warmup_steps, 1e-300)
     decay_steps = total_steps - warmup_steps
     x = np.clip((t - warmup_steps) / decay_steps, 0, 1)
-    return np.where(t < warmup_steps, ramp, end + (peak - end) * 0.5 * (1 + np.cos(np.pi * x)))
+    cosine = (0.5 * (1 + np.cos(np.pi * x))) ** exponent
+    return np.where(t < warmup_steps, ramp, end + (peak - end) * cosine)
 
 
 WSD_SHAPES = {
@@ -258,6 +265,43 @@ CASES = [
         99,
     ),
     Case(
+        "polynomial_begin",  # optax's transition_begin
+        sx.polynomial_decay,
+        dict(init=0.1, end=0.01, decay_steps=50, power=1.5, transition_begin=20),
+        _polynomial,
+        ("init", "end", "power", "transition_begin"),
+        70,
+        sweeps=dict(decay_steps=(20, 101)),
+    ),
+    Case(
+        "polynomial_power_0",  # 0**0 == 1: init throughout, as optax, torch and Keras
+        sx.polynomial_decay,
+        dict(init=0.1, end=0.01, decay_steps=50, power=0.0),
+        _polynomial,
+        ("init",),
+        0,
+        sweeps=dict(power=(0.0, 0.0)),
+        edge=True,
+    ),
+    Case(
+        "cosine_exponent",  # optax's exponent
+        sx.cosine_decay,
+        dict(init=0.1, decay_steps=60, end=0.01, exponent=2.5),
+        _cosine_exponent,
+        ("init", "end", "exponent"),
+        60,
+    ),
+    Case(
+        "cosine_exponent_0",
+        sx.cosine_decay,
+        dict(init=0.1, decay_steps=60, end=0.01, exponent=0.0),
+        _cosine_exponent,
+        ("init",),
+        0,
+        sweeps=dict(exponent=(0.0, 0.0)),
+        edge=True,
+    ),
+    Case(
         "inverse_time",
         sx.inverse_time_decay,
         dict(init=0.1, decay_rate=0.5, decay_steps=20),
@@ -290,6 +334,15 @@ CASES = [
         ("peak", "init", "end"),
         230,
         sweeps=dict(warmup_steps=(0, 100), total_steps=(200, 231)),
+    ),
+    Case(
+        "warmup_cosine_exponent",
+        sx.warmup_cosine_decay,
+        dict(peak=0.1, warmup_steps=30, total_steps=130, init=0.01, end=0.001, exponent=1.5),
+        _warmup_cosine,
+        ("peak", "init", "end", "exponent"),
+        130,
+        sweeps=dict(warmup_steps=(0, 100), total_steps=(100, 131)),
     ),
     Case(
         "warmup_cosine_no_warmup",

@@ -168,9 +168,9 @@ def test_traced_invalid_values_are_clamped_not_nan():
             r"^polynomial_decay: decay_steps must be > 0, got 0$",
         ),
         (
-            lambda: sx.polynomial_decay(0.1, 0.0, 10, power=0.0),
+            lambda: sx.polynomial_decay(0.1, 0.0, 10, power=-0.5),
             ValueError,
-            r"^polynomial_decay: power must be > 0, got 0.0$",
+            r"^polynomial_decay: power must be >= 0, got -0.5$",
         ),
         (
             lambda: sx.inverse_time_decay(0.1, -1.0, 10),
@@ -203,14 +203,14 @@ def test_traced_invalid_values_are_clamped_not_nan():
             r"^piecewise_constant: values\[1\] must be finite, got nan$",
         ),
         (
-            lambda: sx.piecewise_linear([0, 10], [1.0]),
+            lambda: sx.piecewise_interpolate([0, 10], [1.0]),
             ValueError,
-            r"^piecewise_linear: got 2 boundaries and 1 values; need len\(values\) == len\(boundaries\)$",
+            r"^piecewise_interpolate: got 2 boundaries and 1 values; need len\(values\) == len\(boundaries\)$",
         ),
         (
-            lambda: sx.piecewise_linear([], []),
+            lambda: sx.piecewise_interpolate([], []),
             ValueError,
-            r"^piecewise_linear: values must hold at least one point, got \[\]$",
+            r"^piecewise_interpolate: values must hold at least one point, got \[\]$",
         ),
         (
             lambda: sx.warmup_cosine_decay(0.1, 200, 100),

@@ -1,4 +1,4 @@
-"""piecewise_constant and piecewise_linear: meaning, traced boundaries and values, gradients."""
+"""piecewise_constant and piecewise_interpolate: meaning, traced boundaries and values, gradients."""
 
 from __future__ import annotations
 
@@ -40,15 +40,32 @@ def test_piecewise_constant(boundaries, values, inclusive):
         ([50, 50, 120], [0.2, 1.0, 0.5]),
         ([10], [0.7]),
         ([30, 60, 90, 399], [1.0, 2.0, 0.5, 0.5]),
+        ([0, 0, 40], [1.0, 0.5, 0.1]),  # a jump at step 0
+        ([20, 40, 40], [0.0, 1.0, 0.3]),  # a jump at the last point
     ],
 )
-def test_piecewise_linear_is_numpy_interp(boundaries, values):
-    lr = sx.piecewise_linear(boundaries, values)
+def test_piecewise_interpolate_is_numpy_interp(boundaries, values):
+    lr = sx.piecewise_interpolate(boundaries, values)
     t = np.maximum(STEPS, 0).astype(np.float64)
     b = np.asarray(boundaries, np.float64)
     expected = np.interp(t, b, np.float32(values).astype(np.float64))
-    if len(set(boundaries)) < len(boundaries):  # np.interp takes the later of two equal points
-        expected = np.where(t == 50, np.float32(values)[1], expected)
+    for j, step in enumerate(boundaries):  # on a jump, the later of two equal points
+        expected = np.where(t == step, np.float32(values)[j], expected)
+    np.testing.assert_allclose(lr(jnp.asarray(STEPS)), expected, rtol=1e-6, atol=1e-9)
+
+
+def test_cosine_interpolation_follows_half_cosines_between_the_points():
+    boundaries, values = [0, 40, 40, 100, 250], [0.1, 1.0, 0.5, 0.05, 0.2]
+    lr = sx.piecewise_interpolate(boundaries, values, interpolation="cosine")
+    t = np.maximum(STEPS, 0).astype(np.float64)
+    v = np.float32(values).astype(np.float64)
+    expected = np.full_like(t, v[-1])
+    for i in range(len(boundaries) - 1):
+        (b0, v0), (b1, v1) = (boundaries[i], v[i]), (boundaries[i + 1], v[i + 1])
+        if b1 > b0:
+            x = (t - b0) / (b1 - b0)
+            inside = (t >= b0) & (t < b1)
+            expected = np.where(inside, v1 + (v0 - v1) * (1 + np.cos(np.pi * x)) / 2, expected)
     np.testing.assert_allclose(lr(jnp.asarray(STEPS)), expected, rtol=1e-6, atol=1e-9)
 
 
@@ -61,7 +78,7 @@ def test_vmap_over_boundaries_and_values_compiles_once():
 
         def run(b, v):
             steps = jnp.arange(300)
-            return sx.piecewise_constant(b, v)(steps), sx.piecewise_linear(b, v[:3])(steps)
+            return sx.piecewise_constant(b, v)(steps), sx.piecewise_interpolate(b, v[:3])(steps)
 
         return jax.vmap(run)(boundaries, values)
 
@@ -81,7 +98,7 @@ def test_vmap_over_boundaries_and_values_compiles_once():
 def test_gradients_reach_values_and_boundaries():
     def lr(params, t):
         b, v = params
-        return sx.piecewise_linear(b, v)(t)
+        return sx.piecewise_interpolate(b, v)(t)
 
     params = (jnp.asarray([0.0, 100.0, 300.0]), jnp.asarray([0.0, 0.1, 0.001]))
     grads = jax.jit(jax.vmap(jax.grad(lr), in_axes=(None, 0)))(params, jnp.arange(0.5, 400, 7.0))

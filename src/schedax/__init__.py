@@ -28,7 +28,7 @@ from ._optax import current_lr as current_lr
 from ._optax import scale_by_schedule as scale_by_schedule
 from ._optax import to_optax as to_optax
 from ._piecewise import piecewise_constant as piecewise_constant
-from ._piecewise import piecewise_linear as piecewise_linear
+from ._piecewise import piecewise_interpolate as piecewise_interpolate
 from ._plateau import PlateauState as PlateauState
 from ._plateau import reduce_on_plateau as reduce_on_plateau
 from ._plot import plot as plot

@@ -25,8 +25,13 @@ import contextvars
 import dataclasses
 import functools
 import inspect
+import itertools
 import math
 import numbers
+import operator
+import pathlib
+import sys
+import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
@@ -128,6 +133,17 @@ OPTIMIZER_HINT = (
     "; schedax schedules take the learning rate, not the optimizer: pass the optimizer's "
     "learning rate as the first argument"
 )
+
+
+_PACKAGE = str(pathlib.Path(__file__).parent)
+
+
+def warn(text: str) -> None:
+    """A `UserWarning` pointing at the user's line: the first caller outside schedax."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(text, UserWarning, stacklevel=level)
 
 
 # ----------------------------------------------------------------------------- who is calling
@@ -861,16 +877,18 @@ def half_cosine(x: Array) -> Array:
 
 
 def power_of(left: Array, power: Array) -> Array:
-    """`left**power` for `left` in [0, 1], with a finite gradient at `left = 0`."""
+    """`left**power` for `left` in [0, 1] and `power >= 0` (`0**0 == 1`), with a finite
+    gradient at `left = 0`."""
     safe = jnp.where(left > 0, left, 1)
-    return jnp.where(left > 0, safe**power, 0)
+    return jnp.where(left > 0, safe**power, (power == 0).astype(left.dtype))
 
 
 def one_minus_power(done: Array, power: Array) -> Array:
-    """`1 - (1 - done)**power` for `done` in [0, 1], accurate for small `done`, with a finite
-    gradient at `done = 1`."""
+    """`1 - (1 - done)**power` for `done` in [0, 1] and `power >= 0` (`0**0 == 1`), accurate
+    for small `done`, with a finite gradient at `done = 1`."""
     safe = jnp.where(done < 1, done, 0)
-    return jnp.where(done < 1, -jnp.expm1(power * jnp.log1p(-safe)), 1)
+    at_one = (power != 0).astype(done.dtype)  # 1 - 0**power
+    return jnp.where(done < 1, -jnp.expm1(power * jnp.log1p(-safe)), at_one)
 
 
 def output_dtype(fn: Callable, default: np.dtype) -> np.dtype:
@@ -904,7 +922,8 @@ def anneal(
     the subtraction, so a warmup from 0 and a decay to 0 keep full relative precision; it is
     exactly constant when `init == end` and reaches `end` exactly at `length`. With an
     `exponent` (symmetric curves only), the weight of `init` is raised to it (optax's cosine
-    `exponent`). A traced `length` is clamped to > 0.
+    `exponent`; 0 keeps `init` throughout, as `0**0 == 1`). A traced `length` is clamped to
+    > 0, a traced `exponent` to >= 0.
     """
     init, end = init.astype(t.dtype), end.astype(t.dtype)
     length = _length(length.astype(t.dtype))
@@ -914,7 +933,7 @@ def anneal(
         near, far = jnp.where(from_init, init, end), jnp.where(from_init, end, init)
         weight = rise(jnp.where(from_init, t, length - t) / length)  # of `far`
         if exponent is not None:  # init's weight (1 - rise)**exponent, from either side
-            e = positive(exponent.astype(t.dtype))
+            e = jnp.maximum(exponent.astype(t.dtype), 0)
             powered = jnp.where(from_init, one_minus_power(weight, e), power_of(weight, e))
             weight = jnp.where(e == 1, weight, powered)
         return near + (far - near) * weight
@@ -929,6 +948,43 @@ def anneal(
 # compare-and-sum keeps the program small; past it, a binary search's log2(n) levels win.
 _UNROLL_MAX = 4
 _COMPARE_ALL_MAX = 16
+
+
+def select(condition: Any, a: Any, b: Any) -> Any:
+    """`a if condition else b`: as given for a concrete condition, elementwise when traced.
+
+    For arguments that choose between two meanings (optax's `transition_steps <= 0` is a
+    constant), so that a traced argument keeps the meaning its value would have."""
+    if is_concrete(condition):
+        return a if condition else b
+    return jnp.where(condition, a, b)
+
+
+def scaled_points(
+    init: Any, steps: Sequence[Any], scales: Sequence[Any]
+) -> tuple[list[Any], list[Any]]:
+    """`{step: scale}` items (optax's `boundaries_and_scales`, in the order given) as points:
+    `(sorted steps, values)`, `values[0] = init` and each next value the previous one times
+    the scale of the next step.
+
+    A repeated step keeps its last scale, as a dict does. Concrete steps are sorted in Python
+    (values multiplied in Python when they are Python numbers); traced steps the same way in
+    JAX (a replaced scale becomes 1), giving lists of traced scalars."""
+    if all(map(is_concrete, steps)):
+        table: dict[Any, Any] = {}
+        for step, scale in zip(steps, scales, strict=True):
+            table[step.item() if hasattr(step, "item") else step] = scale
+        items = sorted(table.items(), key=lambda item: item[0])
+        values = itertools.accumulate([init, *(scale for _, scale in items)], operator.mul)
+        return [step for step, _ in items], list(values)
+    dtype = default_float()
+    stacked = jnp.stack([jnp.asarray(step, dtype) for step in steps])
+    factors = jnp.stack([jnp.asarray(scale, dtype) for scale in scales])
+    replaced = jnp.stack([jnp.any(stacked[i + 1 :] == stacked[i]) for i in range(len(steps))])
+    order = jnp.argsort(stacked, stable=True)
+    factors = jnp.where(replaced, 1, factors)[order]
+    values = jnp.cumprod(jnp.concatenate([jnp.asarray(init, dtype)[None], factors]))
+    return list(stacked[order]), list(values)
 
 
 def sorted_steps(steps: Array, dtype: Any) -> Array:

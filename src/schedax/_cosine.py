@@ -20,8 +20,9 @@ class cosine_decay(Schedule):
         init: the value at step 0.
         decay_steps: the length of the decay in steps, > 0. A traced value is clamped to > 0.
         end: the value from step `decay_steps` on.
-        exponent: the power of the cosine factor (optax's `exponent`), > 0, or None for 1 (no
-            power is computed). A traced value is clamped to > 0.
+        exponent: the power of the cosine factor (optax's `exponent`), >= 0 (0 keeps `init`
+            throughout, as `0**0 == 1`), or None for 1 (no power is computed). A traced value
+            is clamped to >= 0.
         periodic: keep following the cosine past `decay_steps`.
 
     Returns:
@@ -36,7 +37,7 @@ class cosine_decay(Schedule):
     init: Array = param()
     decay_steps: Array = count(gt=0)
     end: Array = param(default=0.0)
-    exponent: Array | None = param(default=None, optional=True, gt=0)
+    exponent: Array | None = param(default=None, optional=True, ge=0)
     periodic: bool = flag(default=False)
 
     def _value(self, t: Array) -> Array:

@@ -1,4 +1,4 @@
-"""Piecewise schedules: constant between boundaries, or linear through points."""
+"""Piecewise schedules: constant between boundaries, or interpolated through points."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from ._base import (
     anneal,
     find_piece,
     flag,
+    half_cosine,
     linear,
+    option,
     sorted_steps,
     steps,
     values,
@@ -57,28 +59,38 @@ class piecewise_constant(Schedule):
         return self.values.astype(t.dtype)[piece]
 
 
-class piecewise_linear(Schedule):
-    """Linear interpolation through the points `(boundaries[i], values[i])`.
+_INTERPOLATIONS = {"linear": linear, "cosine": half_cosine}
+
+
+class piecewise_interpolate(Schedule):
+    """Interpolation through the points `(boundaries[i], values[i])`, linear or cosine.
 
     Holds `values[0]` before the first boundary and `values[-1]` after the last; two equal
-    boundaries make a jump.
+    boundaries make a jump. Between the points `(b0, v0)` and `(b1, v1)`, at fraction
+    `x = (step - b0) / (b1 - b0)` of the way: "linear" (`np.interp`) gives `v0 + (v1 - v0) * x`,
+    "cosine" (optax's `piecewise_interpolate_schedule('cosine', ...)`)
+    `v1 + (v0 - v1) * (1 + cos(pi x)) / 2`.
 
     Args:
         boundaries: steps, >= 0 and non-decreasing; may be traced, and traced ones are clamped
             to >= 0 and non-decreasing.
         values: one value per boundary (at least one).
+        interpolation: "linear" or "cosine".
 
     Returns:
         A `Schedule`.
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
-        >>> sx.piecewise_linear([0, 2, 6], [0.0, 1.0, 0.0])(jnp.arange(0, 8, 2))
+        >>> sx.piecewise_interpolate([0, 2, 6], [0.0, 1.0, 0.0])(jnp.arange(0, 8, 2))
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
+        >>> sx.piecewise_interpolate([0, 4], [1.0, 0.0], "cosine")(jnp.arange(0, 6, 2)).round(3)
+        Array([1. , 0.5, 0. ], dtype=float32)
     """
 
     boundaries: Array = steps()
     values: Array = values()
+    interpolation: str = option(tuple(_INTERPOLATIONS), default="linear")
 
     def _check(self) -> None:
         n, m = self.boundaries.shape[0], self.values.shape[0]
@@ -93,7 +105,11 @@ class piecewise_linear(Schedule):
         n = bounds.shape[0]
         if n == 1:
             return jnp.broadcast_to(values[0], t.shape)
-        right = jnp.clip(find_piece(bounds, t)[0], 1, n - 1)  # the segment [right - 1, right]
+        reached = find_piece(bounds, t)[0]
+        right = jnp.clip(reached, 1, n - 1)  # the segment [right - 1, right]
         start, stop = bounds[right - 1], bounds[right]
-        t = jnp.clip(t - start, 0, None)
-        return anneal(values[right - 1], values[right], t, stop - start, linear)
+        shape = _INTERPOLATIONS[self.interpolation]
+        value = anneal(values[right - 1], values[right], jnp.clip(t - start, 0, None),
+                       stop - start, shape)  # fmt: skip
+        # From the last point on, its value (a jump there included, as np.interp).
+        return jnp.where(reached == n, values[-1], value)

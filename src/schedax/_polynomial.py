@@ -14,7 +14,6 @@ from ._base import (
     one_minus_power,
     param,
     periods,
-    positive,
     power_of,
 )
 from ._base import (
@@ -25,16 +24,19 @@ from ._base import (
 class polynomial_decay(Schedule):
     """Polynomial decay from `init` to `end` over `decay_steps` (optax; Keras with `cycle`).
 
-    Formula: `lr(step) = end + (init - end) * (1 - min(step, H) / H)**power` with the horizon
-    `H = decay_steps`, or with `cycle` (Keras) `H = decay_steps * max(ceil(step / decay_steps),
-    1)`: the decay restarts, ever slower, at each multiple of `decay_steps`.
+    Formula: with `s = max(step - transition_begin, 0)`,
+    `lr(step) = end + (init - end) * (1 - min(s, H) / H)**power` with the horizon
+    `H = decay_steps`, or with `cycle` (Keras) `H = decay_steps * max(ceil(s / decay_steps), 1)`:
+    the decay restarts, ever slower, at each multiple of `decay_steps`. `power = 0` keeps `init`
+    throughout (`0**0 == 1`, as optax, torch and Keras compute it).
 
     Args:
         init: the value at step 0.
         end: the value from step `decay_steps` on.
         decay_steps: the length of the decay in steps, > 0. A traced value is clamped to > 0.
-        power: the exponent, > 0 (1 is linear). A traced value is clamped to > 0.
+        power: the exponent, >= 0 (1 is linear). A traced value is clamped to >= 0.
         cycle: grow the horizon to the next multiple of `decay_steps`.
+        transition_begin: steps at `init` before the decay starts (optax's), >= 0.
 
     Returns:
         A `Schedule`.
@@ -48,11 +50,13 @@ class polynomial_decay(Schedule):
     init: Array = param()
     end: Array = param()
     decay_steps: Array = count(gt=0)
-    power: Array = param(default=1.0, gt=0)
+    power: Array = param(default=1.0, ge=0)
     cycle: bool = flag(default=False)
+    transition_begin: Array = count(default=0, ge=0)
 
     def _value(self, t: Array) -> Array:
-        power = positive(self.power.astype(t.dtype))
+        t = jnp.maximum(t - self.transition_begin.astype(t.dtype), 0)
+        power = jnp.maximum(self.power.astype(t.dtype), 0)
         horizon = steps_length(self.decay_steps.astype(t.dtype))
         if self.cycle:  # the next multiple of decay_steps at or after t (one of them at 0)
             whole = periods(t, horizon)

@@ -56,9 +56,9 @@ class warmup_cosine_decay(Schedule):
     `CosineDecay`, whose `decay_steps` come after it). With `warmup_steps=0` the schedule
     starts at `peak` (optax's warmup of length 0 stays at `init` forever).
 
-    Formula: `init + (peak - init) * step / warmup_steps` before `warmup_steps`; then
-    `end + (peak - end) * (1 + cos(pi * (step - warmup_steps) / (total_steps - warmup_steps))) / 2`;
-    `end` from `total_steps` on.
+    Formula: `init + (peak - init) * step / warmup_steps` before `warmup_steps`; then, with
+    `x = (step - warmup_steps) / (total_steps - warmup_steps)`,
+    `end + (peak - end) * ((1 + cos(pi * x)) / 2)**exponent`; `end` from `total_steps` on.
 
     Args:
         peak: the value at step `warmup_steps`.
@@ -67,6 +67,8 @@ class warmup_cosine_decay(Schedule):
         total_steps: the length of the whole schedule in steps, > 0.
         init: the value at step 0.
         end: the value from `total_steps` on.
+        exponent: the power of the cosine factor (optax's `exponent`), >= 0, or None for 1.
+            A traced value is clamped to >= 0.
 
     Returns:
         A `Schedule`.
@@ -82,6 +84,7 @@ class warmup_cosine_decay(Schedule):
     total_steps: Array = count(gt=0)
     init: Array = param(default=0.0)
     end: Array = param(default=0.0)
+    exponent: Array | None = param(default=None, optional=True, ge=0)
 
     def _check(self) -> None:
         warmup, total = self.warmup_steps, self.total_steps
@@ -94,8 +97,9 @@ class warmup_cosine_decay(Schedule):
     def _value(self, t: Array) -> Array:
         total = jnp.maximum(self.total_steps.astype(t.dtype), 0)
         warmup = jnp.clip(self.warmup_steps.astype(t.dtype), 0, total)
-        decay = anneal(self.peak, self.end, t - warmup, total - warmup, half_cosine)
-        decay = jnp.where(t >= total, self.end.astype(t.dtype), decay)
+        decay = anneal(
+            self.peak, self.end, t - warmup, total - warmup, half_cosine, exponent=self.exponent
+        )
         return _warmup(self.init, self.peak, t, warmup, decay)
 
 

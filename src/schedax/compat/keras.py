@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,7 +33,7 @@ from .. import (
     reduce_on_plateau,
     warmup_cosine_decay,
 )
-from .._base import Rule, constructor
+from .._base import Rule, constructor, warn
 from .torch import _no_negative
 
 __all__ = [
@@ -321,8 +320,7 @@ def ReduceLROnPlateau(  # noqa: N802
         raise TypeError(f"ReduceLROnPlateau: monitor must be a metric name (a str), got "
                         f"{type(monitor).__name__} {monitor!r:.60}")  # fmt: skip
     if mode not in ("auto", "min", "max"):  # as Keras: a warning, then "auto"
-        warnings.warn(f"ReduceLROnPlateau mode {mode!r} is unknown, fallback to auto mode.",
-                      stacklevel=3)  # fmt: skip
+        warn(f"ReduceLROnPlateau mode {mode!r} is unknown, fallback to auto mode.")
         mode = "auto"
     if mode == "auto":
         if monitor.removeprefix("val_") != "loss":
