@@ -49,6 +49,23 @@ TORCH_LAMBDAS = {
 }
 
 
+def evaluate_all(schedules: list, num_steps: list[int]) -> list[np.ndarray]:
+    """Each schedule at steps 0 .. n - 1 (a stateful one without observations), all in one
+    compiled program: many small programs cost about three times the compilation of one that
+    holds them all. Tests call it once per file (`functools.cache`) and check a case each."""
+    import schedax as sx
+
+    def one(schedule, n: int):
+        steps = jnp.arange(n, dtype=jnp.int32)
+        if isinstance(schedule, sx.StatefulSchedule):
+            body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
+            return jax.lax.scan(body, schedule.init(), steps)[1]
+        return schedule(steps)
+
+    run = jax.jit(lambda ss: [one(s, n) for s, n in zip(ss, num_steps, strict=True)])
+    return [np.asarray(x) for x in run(list(schedules))]
+
+
 def reference(filename: str) -> tuple[str, list[dict]]:
     """A recorded reference file: its source ("torch 2.13.0+cpu") and its cases."""
     data = json.loads((REFERENCE / filename).read_text())
@@ -66,3 +83,35 @@ def np_cosine(t, init, decay_steps, end=0.0):
     """The cosine decay in numpy float64, held after `decay_steps`."""
     t = np.minimum(np.asarray(t, np.float64), decay_steps)
     return end + (init - end) * 0.5 * (1 + np.cos(np.pi * t / decay_steps))
+
+
+def optax_arguments(name: str, args: dict) -> dict:
+    """A recorded optax case's arguments for `schedax.compat.optax`, as the generator passed
+    them to optax: `boundaries_and_scales` pairs as a dict, join pieces built with
+    `compat.optax`, or with optax itself where marked `callable` (a plain closure)."""
+    import optax
+
+    from schedax.compat import optax as compat
+
+    args = dict(args)
+    if args.get("boundaries_and_scales") is not None:
+        args["boundaries_and_scales"] = {k: v for k, v in args["boundaries_and_scales"]}
+    if name == "join_schedules":
+        args["schedules"] = [
+            getattr(optax if p.get("callable") else compat, p["name"])(
+                **optax_arguments(p["name"], p["args"])
+            )
+            for p in args["schedules"]
+        ]
+    return args
+
+
+def optax_warns(case: dict) -> bool:
+    """Whether `compat.optax` should warn for a recorded case: where optax logs that it
+    returns a constant or falls back (but for the warmup of a warmup-decay, which does what its
+    length says), and where optax silently ignores extra schedules or boundaries of a join."""
+    name, args = case["name"].removeprefix("optax."), case["args"]
+    if name == "join_schedules":
+        return len(args["boundaries"]) != len(args["schedules"]) - 1
+    warmups = ("warmup_cosine_decay_schedule", "warmup_exponential_decay_schedule", "sgdr_schedule")
+    return any(not (m.startswith("A polynomial") and name in warmups) for m in case["logged"])

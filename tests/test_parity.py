@@ -8,17 +8,21 @@ is one of RESTRICTIONS, each a row of README's restrictions table.
 from __future__ import annotations
 
 import collections
+import itertools
+import math
 import pathlib
 import re
+import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, reference
+from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, optax_arguments, optax_warns, reference
 
 import schedax as sx
 from schedax.compat import keras as K
+from schedax.compat import optax as O
 from schedax.compat import torch as T
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
@@ -71,8 +75,8 @@ RESTRICTIONS = [
     ),
     (
         r"torch\.(PolynomialLR|SequentialLR|ChainedScheduler)",
-        lambda a: any(p.get("power", 1) <= 0 for p in [a, *_all_pieces(a)]),
-        "a power <= 0",
+        lambda a: any(p.get("power", 1) < 0 for p in [a, *_all_pieces(a)]),
+        "a negative power",
     ),
     (
         r"(torch|keras)\.ReduceLROnPlateau",
@@ -94,7 +98,7 @@ RESTRICTIONS = [
         lambda a: a["decay_rate"] < 0,
         "negative decay rates (sign-alternating or NaN learning rates)",
     ),
-    (r"keras\.PolynomialDecay", lambda a: a["power"] <= 0, "a power <= 0"),
+    (r"keras\.PolynomialDecay", lambda a: a["power"] < 0, "a negative power"),
     (r"keras\.CosineDecayRestarts", lambda a: a["t_mul"] < 1, "cycles that shrink (`t_mul < 1`)"),
     (
         r"keras\.PiecewiseConstantDecay",
@@ -118,7 +122,42 @@ RESTRICTIONS = [
         lambda a: any(p.get("decay_rate", 1) < 0 for p in [a, *_all_pieces(a)]),
         "negative decay rates (sign-alternating or NaN learning rates)",
     ),
+    (
+        r"optax\.(polynomial_schedule|cosine_decay_schedule|warmup_cosine_decay_schedule)",
+        lambda a: a.get("power", a.get("exponent", 1)) < 0,
+        "a negative power",
+    ),
+    (
+        r"optax\.(exponential_decay|warmup_exponential_decay_schedule)",
+        lambda a: a["decay_rate"] < 0 < a["transition_steps"],  # else optax's constant
+        "negative decay rates (sign-alternating or NaN learning rates)",
+    ),
+    (
+        r"optax\.(warmup_cosine_decay_schedule|warmup_exponential_decay_schedule|join_schedules)",
+        lambda a: _negative(a.get("warmup_steps", 0), *a.get("boundaries", [])),
+        "negative lengths and boundaries",
+    ),
+    (
+        r"optax\.(piecewise_interpolate_schedule|linear_onecycle_schedule|cosine_onecycle_schedule)",
+        lambda a: _negative(*_optax_steps(a)),
+        "negative lengths and boundaries",
+    ),
+    (
+        r"optax\.(piecewise_interpolate_schedule|linear_onecycle_schedule|cosine_onecycle_schedule)",
+        lambda a: any(0 < b - a < 1 for a, b in itertools.pairwise([0, *_optax_steps(a)])),
+        "steps less than one step apart",
+    ),
 ]
+
+
+def _optax_steps(a: dict) -> list:
+    """The sorted steps of optax's piecewise interpolation (its one-cycles build a dict)."""
+    if "boundaries_and_scales" in a:
+        return sorted(k for k, _ in a["boundaries_and_scales"] or [])
+    t = a["transition_steps"]
+    pcts = [a["pct_start"], a["pct_final"]] if "pct_final" in a else [a["pct_start"]]
+    last = t if "pct_final" in a else math.trunc(t)
+    return sorted({*(math.trunc(p * t) for p in pcts), last})
 
 
 def restriction(name: str, args: dict) -> str | None:
@@ -162,40 +201,8 @@ def _mlx(name: str, args: dict):
     return getattr(sx, name)(**args)
 
 
-def _begin(schedule, init, begin):
-    """optax's `transition_begin`: `init` for the first `begin` steps."""
-    return schedule if begin == 0 else sx.join_schedules([sx.constant_lr(init), schedule], [begin])
-
-
 def _optax(name: str, a: dict):
-    if name == "linear_schedule":
-        s = sx.linear_schedule(a["init_value"], a["end_value"], a["transition_steps"])
-        return _begin(s, a["init_value"], a["transition_begin"])
-    if name == "polynomial_schedule":
-        s = sx.polynomial_decay(a["init_value"], a["end_value"], a["transition_steps"], a["power"])
-        return _begin(s, a["init_value"], a["transition_begin"])
-    if name == "cosine_decay_schedule":
-        init = a["init_value"]
-        return sx.cosine_decay(init, a["decay_steps"], init * a["alpha"], a["exponent"])
-    if name == "warmup_cosine_decay_schedule":
-        warmup, peak = a["warmup_steps"], a["peak_value"]
-        end = a["end_value"] if peak != 0 else 0.0  # optax: alpha = end / peak, or 0
-        decay = sx.cosine_decay(peak, a["decay_steps"] - warmup, end, a["exponent"])
-        return sx.join_schedules(
-            [sx.linear_schedule(a["init_value"], peak, warmup), decay], [warmup]
-        )
-    if name == "exponential_decay":
-        return sx.exponential_decay(
-            a["init_value"], a["decay_rate"], a["transition_steps"], a["staircase"],
-            a["transition_begin"], a["end_value"],
-        )  # fmt: skip
-    if name == "piecewise_constant_schedule":
-        bounds = sorted(int(k) for k in a["boundaries_and_scales"])
-        values = [a["init_value"]]
-        for k in bounds:
-            values.append(values[-1] * a["boundaries_and_scales"][str(k)])
-        return sx.piecewise_constant(bounds, values)
-    raise KeyError(name)
+    return getattr(O, name)(**optax_arguments(name, a))
 
 
 def _transformers(name: str, a: dict):
@@ -330,7 +337,9 @@ def _check_acceptance(library: str, i: int, case: dict, problems: list[str]):
         except (ValueError, TypeError):
             return None
     try:
-        schedule = _build(library, case)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always" if library == "optax" else "error")
+            schedule = _build(library, case)
     except (ValueError, TypeError) as error:
         if not case["error"] and restriction(case["name"], case["args"]) is None:
             problems.append(f"#{i} {case['args']}: schedax raised {error}, the library accepts")
@@ -338,6 +347,11 @@ def _check_acceptance(library: str, i: int, case: dict, problems: list[str]):
     if case["error"]:
         problems.append(f"#{i} {case['args']}: the library raised {case['error']}, schedax accepts")
         return None
+    if library == "optax" and bool(caught) != optax_warns(case):
+        said = [str(w.message) for w in caught]
+        problems.append(
+            f"#{i} {case['args']}: optax logged {case['logged']}, schedax warned {said}"
+        )
     return i, case, schedule
 
 

@@ -16,7 +16,7 @@ import re
 import jax.numpy as jnp
 import pytest
 from cases import CASES
-from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, reference
+from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, optax_arguments, reference
 
 import schedax as sx
 from schedax._base import REGISTRY, Module, Rule
@@ -29,7 +29,7 @@ NAN = math.nan
 # One valid call per core class: the test cases' own, and these for the rest.
 EXAMPLES = {type(case.build()): case.kwargs | case.static for case in reversed(CASES)} | {
     sx.piecewise_constant: dict(boundaries=[10, 20], values=[1.0, 0.5, 0.1]),
-    sx.piecewise_linear: dict(boundaries=[0, 10], values=[0.0, 1.0]),
+    sx.piecewise_interpolate: dict(boundaries=[0, 10], values=[0.0, 1.0]),
     sx.lambda_lr: dict(lr_lambda=lambda t: 0.1 * t),
     sx.chain_schedules: dict(lr=0.1, schedules=[sx.constant_lr(0.1)]),
     sx.learning_rate_scheduler: dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1),
@@ -124,6 +124,13 @@ def _compat_examples() -> dict[str, dict]:
             if "schedulers" in args:
                 args["schedulers"] = [getattr(T, n)(**a) for n, a in args["schedulers"]]
             examples.setdefault(f"{prefix}.{case['name']}", args)
+    for case in reference("optax.json")[1]:
+        if not case["x64"] and not any(
+            p.get("callable") for p in case["args"].get("schedules", [])
+        ):
+            examples.setdefault(
+                f"optax.{case['name']}", optax_arguments(case["name"], case["args"])
+            )
     examples["torch.ReduceLROnPlateau"] = dict(lr=0.1)
     examples["keras.ReduceLROnPlateau"] = dict(init=0.1)
     examples["keras.LearningRateScheduler"] = dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1)

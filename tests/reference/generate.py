@@ -594,10 +594,227 @@ def transformers_cases() -> tuple[str, list[dict]]:
     return transformers.__version__, cases
 
 
+# ----------------------------------------------------------------------------- optax
+
+
+def _optax_specs() -> list[tuple[str, dict, int]]:
+    """(constructor, arguments, steps): several argument sets per constructor, optax's
+    degenerate cases among them. `boundaries_and_scales` are [step, scale] pairs (JSON keys
+    are strings); join pieces are specs, built with optax, or marked `"callable": true`: the
+    tests then pass optax's own closure to compat.optax's join."""
+
+    def piece(name: str, callable_: bool = False, **args) -> dict:
+        return {"name": name, "args": args, "callable": callable_}
+
+    cycle = dict(init_value=0.0, peak_value=1.0, warmup_steps=5, decay_steps=40)
+    return [
+        ("constant_schedule", dict(value=0.1), 5),
+        ("constant_schedule", dict(value=5), 5),
+        ("linear_schedule", dict(init_value=0.0, end_value=0.1, transition_steps=100), 150),
+        ("linear_schedule", dict(init_value=1.0, end_value=0.25, transition_steps=37,
+                                 transition_begin=20), 80),  # fmt: skip
+        ("linear_schedule", dict(init_value=3e-4, end_value=3e-5, transition_steps=1), 5),
+        ("linear_schedule", dict(init_value=1.0, end_value=0.0, transition_steps=0), 5),
+        ("linear_schedule", dict(init_value=1.0, end_value=0.0, transition_steps=-5), 5),
+        ("linear_schedule", dict(init_value=1.0, end_value=0.1, transition_steps=10,
+                                 transition_begin=-4), 20),  # fmt: skip
+        ("linear_schedule", dict(init_value=1.0, end_value=0.0, transition_steps=12.5,
+                                 transition_begin=2.5), 20),  # fmt: skip
+        ("polynomial_schedule", dict(init_value=1.0, end_value=0.01, power=2,
+                                     transition_steps=100), 150),  # fmt: skip
+        ("polynomial_schedule", dict(init_value=1e-3, end_value=0.0, power=0.5,
+                                     transition_steps=77, transition_begin=10), 100),  # fmt: skip
+        ("polynomial_schedule", dict(init_value=0.5, end_value=1.0, power=3,
+                                     transition_steps=40), 50),  # fmt: skip
+        ("polynomial_schedule", dict(init_value=0.5, end_value=0.1, power=0.0,
+                                     transition_steps=10), 15),  # fmt: skip
+        ("polynomial_schedule", dict(init_value=0.5, end_value=0.1, power=2.0,
+                                     transition_steps=0), 5),  # fmt: skip
+        ("piecewise_constant_schedule", dict(init_value=0.1, boundaries_and_scales=[[100, 0.1],
+                                             [200, 0.1]]), 300),  # fmt: skip
+        ("piecewise_constant_schedule", dict(init_value=1.0, boundaries_and_scales=None), 5),
+        ("piecewise_constant_schedule", dict(init_value=1.0, boundaries_and_scales=[]), 5),
+        ("piecewise_constant_schedule", dict(init_value=1.0, boundaries_and_scales=[[10, 0.0],
+                                             [20, 5.0]]), 30),  # fmt: skip
+        ("piecewise_constant_schedule", dict(init_value=1.0, boundaries_and_scales=[[-5, 0.5],
+                                             [0, 2.0], [10.5, 3.0]]), 20),  # fmt: skip
+        ("piecewise_constant_schedule", dict(init_value=1e-3, boundaries_and_scales=[[50, 1.5],
+                                             [100, 2.0]]), 120),  # fmt: skip
+        *[
+            ("piecewise_interpolate_schedule", dict(interpolate_type=kind, init_value=1.0,
+                                                    boundaries_and_scales=pairs), n)  # fmt: skip
+            for kind in ("linear", "cosine")
+            for pairs, n in (
+                ([[4, 0.1], [8, 0.01]], 12),
+                ([[10, 0.0], [20, 3.0]], 30),
+                ([[0, 0.5], [25, 4.0], [60, 0.1]], 80),
+                (None, 3),
+                ([[2.5, 0.5], [7.5, 2.0]], 12),
+            )
+        ],
+        ("exponential_decay", dict(init_value=0.1, transition_steps=10, decay_rate=0.9), 100),
+        ("exponential_decay", dict(init_value=1.0, transition_steps=7, decay_rate=0.5,
+                                   staircase=True), 50),  # fmt: skip
+        ("exponential_decay", dict(init_value=1.0, transition_steps=3, decay_rate=0.5,
+                                   transition_begin=4, staircase=True, end_value=0.1), 30),  # fmt: skip
+        ("exponential_decay", dict(init_value=0.01, transition_steps=5, decay_rate=1.5,
+                                   end_value=0.1), 60),  # fmt: skip
+        ("exponential_decay", dict(init_value=1.0, transition_steps=5, decay_rate=1.0,
+                                   end_value=0.5), 10),  # fmt: skip
+        ("exponential_decay", dict(init_value=1.0, transition_steps=0, decay_rate=0.5), 5),
+        ("exponential_decay", dict(init_value=1.0, transition_steps=4, decay_rate=0.0,
+                                   end_value=0.5), 10),  # fmt: skip
+        ("exponential_decay", dict(init_value=1.0, transition_steps=4, decay_rate=0.5,
+                                   transition_begin=-3), 10),  # fmt: skip
+        ("exponential_decay", dict(init_value=1.0, transition_steps=2.5, decay_rate=0.5,
+                                   staircase=True), 12),  # fmt: skip
+        ("cosine_decay_schedule", dict(init_value=0.1, decay_steps=200), 250),
+        ("cosine_decay_schedule", dict(init_value=1e-3, decay_steps=37, alpha=0.01), 50),
+        ("cosine_decay_schedule", dict(init_value=1.0, decay_steps=50, exponent=2.0), 60),
+        ("cosine_decay_schedule", dict(init_value=1.0, decay_steps=50, alpha=0.1,
+                                       exponent=0.5), 60),  # fmt: skip
+        ("cosine_decay_schedule", dict(init_value=1.0, decay_steps=30, alpha=2.0), 40),
+        ("cosine_decay_schedule", dict(init_value=1.0, decay_steps=30, alpha=-0.5), 40),
+        ("cosine_decay_schedule", dict(init_value=0.5, decay_steps=1), 4),
+        ("cosine_decay_schedule", dict(init_value=0.5, decay_steps=10, exponent=0.0), 15),
+        ("warmup_constant_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=10), 20),
+        ("warmup_constant_schedule", dict(init_value=0.5, peak_value=1.0, warmup_steps=0), 5),
+        ("warmup_constant_schedule", dict(init_value=0.1, peak_value=0.01, warmup_steps=25), 30),
+        ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=10,
+                                              decay_steps=100), 120),  # fmt: skip
+        ("warmup_cosine_decay_schedule", dict(init_value=0.1, peak_value=1.0, warmup_steps=0,
+                                              decay_steps=50, end_value=0.01), 60),  # fmt: skip
+        ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=10,
+                                              decay_steps=60, exponent=2.0), 70),  # fmt: skip
+        ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=0.0, warmup_steps=5,
+                                              decay_steps=20, end_value=0.5), 25),  # fmt: skip
+        ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=2.5,
+                                              decay_steps=12), 15),  # fmt: skip
+        ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=99,
+                                              decay_steps=100), 105),  # fmt: skip
+        ("warmup_exponential_decay_schedule", dict(init_value=0.0, peak_value=1.0,
+                                                   warmup_steps=10, transition_steps=5,
+                                                   decay_rate=0.9), 60),  # fmt: skip
+        ("warmup_exponential_decay_schedule", dict(init_value=0.0, peak_value=1.0,
+                                                   warmup_steps=5, transition_steps=4,
+                                                   decay_rate=0.5, transition_begin=3,
+                                                   staircase=True, end_value=0.1), 40),  # fmt: skip
+        ("warmup_exponential_decay_schedule", dict(init_value=0.5, peak_value=1.0,
+                                                   warmup_steps=0, transition_steps=2,
+                                                   decay_rate=0.8), 20),  # fmt: skip
+        ("warmup_exponential_decay_schedule", dict(init_value=0.0, peak_value=1.0,
+                                                   warmup_steps=4, transition_steps=0,
+                                                   decay_rate=0.8), 10),  # fmt: skip
+        ("warmup_exponential_decay_schedule", dict(init_value=0.0, peak_value=1.0,
+                                                   warmup_steps=4, transition_steps=3,
+                                                   decay_rate=0.0), 10),  # fmt: skip
+        ("sgdr_schedule", dict(cosine_kwargs=[cycle, dict(cycle, peak_value=0.5, end_value=0.1),
+                                              dict(cycle, warmup_steps=0, decay_steps=25,
+                                                   exponent=2.0)]), 120),  # fmt: skip
+        ("sgdr_schedule", dict(cosine_kwargs=[cycle]), 50),
+        ("linear_onecycle_schedule", dict(transition_steps=100, peak_value=0.1), 120),
+        ("linear_onecycle_schedule", dict(transition_steps=10, peak_value=1.0, pct_start=0.25,
+                                          pct_final=0.75, div_factor=10.0,
+                                          final_div_factor=100.0), 15),  # fmt: skip
+        ("linear_onecycle_schedule", dict(transition_steps=1, peak_value=1.0), 4),
+        ("linear_onecycle_schedule", dict(transition_steps=3, peak_value=1.0), 5),
+        ("linear_onecycle_schedule", dict(transition_steps=20, peak_value=1.0, pct_start=0.9,
+                                          pct_final=0.5), 25),  # fmt: skip
+        ("cosine_onecycle_schedule", dict(transition_steps=100, peak_value=0.1), 120),
+        ("cosine_onecycle_schedule", dict(transition_steps=30, peak_value=1.0, pct_start=0.25,
+                                          div_factor=10.0, final_div_factor=100.0), 40),  # fmt: skip
+        ("cosine_onecycle_schedule", dict(transition_steps=1, peak_value=1.0), 4),
+        ("cosine_onecycle_schedule", dict(transition_steps=3, peak_value=1.0, pct_start=1.0), 5),
+        ("cosine_onecycle_schedule", dict(transition_steps=8, peak_value=1.0, pct_start=0.0), 10),
+        ("join_schedules", dict(schedules=[
+            piece("linear_schedule", init_value=0.0, end_value=1.0, transition_steps=10),
+            piece("cosine_decay_schedule", init_value=1.0, decay_steps=30)], boundaries=[10]), 50),
+        ("join_schedules", dict(schedules=[
+            piece("linear_schedule", True, init_value=0.0, end_value=1.0, transition_steps=10),
+            piece("cosine_decay_schedule", True, init_value=1.0, decay_steps=30),
+            piece("exponential_decay", init_value=0.5, transition_steps=3, decay_rate=0.5,
+                  staircase=True)], boundaries=[10, 25]), 50),
+        ("join_schedules", dict(schedules=[
+            piece("constant_schedule", value=0.1), piece("constant_schedule", value=0.2),
+            piece("constant_schedule", value=0.3)], boundaries=[20, 10]), 30),
+        ("join_schedules", dict(schedules=[
+            piece("constant_schedule", value=0.1), piece("linear_schedule", init_value=0.2,
+                  end_value=0.0, transition_steps=5), piece("constant_schedule", value=0.3)],
+            boundaries=[10, 10]), 20),
+        ("join_schedules", dict(schedules=[
+            piece("linear_schedule", init_value=0.0, end_value=1.0, transition_steps=10),
+            piece("constant_schedule", value=0.5), piece("constant_schedule", value=0.1)],
+            boundaries=[6]), 20),
+        ("join_schedules", dict(schedules=[
+            piece("constant_schedule", value=0.5), piece("cosine_decay_schedule",
+                  init_value=1.0, decay_steps=8)], boundaries=[0]), 10),
+    ]  # fmt: skip
+
+
+# Steps near 10**10: int64 with x64 (exact), float32 without (JAX's default integer is int32).
+GIANT = [0, 1, 10**9, 10**10 - 2048, 10**10 - 1024, 10**10, 10**10 + 1024, 2 * 10**10, 10**11]
+GIANT_SPECS = [
+    ("linear_schedule", dict(init_value=1.0, end_value=0.0, transition_steps=10**10)),
+    ("polynomial_schedule", dict(init_value=1.0, end_value=0.1, power=2.0,
+                                 transition_steps=10**10, transition_begin=10**9)),  # fmt: skip
+    ("exponential_decay", dict(init_value=1.0, transition_steps=10**9, decay_rate=0.5,
+                               staircase=True)),  # fmt: skip
+    ("exponential_decay", dict(init_value=1.0, transition_steps=10**9, decay_rate=0.9,
+                               transition_begin=10**9, end_value=0.01)),  # fmt: skip
+    ("cosine_decay_schedule", dict(init_value=1000.0, decay_steps=10**10)),
+    ("warmup_cosine_decay_schedule", dict(init_value=0.0, peak_value=1.0, warmup_steps=10**9,
+                                          decay_steps=10**10, end_value=0.01)),  # fmt: skip
+    ("piecewise_constant_schedule", dict(init_value=1.0, boundaries_and_scales=[[10**10, 0.5]])),
+    ("piecewise_interpolate_schedule", dict(interpolate_type="linear", init_value=1.0,
+                                            boundaries_and_scales=[[10**10, 0.5]])),  # fmt: skip
+    ("cosine_onecycle_schedule", dict(transition_steps=10**10, peak_value=1.0)),
+]  # fmt: skip
+
+
+def optax_cases() -> tuple[str, list[dict]]:
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+    import optax
+    import random_configs as rc
+
+    def build(name: str, args: dict):
+        return getattr(optax, name)(**rc.optax_arguments(optax, name, args))
+
+    cases = []
+    for name, args, n in _optax_specs():
+        with rc.OptaxLog() as logged:
+            schedule = build(name, args)
+        lrs = [float(schedule(jnp.int32(k))) for k in range(n)]
+        cases.append({"name": name, "args": args, "x64": False, "steps": list(range(n)),
+                      "lr": lrs, "logged": logged})  # fmt: skip
+    for name, args in GIANT_SPECS:
+        for x64 in (False, True):
+            # The float32 steps nearest to GIANT without x64, as Python floats.
+            steps = GIANT if x64 else [float(np.float32(k)) for k in GIANT]
+            step = jnp.int64 if x64 else jnp.float32
+            with jax.enable_x64(x64), rc.OptaxLog() as logged:
+                schedule = build(name, args)
+
+                def values(schedule=schedule, step=step, steps=steps) -> list[float]:
+                    return [float(schedule(step(k))) for k in steps]
+
+                case = rc._record(name, args, values)
+            if case["error"]:
+                # Without x64, optax fails on Python-int lengths beyond int32 (an OverflowError
+                # when it calls jnp with them): its error, and its values with x64 at the same
+                # steps, which a float32 computation should approach.
+                with jax.enable_x64(True):
+                    schedule = build(name, args)
+                    case["lr_x64"] = [float(schedule(jnp.int64(int(k)))) for k in steps]
+            cases.append({**case, "x64": x64, "steps": steps, "logged": logged})
+    return optax.__version__, cases
+
+
 if __name__ == "__main__":
     import sys
 
-    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers", "random"}
+    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers", "optax", "random"}
     if "mlx" in wanted:
         mlx_cases()
     if "torch" in wanted:
@@ -606,6 +823,8 @@ if __name__ == "__main__":
         keras_cases()
     if "transformers" in wanted:
         _write("transformers.json", "transformers", *transformers_cases())
+    if "optax" in wanted:
+        _write("optax.json", "optax", *optax_cases())
     # Random configurations (tests/test_parity.py): "random", or "random_torch" and the like.
     import random_configs as rc
 

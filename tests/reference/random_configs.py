@@ -429,56 +429,176 @@ def mlx_random() -> tuple[str, list[dict]]:
 
 
 def _optax_draws() -> dict[str, Callable[[Draw], dict]]:
-    def begin(d: Draw) -> int:
-        return d.pick(lambda: d.r.choice([0, d.r.randint(0, 20)]), [0, 1])
+    def begin(d: Draw) -> Any:
+        return d.pick(lambda: d.r.choice([0, d.r.randint(0, 20)]), [0, 1, -2, 2.5])
+
+    def transition(d: Draw) -> Any:  # optax makes <= 0 a constant
+        return d.length(40, [0, -3, 1, 2.5, 10**9])
+
+    def power(d: Draw) -> float:
+        return d.pick(lambda: _g(d.r.uniform(0.3, 3)), [0.0, 1.0, -1.0])
+
+    def pairs(d: Draw) -> Any:  # boundaries_and_scales, as [step, scale] pairs (JSON keys)
+        if d.r.random() < EDGE / 2:
+            return d.r.choice([None, []])
+        steps = sorted(set(d.steps(d.r.choice([1, 2, 3, 5]), 45)))
+        if d.r.random() < EDGE:  # a step before 0, at 0, fractional, or a step apart
+            steps = sorted(set([*steps[1:], d.r.choice([-5, 0, 7.5, 12.25, steps[0] + 1])]))
+        scale = lambda: d.pick(lambda: _g(d.r.uniform(0.1, 2)), [0.0, 1.0, 3.0, -0.5])  # noqa: E731
+        return [[k, scale()] for k in steps]
+
+    def warmup_decay(d: Draw) -> tuple[Any, Any]:
+        w, t = sorted([d.r.randint(0, 20), d.r.randint(1, 45)])
+        if d.r.random() < EDGE:
+            return d.r.choice([(0, 10), (10, 10), (12, 5), (-2, 10), (2.5, 12), (0, 1)])
+        return w, t + 1
+
+    def onecycle(d: Draw, final: bool) -> dict:
+        args = {
+            "transition_steps": d.length(45, [1, 2, 3, 0, -1, 2.5]),
+            "peak_value": d.lr(),
+            "pct_start": d.pick(lambda: _g(d.r.uniform(0.1, 0.5)), [0.0, 1.0, -0.1, 0.95]),
+        }
+        if final:
+            args["pct_final"] = d.pick(lambda: _g(d.r.uniform(0.55, 0.95)), [0.2, 1.0])
+        args["div_factor"] = d.pick(lambda: _g(d.r.uniform(2, 30)), [1.0, 0.5])
+        args["final_div_factor"] = d.pick(lambda: _g(10 ** d.r.uniform(1, 4)), [1.0, 0.5])
+        return args
+
+    def exponential(d: Draw) -> dict:
+        return {
+            "transition_steps": d.length(20, [0, -1, 1, 2.5]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [0.0, 1.0, 1.5, -0.5]),
+            "transition_begin": begin(d),
+            "staircase": d.flag(),
+            "end_value": d.pick(lambda: None, [None, 1e-3, 0.5, 2.0]),
+        }
+
+    def cycle(d: Draw) -> dict:
+        w, t = sorted([d.r.randint(0, 8), d.r.randint(1, 20)])
+        kwargs = {"init_value": d.lr(), "peak_value": d.lr(), "warmup_steps": w,
+                  "decay_steps": t + 1}  # fmt: skip
+        if d.flag():
+            kwargs["end_value"] = _g(d.r.uniform(0, 1e-3))
+        return kwargs
+
+    def piece(d: Draw, kind: str) -> dict:
+        args = {
+            "linear_schedule": lambda: {
+                "init_value": d.lr(),
+                "end_value": d.lr(),
+                "transition_steps": d.r.randint(1, 20),
+            },  # fmt: skip
+            "cosine_decay_schedule": lambda: {
+                "init_value": d.lr(),
+                "decay_steps": d.r.randint(1, 20),
+            },  # fmt: skip
+            "constant_schedule": lambda: {"value": d.lr()},
+        }[kind]()
+        return {"name": kind, "args": args}
+
+    def join(d: Draw) -> dict:
+        kinds = d.r.choice([["linear_schedule", "cosine_decay_schedule"],
+                            ["linear_schedule", "constant_schedule", "cosine_decay_schedule"],
+                            ["cosine_decay_schedule", "cosine_decay_schedule"]])  # fmt: skip
+        bounds = d.steps(len(kinds) - 1, 40)
+        if d.r.random() < EDGE:  # unsorted, repeated, at 0, one too few or too many, negative
+            bounds = d.r.choice([bounds[::-1], [bounds[0]] * len(bounds), [0] * len(bounds),
+                                 bounds[:-1], [*bounds, 45], [-3] + bounds[1:]])  # fmt: skip
+        return {"schedules": [piece(d, k) for k in kinds], "boundaries": bounds}
 
     return {
+        "constant_schedule": lambda d: {"value": d.lr()},
         "linear_schedule": lambda d: {
             "init_value": d.lr(),
             "end_value": d.lr(),
-            "transition_steps": d.length(40, [1]),
+            "transition_steps": transition(d),
             "transition_begin": begin(d),
         },
         "polynomial_schedule": lambda d: {
             "init_value": d.lr(),
             "end_value": d.lr(),
-            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [1.0]),
-            "transition_steps": d.length(40, [1]),
+            "power": power(d),
+            "transition_steps": transition(d),
             "transition_begin": begin(d),
         },
+        "piecewise_constant_schedule": lambda d: {
+            "init_value": d.lr(),
+            "boundaries_and_scales": pairs(d),
+        },
+        "piecewise_interpolate_schedule": lambda d: {
+            "interpolate_type": d.pick(lambda: d.r.choice(["linear", "cosine"]), ["quadratic"]),
+            "init_value": d.lr(),
+            "boundaries_and_scales": pairs(d),
+        },
+        "exponential_decay": lambda d: {"init_value": d.lr(), **exponential(d)},
         "cosine_decay_schedule": lambda d: {
             "init_value": d.lr(),
-            "decay_steps": d.length(40, [1]),
-            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0]),
-            "exponent": d.pick(lambda: _g(d.r.uniform(0.5, 3)), [1.0]),
+            "decay_steps": d.length(40, [0, 1, -1, 2.5, 10**9]),
+            "alpha": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0, -0.5, 2.0]),
+            "exponent": power(d),
+        },
+        "warmup_constant_schedule": lambda d: {
+            "init_value": d.lr(),
+            "peak_value": d.lr(),
+            "warmup_steps": d.length(30, [0, -1, 1, 2.5]),
         },
         "warmup_cosine_decay_schedule": lambda d: (
             lambda w, t: {
                 "init_value": d.lr(),
-                "peak_value": d.lr(),
+                "peak_value": d.pick(d.lr, [0.0]),
                 "warmup_steps": w,
                 "decay_steps": t,
-                "end_value": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0]),
-                "exponent": d.pick(lambda: 1.0, [2.0]),
+                "end_value": d.pick(lambda: _g(d.r.uniform(0, 1e-3)), [0.0, 0.5]),
+                "exponent": d.pick(lambda: 1.0, [2.0, 0.5, 0.0, -1.0]),
             }
-        )(*sorted([d.r.randint(1, 30), d.r.randint(1, 40)])),
-        "exponential_decay": lambda d: {
+        )(*warmup_decay(d)),
+        "warmup_exponential_decay_schedule": lambda d: {
             "init_value": d.lr(),
-            "transition_steps": d.length(20, [1]),
-            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.3, 1.0)), [1.0, 1.5, 1e-3]),
-            "transition_begin": begin(d),
-            "staircase": d.flag(),
-            "end_value": d.pick(lambda: None, [None, 1e-3, 0.5]),
+            "peak_value": d.lr(),
+            "warmup_steps": d.length(20, [0, -1, 1, 2.5]),
+            **exponential(d),
         },
-        "piecewise_constant_schedule": lambda d: (
-            lambda b: {
-                "init_value": d.lr(),
-                "boundaries_and_scales": {
-                    str(k): d.pick(lambda: _g(d.r.uniform(0.1, 2)), [0.5, 1.0]) for k in b
-                },
-            }
-        )(sorted(set(d.steps(d.r.choice([1, 3, 6]), 60)))),
+        "sgdr_schedule": lambda d: {
+            "cosine_kwargs": [cycle(d) for _ in range(d.r.choice([1, 2, 3]))]
+        },
+        "linear_onecycle_schedule": lambda d: onecycle(d, final=True),
+        "cosine_onecycle_schedule": lambda d: onecycle(d, final=False),
+        "join_schedules": join,
     }
+
+
+def optax_arguments(optax: Any, name: str, args: dict) -> dict:
+    """The arguments of optax's `name` from a recorded case: `boundaries_and_scales` pairs as
+    a dict, join pieces built (the tests build them with schedax the same way)."""
+    call = dict(args)
+    if call.get("boundaries_and_scales") is not None:
+        call["boundaries_and_scales"] = {k: v for k, v in call["boundaries_and_scales"]}
+    if name == "join_schedules":
+        call["schedules"] = [getattr(optax, p["name"])(**optax_arguments(optax, p["name"], p["args"]))
+                             for p in call["schedules"]]  # fmt: skip
+    return call
+
+
+class OptaxLog:
+    """optax's absl INFO log (where it returns a constant or falls back), captured."""
+
+    def __enter__(self) -> list[str]:
+        import logging
+
+        from absl import logging as absl_logging
+
+        absl_logging.set_verbosity(absl_logging.INFO)
+        self.messages: list[str] = []
+        self.handler = logging.Handler()
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())  # type: ignore[method-assign]
+        logging.getLogger("absl").addHandler(self.handler)
+        return self.messages
+
+    def __exit__(self, *exc: Any) -> None:
+        import logging
+
+        logging.getLogger("absl").removeHandler(self.handler)
 
 
 def optax_random() -> tuple[str, list[dict]]:
@@ -490,17 +610,15 @@ def optax_random() -> tuple[str, list[dict]]:
         d = Draw(f"optax.{name}")
         for _ in range(PER_CONSTRUCTOR):
             args = draw(d)
-            call = dict(args)
-            if "boundaries_and_scales" in call:
-                call["boundaries_and_scales"] = {
-                    int(k): v for k, v in call["boundaries_and_scales"].items()
-                }
 
-            def values(name: str = name, call: dict = call) -> list[float]:
-                schedule = getattr(optax, name)(**call)
+            def values(name: str = name, args: dict = args) -> list[float]:
+                schedule = getattr(optax, name)(**optax_arguments(optax, name, args))
                 return [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
 
-            cases.append(_record(f"optax.{name}", args, values))
+            with OptaxLog() as logged:
+                case = _record(f"optax.{name}", args, values)
+            case["logged"] = logged
+            cases.append(case)
     return optax.__version__, cases
 
 
