@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, lrs, reference_params
+from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, evaluate_all, reference, reference_params
 
 import schedax as sx
 from schedax.compat import keras as K
@@ -30,26 +32,46 @@ def check(actual, expected, source):
     )
 
 
+BUILDERS = {
+    "torch_compat.json": lambda case: build_torch(case["name"], case["args"]),
+    "keras_compat.json": lambda case: getattr(K, case["name"])(**case["args"]),
+    "transformers.json": lambda case: sx.warmup_stable_decay(**case["args"]),
+    "keras_scheduler.json": lambda case: K.LearningRateScheduler(
+        KERAS_SCHEDULES[case["schedule"]], case["init"]
+    ),
+}
+
+
+@functools.cache
+def _values(filename: str) -> list[np.ndarray]:
+    """Every case of a reference file, evaluated in one compiled program."""
+    cases = reference(filename)[1]
+    return evaluate_all([BUILDERS[filename](c) for c in cases], [len(c["lr"]) for c in cases])
+
+
+def _check_case(filename: str, source: str, case: dict) -> None:
+    i = reference(filename)[1].index(case)
+    check(_values(filename)[i], case["lr"], source)
+
+
 @pytest.mark.parametrize("source, case", reference_params("torch_compat.json"))
 def test_torch(source, case):
-    check(lrs(build_torch(case["name"], case["args"]), len(case["lr"])), case["lr"], source)
+    _check_case("torch_compat.json", source, case)
 
 
 @pytest.mark.parametrize("source, case", reference_params("keras_compat.json"))
 def test_keras_schedules(source, case):
-    schedule = getattr(K, case["name"])(**case["args"])
-    check(lrs(schedule, len(case["lr"])), case["lr"], source)
+    _check_case("keras_compat.json", source, case)
 
 
 @pytest.mark.parametrize("source, case", reference_params("transformers.json"))
 def test_warmup_stable_decay_matches_transformers(source, case):
-    check(lrs(sx.warmup_stable_decay(**case["args"]), len(case["lr"])), case["lr"], source)
+    _check_case("transformers.json", source, case)
 
 
 @pytest.mark.parametrize("source, case", reference_params("keras_scheduler.json"))
 def test_keras_learning_rate_scheduler(source, case):
-    schedule = K.LearningRateScheduler(KERAS_SCHEDULES[case["schedule"]], case["init"])
-    check(lrs(schedule, len(case["lr"])), case["lr"], source)
+    _check_case("keras_scheduler.json", source, case)
 
 
 def _observed(schedule, metric):

@@ -8,6 +8,8 @@ configurations are drawn at random (seeded), with the periods the issue found wr
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -76,46 +78,74 @@ FAMILIES = [
 ]  # fmt: skip
 
 
-def _configs(draws: int) -> list:
-    cases = []
+def _configs(draws: int) -> list[tuple]:
+    """(id, make, reference, k, x, steps): the periods found wrong, then random ones."""
+    configs = []
     for i, (name, make, reference, draw) in enumerate(FAMILIES):
         periods = [FOUND_WRONG[i % len(FOUND_WRONG)], *RNG.integers(2, 500, draws).tolist()]
         for k in periods:
             x = draw(RNG)
-            cases.append(pytest.param(make, reference, k, x, _steps(k, RNG), id=f"{name}-{k}"))
-    return cases
+            configs.append((f"{name}-{k}", make, reference, k, x, _steps(k, RNG)))
+    return configs
 
 
-def _every_mode(schedule: sx.Schedule, steps: np.ndarray) -> dict[str, np.ndarray]:
-    t = jnp.asarray(steps, jnp.int32)
-    return {
-        "scalar": np.array([schedule(int(s)) for s in steps[:6]]),
-        "vector": np.asarray(schedule(t)),
-        "jit argument": np.asarray(_evaluate(schedule, t)),
-        "jit closed over": np.asarray(jax.jit(lambda t: schedule(t))(t)),
-        "scan": np.asarray(jax.jit(lambda t: jax.lax.scan(lambda c, s: (c, schedule(s)), 0, t)[1])(t)),
-    }  # fmt: skip
+def _every_mode(schedules: list, steps: list, eager: set[int]) -> list[dict[str, np.ndarray]]:
+    """Each schedule at its steps in every mode. The jitted modes hold all schedules in one
+    program each (the closed-over one folds each schedule's constants in its own way); the
+    eager vector call, a program per shape, is made for the schedules in `eager`."""
+    ts = [jnp.asarray(t, jnp.int32) for t in steps]
+    pairs = lambda ss, ts: zip(ss, ts, strict=True)  # noqa: E731
+    argument = jax.jit(lambda ss, ts: [s(t) for s, t in pairs(ss, ts)])(schedules, ts)
+    closed_over = jax.jit(lambda ts: [s(t) for s, t in pairs(schedules, ts)])(ts)
+    scan = jax.jit(lambda ts: [jax.lax.scan(lambda c, x, s=s: (c, s(x)), 0, t)[1]
+                               for s, t in pairs(schedules, ts)])(ts)  # fmt: skip
+    modes = []
+    for i, (schedule, t) in enumerate(pairs(schedules, steps)):
+        mode = {"scalar": np.array([schedule(int(v)) for v in t[:6]]),
+                "jit argument": argument[i], "jit closed over": closed_over[i], "scan": scan[i]}  # fmt: skip
+        if i in eager:
+            mode["vector"] = schedule(jnp.asarray(t, jnp.int32))
+        modes.append(mode)
+    return modes
 
 
-_evaluate = jax.jit(lambda schedule, t: schedule(t))
+CONFIGS = _configs(draws=2)
 
 
-@pytest.mark.parametrize("make, reference, k, x, steps", _configs(draws=2))
-def test_every_multiple_lands_in_its_period_in_every_mode(make, reference, k, x, steps):
-    schedule = make(k, x)
+@functools.cache
+def _staircases() -> dict[str, dict]:
+    schedules = [make(k, x) for _, make, _, k, x, _ in CONFIGS]
+    found_wrong = {i for i, (_, _, _, k, _, _) in enumerate(CONFIGS) if k in FOUND_WRONG}
+    modes = _every_mode(schedules, [c[-1] for c in CONFIGS], found_wrong)
+    return {c[0]: m for c, m in zip(CONFIGS, modes, strict=True)}
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=[c[0] for c in CONFIGS])
+def test_every_multiple_lands_in_its_period_in_every_mode(config):
+    name, _, reference, k, x, steps = config
     expected = reference(k, float(np.float32(x)), steps)
-    for mode, actual in _every_mode(schedule, steps).items():
+    for mode, actual in _staircases()[name].items():
         want = expected[: len(actual)]
         np.testing.assert_allclose(actual, want, rtol=2e-5, atol=1e-7, err_msg=f"{mode}, k={k}")
 
 
-@pytest.mark.parametrize("mode", ["triangular", "triangular2"])
-@pytest.mark.parametrize("up, down", [(47, 47), (20, 27), *RNG.integers(1, 300, (3, 2)).tolist()])
-def test_cyclic_cycles_are_counted_exactly(up, down, mode):
-    schedule = sx.cyclic(0.01, 0.5, up, down, mode)
-    steps = _steps(up + down, RNG, most=60 * (up + down))  # triangular2 halves per cycle
-    expected = _cyclic(up, down, mode, steps)
-    for name, actual in _every_mode(schedule, steps).items():
+CYCLIC = [(up, down, mode) for mode in ("triangular", "triangular2")
+          for up, down in [(47, 47), (20, 27), *RNG.integers(1, 300, (3, 2)).tolist()]]  # fmt: skip
+CYCLIC_STEPS = [_steps(up + down, RNG, most=60 * (up + down)) for up, down, _ in CYCLIC]
+
+
+@functools.cache
+def _cycles() -> list[dict]:
+    # triangular2 halves per cycle: steps up to 60 cycles.
+    schedules = [sx.cyclic(0.01, 0.5, up, down, mode) for up, down, mode in CYCLIC]
+    return _every_mode(schedules, CYCLIC_STEPS, eager={0, 1})
+
+
+@pytest.mark.parametrize("i", range(len(CYCLIC)), ids=[f"{m}-{u}-{d}" for u, d, m in CYCLIC])
+def test_cyclic_cycles_are_counted_exactly(i):
+    up, down, mode = CYCLIC[i]
+    expected = _cyclic(up, down, mode, CYCLIC_STEPS[i])
+    for name, actual in _cycles()[i].items():
         np.testing.assert_allclose(
             actual, expected[: len(actual)], rtol=2e-5, atol=1e-7, err_msg=name
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -23,10 +25,6 @@ STEPS = np.concatenate(
     [[-(2**31), -100, -5, -1], np.arange(0, 260), [299, 1000, 4321, 2**31 - 1]]
 ).astype(np.int32)
 
-# A shared compiled program: jit caches it by the schedule's structure, so every test that
-# sweeps the same kind of schedule reuses one compilation.
-sweep = jax.jit(lambda stacked, t: jax.vmap(lambda schedule: schedule(t))(stacked))
-
 
 def _close(actual, expected, rtol=1e-6):
     np.testing.assert_allclose(
@@ -34,99 +32,140 @@ def _close(actual, expected, rtol=1e-6):
     )
 
 
+# Each test below checks one case, but reads it from one compiled program that evaluates every
+# case at once (computed once per test process): many small programs cost three times the
+# compilation of one that holds them all.
+
+
+def _index(cases: list[Case], case: Case) -> int:
+    return [c.id for c in cases].index(case.id)
+
+
+@functools.cache
+def _on_steps() -> list:
+    """Every case at STEPS and at step 0, the schedules as arguments (the eager program)."""
+    run = jax.jit(lambda ss, t: [(s(t), s(jnp.int32(0)), s(jnp.float32(17.0))) for s in ss])
+    return run([case.build() for case in CASES], jnp.asarray(STEPS))
+
+
 @by_id
 def test_matches_closed_form(case: Case):
-    lr = case.build()
     # The formula at the steps as float32 holds them (2**31 - 1 is 2**31); negative steps are 0.
-    # An eager call runs one compiled program with the schedule as an argument (the jit mode
-    # that takes the schedule as an argument is the same program).
-    out = lr(jnp.asarray(STEPS))
+    out, zero, _ = _on_steps()[_index(CASES, case)]
     assert out.shape == STEPS.shape and out.dtype == jnp.float32 and np.all(np.isfinite(out))
     _close(out, case.expected(np.float32(STEPS)), case.rtol)
-    np.testing.assert_array_equal(out[:4], np.full(4, lr(0)))  # exactly step 0
+    np.testing.assert_array_equal(out[:4], np.full(4, zero))  # exactly step 0
 
 
 @by_id
 def test_scalar_in_scalar_out(case: Case):
-    lr = case.build()
-    # Each step type is a program of its own: every type for a few cases, two for the rest.
-    many = case.id in {c.id for c in STRUCTURES[:3]}
-    kinds = (
-        (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200))
-        if many
-        else (jnp.float32(17.0),)
-    )
-    for step in kinds:
-        out = lr(step)
+    _, zero, seventeen = _on_steps()[_index(CASES, case)]
+    for out, step in ((zero, 0), (seventeen, 17.0)):
         assert out.shape == () and out.dtype == jnp.float32
-        _close(out, case.expected(float(step)))
-    out = jax.eval_shape(lr, jax.ShapeDtypeStruct((2, 3), jnp.int32))  # traced: no compilation
+        _close(out, case.expected(step))
+    # Each step type is an eager program of its own: every type for a few cases.
+    if case.id in {c.id for c in STRUCTURES[:3]}:
+        lr = case.build()
+        for step in (0, 17, jnp.int32(3), jnp.float32(2.0), np.int64(5), jnp.uint8(200)):
+            out = lr(step)
+            assert out.shape == () and out.dtype == jnp.float32
+            _close(out, case.expected(float(step)))
+    out = jax.eval_shape(case.build(), jax.ShapeDtypeStruct((2, 3), jnp.int32))  # traced
     assert out.shape == (2, 3) and out.dtype == jnp.float32
 
 
-@by_structure
-@pytest.mark.parametrize("dtype", [jnp.int32])  # float steps: test_scalar_in_scalar_out
-def test_jit_closing_over_the_schedule_equals_eager(case: Case, dtype):
+@functools.cache
+def _closed_over() -> tuple:
     # Eager calls run one compiled program with the hyperparameters as arguments; a jit that
     # closes over the schedule folds them in as constants, and XLA rewrites around them.
-    lr = case.build()
-    steps = jnp.arange(0, 250, dtype=dtype)
-    eager = lr(steps)
-    jitted = jax.jit(lambda t: lr(t))(steps)
+    schedules, steps = [case.build() for case in STRUCTURES], jnp.arange(0, 250, dtype=jnp.int32)
+    as_arguments = jax.jit(lambda ss: [s(steps) for s in ss])(schedules)
+    closed_over = jax.jit(lambda: [s(steps) for s in schedules])()
+    return as_arguments, closed_over
+
+
+@by_structure
+def test_jit_closing_over_the_schedule_equals_eager(case: Case):
+    i = _index(STRUCTURES, case)
+    eager, jitted = _closed_over()[0][i], _closed_over()[1][i]
     # XLA fuses (reciprocals, FMAs, vectorized sin): equal to a few roundings, not bit for bit.
     np.testing.assert_allclose(eager, jitted, rtol=max(5e-7, case.rtol), atol=0)
     assert jitted.dtype == eager.dtype == jnp.float32  # the step's dtype never changes it
 
 
+X64_STEPS = np.r_[0:250, 10**12]
+
+
+@functools.cache
+def _x64() -> list:
+    with jax.enable_x64(True):
+        run = jax.jit(lambda ss, t: [s(t) for s in ss])
+        return run([case.build() for case in CASES], jnp.asarray(X64_STEPS, jnp.int64))
+
+
 @by_id
 def test_int64_steps_with_x64(case: Case):
-    with jax.enable_x64(True):
-        lr = case.build()
-        steps = jnp.asarray(np.r_[0:250, 10**12], jnp.int64)
-        eager = lr(steps)
-        assert eager.dtype == jnp.float64
-        _close(eager, case.expected(np.asarray(steps), np.float64), rtol=1e-12)
+    out = _x64()[_index(CASES, case)]
+    assert out.dtype == jnp.float64
+    _close(out, case.expected(X64_STEPS, np.float64), rtol=1e-12)
+
+
+SWEEP_STEPS = jnp.arange(0, 260, 3)
+
+
+def _one_at_a_time(case: Case) -> dict:
+    """Every numeric argument as a batch: its sweep values, one argument varied at a time."""
+    rows = [{**case.kwargs, name: v} for name in case.numeric_args() for v in case.sweep(name)]
+    floats = {n for n in case.numeric_args() if any(isinstance(v, float) for v in case.sweep(n))}
+    return {k: jnp.asarray([float(r[k]) if k in floats else r[k] for r in rows])
+            for k in case.kwargs}  # fmt: skip
+
+
+@functools.cache
+def _vmapped() -> list:
+    # Every numeric argument traced at once, every structure in one program.
+    def run(batches):
+        return [jax.vmap(lambda kw, c=c: c.build(**kw)(SWEEP_STEPS))(b)
+                for c, b in zip(STRUCTURES, batches, strict=True)]  # fmt: skip
+
+    return jax.jit(run)([_one_at_a_time(case) for case in STRUCTURES])
 
 
 @by_structure
 def test_vmap_over_each_hyperparameter(case: Case):
-    steps = jnp.arange(0, 260, 3)
-    # Every numeric argument traced at once (one compilation), one of them varied at a time.
-    run = jax.jit(jax.vmap(lambda kwargs: case.build(**kwargs)(steps)))
-    for name in case.numeric_args():
-        values = case.sweep(name)
-        if any(isinstance(v, float) for v in values):
-            values = [float(v) for v in values]
-        batch = {k: jnp.asarray([v] * 3) for k, v in case.kwargs.items() if k != name}
-        out = run({**batch, name: jnp.asarray(values)})
-        expected = np.stack([case.expected(np.asarray(steps), **{name: v}) for v in values])
-        _close(out, expected, case.rtol)
+    out = _vmapped()[_index(STRUCTURES, case)]
+    expected = [case.expected(np.asarray(SWEEP_STEPS), **{name: v})
+                for name in case.numeric_args() for v in case.sweep(name)]  # fmt: skip
+    _close(out, np.stack(expected), case.rtol)
 
 
-@by_structure
-def test_compiles_once_across_values(case: Case):
+def test_compiles_once_across_values():
     traces = []
 
     @jax.jit
-    def evaluate(schedule, steps):
-        traces.append(schedule)
-        return schedule(steps)
+    def evaluate(schedules, steps):
+        traces.append(1)
+        return [s(steps) for s in schedules]
 
     steps = jnp.arange(300)
-    for kwargs in case.variants():
-        out = evaluate(case.build(**kwargs), steps)
-        _close(out, case.expected(np.asarray(steps), **kwargs), case.rtol)
+    for i in range(3):  # every structure with other values: one compilation for all
+        schedules = [case.build(**case.variants()[i]) for case in STRUCTURES]
+        for case, out in zip(STRUCTURES, evaluate(schedules, steps), strict=True):
+            _close(out, case.expected(np.asarray(steps), **case.variants()[i]), case.rtol)
     assert len(traces) == 1
+
+
+@functools.cache
+def _stacked() -> list:
+    stacked = [sx.stack([case.build(**kw) for kw in case.variants()]) for case in STRUCTURES]
+    return jax.jit(lambda ss: [jax.vmap(lambda s: s(jnp.arange(300)))(s) for s in ss])(stacked)
 
 
 @by_structure
 def test_stack_is_a_sweep(case: Case):
-    variants = case.variants()
-    stacked = sx.stack([case.build(**kw) for kw in variants])
-    steps = jnp.arange(300)
-    out = sweep(stacked, steps)
-    expected = np.stack([case.expected(np.asarray(steps), **kw) for kw in variants])
-    _close(out, expected, case.rtol)
+    out = _stacked()[_index(STRUCTURES, case)]
+    expected = [case.expected(np.arange(300), **kw) for kw in case.variants()]
+    _close(out, np.stack(expected), case.rtol)
 
 
 def _grad_steps(case: Case) -> np.ndarray:
@@ -135,21 +174,28 @@ def _grad_steps(case: Case) -> np.ndarray:
     return steps[np.abs(steps - case.horizon) > 0.25]
 
 
-@by_id
-def test_grad_matches_finite_differences(case: Case):
+@functools.cache
+def _grads() -> list:
     # In float64, so the comparison with central differences of the numpy formula is tight.
     with jax.enable_x64(True):
-        x0 = {name: jnp.float64(case.kwargs[name]) for name in case.floats}
-        steps = _grad_steps(case)
-        grads = jax.jit(jax.vmap(jax.grad(lambda x, t: case.build(**x)(t)), in_axes=(None, 0)))(
-            x0, jnp.asarray(steps)
-        )
-        for name in case.floats:
-            x = float(x0[name])
-            h = 1e-5 * max(abs(x), 1e-2)  # above float64 noise, below curvature
-            f = {k: case.expected(steps, np.float64, **{name: x + k * h}) for k in (-2, -1, 1, 2)}
-            fd = (f[-2] - 8 * f[-1] + 8 * f[1] - f[2]) / (12 * h)  # fourth order
-            np.testing.assert_allclose(grads[name], fd, rtol=1e-6, atol=1e-9, err_msg=f"d/d{name}")
+
+        def grads(case: Case, x0: dict):
+            f = jax.grad(lambda x, t: case.build(**x)(t))
+            return jax.vmap(f, in_axes=(None, 0))(x0, jnp.asarray(_grad_steps(case)))
+
+        x0 = [{n: jnp.float64(case.kwargs[n]) for n in case.floats} for case in CASES]
+        return jax.jit(lambda xs: [grads(c, x) for c, x in zip(CASES, xs, strict=True)])(x0)
+
+
+@by_id
+def test_grad_matches_finite_differences(case: Case):
+    grads, steps = _grads()[_index(CASES, case)], _grad_steps(case)
+    for name in case.floats:
+        x = float(case.kwargs[name])
+        h = 1e-5 * max(abs(x), 1e-2)  # above float64 noise, below curvature
+        f = {k: case.expected(steps, np.float64, **{name: x + k * h}) for k in (-2, -1, 1, 2)}
+        fd = (f[-2] - 8 * f[-1] + 8 * f[1] - f[2]) / (12 * h)  # fourth order
+        np.testing.assert_allclose(grads[name], fd, rtol=1e-6, atol=1e-9, err_msg=f"d/d{name}")
 
 
 def test_grad_finite_everywhere():

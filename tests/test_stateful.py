@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 
@@ -22,21 +23,21 @@ def run(schedule: sx.StatefulSchedule, num_steps: int, metric=None, state=None, 
     """lrs over `num_steps` steps in one jitted lax.scan, observing `metric[k]` before step k."""
     state = schedule.init() if state is None else state
     observations = jnp.zeros(num_steps) if metric is None else jnp.asarray(metric, jnp.float32)
-
-    @jax.jit
-    def scan(schedule, state, observations):
-        def body(state, inputs):
-            step, value = inputs
-            if metric is not None:
-                state = schedule.observe(state, value)
-            lr, state = schedule(step, state)
-            return state, lr
-
-        steps = jnp.arange(start, start + num_steps, dtype=jnp.int32)
-        return jax.lax.scan(body, state, (steps, observations))
-
-    state, lrs = scan(schedule, state, observations)
+    steps = jnp.arange(start, start + num_steps, dtype=jnp.int32)
+    state, lrs = _scan(schedule, state, steps, observations, metric is not None)
     return np.asarray(lrs), state
+
+
+@functools.partial(jax.jit, static_argnums=4)  # one compilation per kind of schedule and length
+def _scan(schedule, state, steps, observations, observe: bool):
+    def body(state, inputs):
+        step, value = inputs
+        if observe:
+            state = schedule.observe(state, value)
+        lr, state = schedule(step, state)
+        return state, lr
+
+    return jax.lax.scan(body, state, (steps, observations))
 
 
 # ----------------------------------------------------------------------------- Keras epochs
