@@ -19,6 +19,7 @@ import optax
 import pytest
 from conftest import optax_arguments, optax_warns, reference
 
+import schedax as sx
 from schedax.compat import optax as O
 
 NAMES = [
@@ -381,3 +382,14 @@ def test_vmap_over_every_numeric_argument_one_trace_finite_grad(name):
     assert len(traces) == 1, name  # every value, the degenerate ones too: one compilation
     for path, grad in grads.items():
         assert np.all(np.isfinite(grad)), (name, path, grad)
+
+
+def test_boundaries_given_as_dict_keys_are_swept_by_stacking():
+    # Dict keys cannot be traced; schedules built with other steps stack into one sweep.
+    built = [O.piecewise_constant_schedule(1.0, {k: 0.5, k + 10: 0.1}) for k in (5, 12, 30)]
+    swept = jax.jit(jax.vmap(lambda s: s(STEPS)))(sx.stack(built))
+    for k, row in zip((5, 12, 30), np.asarray(swept), strict=True):
+        t = np.asarray(STEPS)
+        np.testing.assert_allclose(
+            row, np.where(t < k, 1.0, np.where(t < k + 10, 0.5, 0.05)), rtol=1e-6
+        )
