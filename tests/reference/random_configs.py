@@ -70,6 +70,15 @@ class Draw:
         return self.r.random() < 0.5
 
 
+def _configurations(library: str, draws: dict[str, Callable[[Draw], dict]]):
+    """`(name, d, args)`: each constructor's PER_CONSTRUCTOR configurations, drawn from its own
+    seeded `d` (which the caller may draw more from)."""
+    for name, draw in draws.items():
+        d = Draw(f"{library}.{name}")
+        for _ in range(PER_CONSTRUCTOR):
+            yield name, d, draw(d)
+
+
 # ----------------------------------------------------------------------------- torch
 
 TORCH_LAMBDAS = ["inverse", "warmup_10", "times_0.95", "every_5th_half"]
@@ -195,37 +204,34 @@ def torch_random() -> tuple[str, list[dict]]:
         return args["lr"]
 
     cases = []
-    for name, draw in _torch_draws().items():
-        d = Draw(f"torch.{name}")
-        for _ in range(PER_CONSTRUCTOR):
-            args = draw(d)
-            if name in ("SequentialLR", "ChainedScheduler"):
-                lr = d.lr()
-                args["schedulers"] = [(n, {**a, "lr": lr}) for n, a in args["schedulers"]]
-                if name == "ChainedScheduler":
-                    args["lr"] = lr
-            case: dict[str, Any] = {"name": f"torch.{name}", "args": args, "error": None, "lr": []}
-            if name == "ReduceLROnPlateau":
-                case["metric"] = metric(d)
-            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=optimizer_lr(name, args))
-            try:
-                sched = make(opt, name, args)
-            except Exception as error:  # noqa: BLE001  (recorded: what torch rejects)
-                case["error"] = _error(error)
-                cases.append(case)
-                continue
-            try:
-                for k in range(STEPS):
-                    if name == "ReduceLROnPlateau":
-                        sched.step(case["metric"][k])
-                        case["lr"].append(_g(opt.param_groups[0]["lr"]))
-                        continue
-                    case["lr"].append(_g(opt.param_groups[0]["lr"]))
-                    opt.step()
-                    sched.step()
-            except Exception as error:  # noqa: BLE001  (OneCycleLR past its last step)
-                case["stopped"] = _error(error)
+    for name, d, args in _configurations("torch", _torch_draws()):
+        if name in ("SequentialLR", "ChainedScheduler"):
+            lr = d.lr()
+            args["schedulers"] = [(n, {**a, "lr": lr}) for n, a in args["schedulers"]]
+            if name == "ChainedScheduler":
+                args["lr"] = lr
+        case: dict[str, Any] = {"name": f"torch.{name}", "args": args, "error": None, "lr": []}
+        if name == "ReduceLROnPlateau":
+            case["metric"] = metric(d)
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=optimizer_lr(name, args))
+        try:
+            sched = make(opt, name, args)
+        except Exception as error:  # noqa: BLE001  (recorded: what torch rejects)
+            case["error"] = _error(error)
             cases.append(case)
+            continue
+        try:
+            for k in range(STEPS):
+                if name == "ReduceLROnPlateau":
+                    sched.step(case["metric"][k])
+                    case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                    continue
+                case["lr"].append(_g(opt.param_groups[0]["lr"]))
+                opt.step()
+                sched.step()
+        except Exception as error:  # noqa: BLE001  (OneCycleLR past its last step)
+            case["stopped"] = _error(error)
+        cases.append(case)
     return torch.__version__, cases
 
 
@@ -325,44 +331,39 @@ def keras_random() -> tuple[str, list[dict]]:
         return _g(float(keras.ops.convert_to_numpy(m.optimizer.learning_rate)))
 
     cases = []
-    for name, draw in _keras_draws().items():
-        d = Draw(f"keras.{name}")
-        for _ in range(PER_CONSTRUCTOR):
-            args = draw(d)
-            case: dict[str, Any] = {"name": f"keras.{name}", "args": args, "error": None, "lr": []}
-            try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    if name == "LearningRateScheduler":
-                        m = model(args["init"])
-                        callback = keras.callbacks.LearningRateScheduler(
-                            schedules[args["schedule"]]
-                        )
-                        callback.set_model(m)
-                        for epoch in range(STEPS):
-                            callback.on_epoch_begin(epoch)
-                            case["lr"].append(current(m))
-                    elif name == "ReduceLROnPlateau":
-                        case["metric"] = metric(d)
-                        kwargs = {k: v for k, v in args.items() if k != "init"}
-                        m = model(args["init"])
-                        callback = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", **kwargs)
-                        callback.set_model(m)
-                        callback.on_train_begin()
-                        for epoch, v in enumerate(case["metric"]):
-                            callback.on_epoch_end(epoch, {"val_loss": v})
-                            case["lr"].append(current(m))
-                    else:
-                        # Op by op, with Keras's Python control flow run as Python: its values
-                        # (to float32 rounding) at a tenth of the time of compiling each call.
-                        schedule = getattr(keras.optimizers.schedules, name)(**args)
-                        with jax.disable_jit():
-                            case["lr"] = [_g(float(keras.ops.convert_to_numpy(schedule(k))))
-                                          for k in range(STEPS)]  # fmt: skip
-                case["warned"] = bool(caught)
-            except Exception as error:  # noqa: BLE001  (recorded: what Keras rejects)
-                case["error"], case["lr"] = _error(error), []
-            cases.append(case)
+    for name, d, args in _configurations("keras", _keras_draws()):
+        case: dict[str, Any] = {"name": f"keras.{name}", "args": args, "error": None, "lr": []}
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                if name == "LearningRateScheduler":
+                    m = model(args["init"])
+                    callback = keras.callbacks.LearningRateScheduler(schedules[args["schedule"]])
+                    callback.set_model(m)
+                    for epoch in range(STEPS):
+                        callback.on_epoch_begin(epoch)
+                        case["lr"].append(current(m))
+                elif name == "ReduceLROnPlateau":
+                    case["metric"] = metric(d)
+                    kwargs = {k: v for k, v in args.items() if k != "init"}
+                    m = model(args["init"])
+                    callback = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", **kwargs)
+                    callback.set_model(m)
+                    callback.on_train_begin()
+                    for epoch, v in enumerate(case["metric"]):
+                        callback.on_epoch_end(epoch, {"val_loss": v})
+                        case["lr"].append(current(m))
+                else:
+                    # Op by op, with Keras's Python control flow run as Python: its values
+                    # (to float32 rounding) at a tenth of the time of compiling each call.
+                    schedule = getattr(keras.optimizers.schedules, name)(**args)
+                    with jax.disable_jit():
+                        case["lr"] = [_g(float(keras.ops.convert_to_numpy(schedule(k))))
+                                      for k in range(STEPS)]  # fmt: skip
+            case["warned"] = bool(caught)
+        except Exception as error:  # noqa: BLE001  (recorded: what Keras rejects)
+            case["error"], case["lr"] = _error(error), []
+        cases.append(case)
     return f"{keras.__version__} ({keras.backend.backend()} backend)", cases
 
 
@@ -412,16 +413,13 @@ def mlx_random() -> tuple[str, list[dict]]:
         return getattr(optim, name)(**args)
 
     cases = []
-    for name, draw in _mlx_draws().items():
-        d = Draw(f"mlx.{name}")
-        for _ in range(PER_CONSTRUCTOR):
-            args = draw(d)
+    for name, _d, args in _configurations("mlx", _mlx_draws()):
 
-            def values(name: str = name, args: dict = args) -> list[float]:
-                schedule = build(name, args)
-                return [_g(schedule(mx.array(k)).item()) for k in range(STEPS)]
+        def values(name: str = name, args: dict = args) -> list[float]:
+            schedule = build(name, args)
+            return [_g(schedule(mx.array(k)).item()) for k in range(STEPS)]
 
-            cases.append(_record(name, args, values))
+        cases.append(_record(name, args, values))
     return mx.__version__, cases
 
 
@@ -606,19 +604,16 @@ def optax_random() -> tuple[str, list[dict]]:
     import optax
 
     cases = []
-    for name, draw in _optax_draws().items():
-        d = Draw(f"optax.{name}")
-        for _ in range(PER_CONSTRUCTOR):
-            args = draw(d)
+    for name, _d, args in _configurations("optax", _optax_draws()):
 
-            def values(name: str = name, args: dict = args) -> list[float]:
-                schedule = getattr(optax, name)(**optax_arguments(optax, name, args))
-                return [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
+        def values(name: str = name, args: dict = args) -> list[float]:
+            schedule = getattr(optax, name)(**optax_arguments(optax, name, args))
+            return [_g(float(schedule(jnp.int32(k)))) for k in range(STEPS)]
 
-            with OptaxLog() as logged:
-                case = _record(f"optax.{name}", args, values)
-            case["logged"] = logged
-            cases.append(case)
+        with OptaxLog() as logged:
+            case = _record(f"optax.{name}", args, values)
+        case["logged"] = logged
+        cases.append(case)
     return optax.__version__, cases
 
 
@@ -657,21 +652,18 @@ def transformers_random() -> tuple[str, list[dict]]:
     import transformers
 
     cases = []
-    for name, draw in _transformers_draws().items():
-        d = Draw(f"transformers.{name}")
-        for _ in range(PER_CONSTRUCTOR):
-            args = draw(d)
+    for name, _d, args in _configurations("transformers", _transformers_draws()):
 
-            def values(name: str = name, args: dict = args) -> list[float]:
-                opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
-                kwargs = {k: v for k, v in args.items() if k != "lr"}
-                sched = getattr(transformers, name)(opt, **kwargs)
-                lrs = []
-                for _ in range(STEPS):
-                    lrs.append(_g(opt.param_groups[0]["lr"]))
-                    opt.step()
-                    sched.step()
-                return lrs
+        def values(name: str = name, args: dict = args) -> list[float]:
+            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
+            kwargs = {k: v for k, v in args.items() if k != "lr"}
+            sched = getattr(transformers, name)(opt, **kwargs)
+            lrs = []
+            for _ in range(STEPS):
+                lrs.append(_g(opt.param_groups[0]["lr"]))
+                opt.step()
+                sched.step()
+            return lrs
 
-            cases.append(_record(f"transformers.{name}", args, values))
+        cases.append(_record(f"transformers.{name}", args, values))
     return transformers.__version__, cases
