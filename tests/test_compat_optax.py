@@ -169,7 +169,7 @@ def test_degenerate_cases_warn_and_give_optax_constant():
     for make, text in [
         (lambda: O.linear_schedule(0.5, 0.0, 0), "transition_steps is 0 (<= 0)"),
         (lambda: O.exponential_decay(0.5, 10, 0.0), "decay_rate is 0.0"),
-        (lambda: O.warmup_constant_schedule(0.5, 1.0, 0), "transition_steps is 0 (<= 0)"),
+        (lambda: O.warmup_constant_schedule(0.5, 1.0, 0), "warmup_steps is 0 (<= 0)"),
         (lambda: O.polynomial_schedule(0.5, 0.0, 2, 10, -5), "transition_begin is -5 (< 0)"),
     ]:
         with pytest.warns(UserWarning, match="as optax") as record:

@@ -77,13 +77,22 @@ _LENGTH = Rule("count", gt=0)  # optax raises for <= 0
 
 
 def _transition(
-    where: str, init: Any, end: Any, power: Any, steps: Any, begin: Any, *, announce: bool = True
+    where: str,
+    init: Any,
+    end: Any,
+    power: Any,
+    steps: Any,
+    begin: Any,
+    *,
+    arg: str = "transition_steps",
+    announce: bool = True,
 ) -> sx.Schedule:
-    """optax's polynomial transition (`polynomial_schedule`, `linear_schedule`, warmups)."""
+    """optax's polynomial transition (`polynomial_schedule`, `linear_schedule`, warmups), whose
+    length is the caller's argument `arg`."""
     flat = steps <= 0
     if announce and is_concrete(flat) and flat:
-        warn(f"{where}: transition_steps is {fmt(steps)} (<= 0); as optax, the schedule is "
-              f"the constant init_value")  # fmt: skip
+        warn(f"{where}: {arg} is {fmt(steps)} (<= 0); as optax, the schedule stays at "
+             "init_value")  # fmt: skip
     return sx.polynomial_decay(
         init, select(flat, init, end), select(flat, _one_like(steps), steps), power,
         transition_begin=_begin(where, begin),
@@ -104,14 +113,23 @@ def _begin(where: str, begin: Any) -> Any:
 
 
 def _exponential(
-    where: str, init: Any, steps: Any, rate: Any, begin: Any, staircase: Any, end: Any
+    where: str,
+    init: Any,
+    steps: Any,
+    rate: Any,
+    begin: Any,
+    staircase: Any,
+    end: Any,
+    *,
+    held: str = "init_value",
 ) -> sx.Schedule:
-    """optax's `exponential_decay`, constant for `transition_steps <= 0` or a zero rate."""
+    """optax's `exponential_decay` from `init` (the caller's argument `held`), constant for
+    `transition_steps <= 0` or a zero rate."""
     flat = _either(steps <= 0, rate == 0)
     if is_concrete(flat) and flat:
         reason = (f"transition_steps is {fmt(steps)} (<= 0)" if steps <= 0
                   else f"decay_rate is {fmt(rate)}")  # fmt: skip
-        warn(f"{where}: {reason}; as optax, the schedule is the constant init_value")
+        warn(f"{where}: {reason}; as optax, the decay stays at {held}")
     return sx.exponential_decay(
         init,
         select(flat, 1.0, rate),
@@ -401,7 +419,8 @@ def warmup_constant_schedule(init_value: Any, peak_value: Any, warmup_steps: Any
         >>> schedules.warmup_constant_schedule(0.0, 1.0, 2)(jnp.arange(4))
         Array([0. , 0.5, 1. , 1. ], dtype=float32)
     """
-    return _transition("warmup_constant_schedule", init_value, peak_value, 1.0, warmup_steps, 0)
+    where = "warmup_constant_schedule"
+    return _transition(where, init_value, peak_value, 1.0, warmup_steps, 0, arg="warmup_steps")
 
 
 @constructor(
@@ -486,8 +505,9 @@ def warmup_exponential_decay_schedule(
     where = "warmup_exponential_decay_schedule"
     warmup = _transition(where, init_value, peak_value, 1.0, warmup_steps, 0, announce=False)
     decay = _exponential(
-        where, peak_value, transition_steps, decay_rate, transition_begin, staircase, end_value
-    )
+        where, peak_value, transition_steps, decay_rate, transition_begin, staircase, end_value,
+        held="peak_value",
+    )  # fmt: skip
     return sx.join_schedules([warmup, decay], [warmup_steps])
 
 
