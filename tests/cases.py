@@ -98,11 +98,11 @@ def _inverse_time(t, init, decay_rate, decay_steps, staircase=False):
     return init / (1 + decay_rate * periods)
 
 
-def _inverse_sqrt(t, peak, warmup_steps, init=0.0):
-    ramp = init + (peak - init) * t / warmup_steps
-    return np.where(
-        t < warmup_steps, ramp, peak * np.sqrt(warmup_steps / np.maximum(t, warmup_steps))
-    )
+def _inverse_sqrt(t, peak, warmup_steps, init=0.0, timescale=None):
+    ramp = init + (peak - init) * t / max(warmup_steps, 1e-300)
+    scale = warmup_steps if timescale is None else timescale
+    decay = peak * np.sqrt(scale / (np.maximum(t - warmup_steps, 0) + scale))
+    return np.where(t < warmup_steps, ramp, decay)
 
 
 def _warmup_cosine(t, peak, warmup_steps, total_steps, init=0.0, end=0.0, exponent=1.0):
@@ -325,6 +325,15 @@ CASES = [
         _inverse_sqrt,
         ("peak", "init", "warmup_steps"),
         40,
+    ),
+    Case(
+        "inverse_sqrt_timescale",  # transformers' timescale
+        sx.inverse_sqrt,
+        dict(peak=0.01, warmup_steps=25, init=0.0, timescale=300),
+        _inverse_sqrt,
+        ("peak", "timescale"),
+        25,
+        sweeps=dict(warmup_steps=(0, 60)),
     ),
     Case(
         "warmup_cosine",

@@ -10,6 +10,7 @@ from ._base import (
     anneal,
     count,
     flag,
+    is_concrete,
     linear,
     one_minus_power,
     param,
@@ -104,13 +105,16 @@ class inverse_sqrt(Schedule):
     """Linear warmup, then decay with the inverse square root of the step (transformers').
 
     Formula: `init + (peak - init) * step / warmup_steps` before `warmup_steps`, then
-    `peak * sqrt(warmup_steps / step)`.
+    `peak * sqrt(timescale / (step - warmup_steps + timescale))`; with the default timescale
+    (`warmup_steps`) that is `peak * sqrt(warmup_steps / step)`.
 
     Args:
         peak: the value at step `warmup_steps`.
-        warmup_steps: the warmup length and the decay's time scale, > 0. A traced value is
-            clamped to > 0.
+        warmup_steps: the warmup length, >= 0 (> 0 without a `timescale`). A traced value is
+            clamped to >= 0.
         init: the value at step 0.
+        timescale: the decay's time scale in steps, > 0, or None for `warmup_steps`. A traced
+            value is clamped to > 0.
 
     Returns:
         A `Schedule`.
@@ -119,14 +123,25 @@ class inverse_sqrt(Schedule):
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.inverse_sqrt(1.0, 4)(jnp.array([0, 2, 4, 16]))
         Array([0. , 0.5, 1. , 0.5], dtype=float32)
+        >>> sx.inverse_sqrt(1.0, 0, timescale=4)(jnp.array([0, 12]))
+        Array([1. , 0.5], dtype=float32)
     """
 
     peak: Array = param()
-    warmup_steps: Array = count(gt=0)
+    warmup_steps: Array = count(ge=0)
     init: Array = param(default=0.0)
+    timescale: Array | None = count(default=None, optional=True, gt=0)
+
+    def _check(self) -> None:
+        if self.timescale is None and is_concrete(self.warmup_steps) and self.warmup_steps == 0:
+            raise self._invalid("{0} must be > 0 without a {1}, got 0", "warmup_steps",
+                                "timescale")  # fmt: skip
 
     def _value(self, t: Array) -> Array:
-        warmup = steps_length(self.warmup_steps.astype(t.dtype))
-        ramp = anneal(self.init, self.peak, t, warmup, linear)
-        decay = self.peak.astype(t.dtype) * jnp.sqrt(warmup / jnp.maximum(t, warmup))
+        warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
+        scale = warmup if self.timescale is None else self.timescale.astype(t.dtype)
+        scale = steps_length(scale)
+        ramp = anneal(self.init, self.peak, t, steps_length(warmup), linear)
+        after = jnp.maximum(t - warmup, 0)
+        decay = self.peak.astype(t.dtype) * jnp.sqrt(scale / (after + scale))
         return jnp.where(t < warmup, ramp, decay)
