@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import pathlib
+import warnings
 
 # Tests compile hundreds of small programs and run each once: LLVM's optimizations cost more
 # compile time than they save (a tenth of the suite), and XLA:CPU's MLIR fusion emitters
@@ -118,3 +120,48 @@ def optax_warns(case: dict) -> bool:
         return len(args["boundaries"]) != len(args["schedules"]) - 1
     warmups = ("warmup_cosine_decay_schedule", "warmup_exponential_decay_schedule", "sgdr_schedule")
     return any(not (m.startswith("A polynomial") and name in warmups) for m in case["logged"])
+
+
+def _with(args: dict, point: dict) -> dict:
+    """`args` with the value at each path (a tuple of keys) of `point` replaced."""
+    args = {k: copy.deepcopy(v) if isinstance(v, dict | list) and k != "schedules" else v
+            for k, v in args.items()}  # fmt: skip
+    for path, value in point.items():
+        node = args
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    return args
+
+
+def check_transformations(make, args: dict, paths: dict, steps) -> None:
+    """What a compat constructor's closures-free schedules give: one `vmap` where every numeric
+    argument at `paths` is traced at once, over rows that change one argument at a time (the
+    base values first), equals the schedules built from the same concrete values, which one
+    jitted function taking the schedule as an argument evaluates with a single trace; and the
+    gradient with respect to every argument is finite at every row."""
+    base = {path: xs[0] for path, xs in paths.items()}
+    rows = [base] + [{**base, path: x} for path, xs in paths.items() for x in xs[1:]]
+    points = {path: jnp.asarray([row[path] for row in rows], jnp.float32) for path in paths}
+
+    def values_and_grads(point):
+        values, pullback = jax.vjp(lambda p: make(**_with(args, p))(steps), point)
+        return values, pullback(jnp.ones_like(values))[0]
+
+    values, grads = jax.tree.map(np.asarray, jax.jit(jax.vmap(values_and_grads))(points))
+    traces = []
+
+    @jax.jit
+    def evaluate(schedule):
+        traces.append(1)
+        return schedule(steps)
+
+    for row, got in zip(rows, values, strict=True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # degenerate values warn where the library logs
+            schedule = make(**_with(args, {p: float(np.float32(x)) for p, x in row.items()}))
+        np.testing.assert_allclose(got, np.asarray(evaluate(schedule)), rtol=1e-6, atol=1e-9,
+                                   err_msg=f"{make.__name__} {row}")  # fmt: skip
+    assert len(traces) == 1, make.__name__  # every value, degenerate ones too: one program
+    for path, grad in grads.items():
+        assert np.all(np.isfinite(grad)), (make.__name__, path, grad)

@@ -8,7 +8,6 @@ configurations, tests/test_parity.py), both recorded by tests/reference/generate
 
 from __future__ import annotations
 
-import copy
 import inspect
 import warnings
 
@@ -17,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from conftest import optax_arguments, optax_warns, reference
+from conftest import check_transformations, optax_arguments, optax_warns, reference
 
 import schedax as sx
 from schedax.compat import optax as O
@@ -316,24 +315,6 @@ SWEEPS = {
 STEPS = jnp.arange(60)
 
 
-def _with(args: dict, point: dict) -> dict:
-    """`args` with the value at each path of `point` replaced."""
-    args = {k: copy.deepcopy(v) if isinstance(v, dict | list) and k != "schedules" else v
-            for k, v in args.items()}  # fmt: skip
-    for path, value in point.items():
-        node = args
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = value
-    return args
-
-
-def _quiet(name: str, args: dict):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the degenerate values warn, as optax logs
-        return getattr(O, name)(**args)
-
-
 NOT_NUMBERS = {"interpolate_type", "staircase", "schedules"}
 
 
@@ -344,44 +325,10 @@ def test_sweeps_cover_every_constructor_and_numeric_argument():
         assert numeric == {path[0] for path in paths}, name
 
 
-def _variants(paths: dict) -> dict:
-    """The base point (each path's first value), then each path at its other values alone."""
-    base = {path: xs[0] for path, xs in paths.items()}
-    rows = [base] + [{**base, path: x} for path, xs in paths.items() for x in xs[1:]]
-    return {path: jnp.asarray([row[path] for row in rows], jnp.float32) for path in paths}
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_vmap_over_every_numeric_argument_one_trace_finite_grad(name):
-    # One vmap where every numeric argument is traced at once, over rows that change one
-    # argument at a time; against the same schedules built from concrete values, evaluated by
-    # one jitted function that takes the schedule as an argument and must trace once.
     args, paths = SWEEPS[name]
-    make = getattr(O, name)
-
-    def values_and_grads(point):
-        values, pullback = jax.vjp(lambda p: make(**_with(args, p))(STEPS), point)
-        return values, pullback(jnp.ones_like(values))[0]
-
-    mapped_and_grads = jax.jit(jax.vmap(values_and_grads))
-
-    points = _variants(paths)
-    values, grads = jax.tree.map(np.asarray, mapped_and_grads(points))
-    points = jax.tree.map(np.asarray, points)  # read on the host: no program per index
-    traces = []
-
-    @jax.jit
-    def evaluate(schedule):
-        traces.append(1)
-        return schedule(STEPS)
-
-    for i in range(len(values)):
-        row = {path: float(xs[i]) for path, xs in points.items()}
-        want = np.asarray(evaluate(_quiet(name, _with(args, row))))
-        np.testing.assert_allclose(values[i], want, rtol=1e-6, atol=1e-9, err_msg=f"{name} {row}")
-    assert len(traces) == 1, name  # every value, the degenerate ones too: one compilation
-    for path, grad in grads.items():
-        assert np.all(np.isfinite(grad)), (name, path, grad)
+    check_transformations(getattr(O, name), args, paths, STEPS)
 
 
 def test_boundaries_given_as_dict_keys_are_swept_by_stacking():

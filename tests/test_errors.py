@@ -185,7 +185,7 @@ def test_traced_invalid_values_are_clamped_not_nan():
         (
             lambda: sx.inverse_sqrt(0.1, 0),
             ValueError,
-            r"^inverse_sqrt: warmup_steps must be > 0, got 0$",
+            r"^inverse_sqrt: warmup_steps must be > 0 without a timescale, got 0$",
         ),
         (
             lambda: sx.piecewise_constant([10, 5], [1.0, 0.5, 0.1]),

@@ -24,6 +24,7 @@ import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import optax as O
 from schedax.compat import torch as T
+from schedax.compat import transformers as HF
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
 LIBRARIES = ["torch", "keras", "mlx", "optax", "transformers"]
@@ -123,6 +124,11 @@ RESTRICTIONS = [
         "negative decay rates (sign-alternating or NaN learning rates)",
     ),
     (
+        r"transformers\.get_polynomial_decay_schedule_with_warmup",
+        lambda a: a["power"] < 0,
+        "a negative power",
+    ),
+    (
         r"optax\.(polynomial_schedule|cosine_decay_schedule|warmup_cosine_decay_schedule)",
         lambda a: a.get("power", a.get("exponent", 1)) < 0,
         "a negative power",
@@ -206,25 +212,12 @@ def _optax(name: str, a: dict):
 
 
 def _transformers(name: str, a: dict):
-    lr, warmup = a["lr"], a["num_warmup_steps"]
-    ramp = sx.linear_schedule(0.0, lr, max(warmup, 1))
-    if name == "get_constant_schedule_with_warmup":
-        return sx.join_schedules([ramp, sx.constant_lr(lr)], [warmup])
-    total = a.get("num_training_steps")
-    if name == "get_linear_schedule_with_warmup":
-        decay = (
-            sx.linear_schedule(lr, 0.0, total - warmup) if total > warmup else sx.constant_lr(0.0)
-        )
-        return sx.join_schedules([ramp, decay], [warmup])
-    if name == "get_cosine_schedule_with_warmup":  # past the end the cosine comes back up
-        decay = sx.cosine_decay(lr, max(total - warmup, 1), periodic=True)
-        return sx.join_schedules([ramp, decay], [warmup])
-    if name == "get_wsd_schedule":
-        low = lr * a["min_lr_ratio"]
-        return sx.warmup_stable_decay(
-            lr, warmup, a["num_stable_steps"], a["num_decay_steps"], low, low, a["decay_type"]
-        )
-    raise KeyError(name)
+    if name != "get_wsd_schedule":
+        return getattr(HF, name)(**a)
+    # Until compat.transformers has it: the core curve, mapped by hand.
+    low = a["lr"] * a["min_lr_ratio"]
+    return sx.warmup_stable_decay(a["lr"], a["num_warmup_steps"], a["num_stable_steps"],
+                                  a["num_decay_steps"], low, low, a["decay_type"])  # fmt: skip
 
 
 BUILD = {"torch": _torch, "keras": _keras, "mlx": _mlx, "optax": _optax,

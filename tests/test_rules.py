@@ -131,6 +131,8 @@ def _compat_examples() -> dict[str, dict]:
             examples.setdefault(
                 f"optax.{case['name']}", optax_arguments(case["name"], case["args"])
             )
+    for case in reference("transformers_compat.json")[1]:
+        examples.setdefault(f"transformers.{case['name']}", dict(lr=0.02, **case["args"]))
     examples["torch.ReduceLROnPlateau"] = dict(lr=0.1)
     examples["keras.ReduceLROnPlateau"] = dict(init=0.1)
     examples["keras.LearningRateScheduler"] = dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1)

@@ -594,6 +594,63 @@ def transformers_cases() -> tuple[str, list[dict]]:
     return transformers.__version__, cases
 
 
+# ----------------------------------------------------------------------------- transformers
+
+TRANSFORMERS_COMPAT = [  # (function, arguments but the optimizer, steps): past the end
+    ("get_constant_schedule", dict(), 20),
+    ("get_constant_schedule_with_warmup", dict(num_warmup_steps=10), 40),
+    ("get_constant_schedule_with_warmup", dict(num_warmup_steps=0), 5),
+    ("get_linear_schedule_with_warmup", dict(num_warmup_steps=10, num_training_steps=100), 150),
+    ("get_linear_schedule_with_warmup", dict(num_warmup_steps=0, num_training_steps=37), 60),
+    ("get_linear_schedule_with_warmup", dict(num_warmup_steps=20, num_training_steps=20), 30),
+    ("get_cosine_schedule_with_warmup", dict(num_warmup_steps=10, num_training_steps=100), 250),
+    ("get_cosine_schedule_with_warmup", dict(num_warmup_steps=5, num_training_steps=60,
+                                             num_cycles=1.5), 120),  # fmt: skip
+    ("get_cosine_schedule_with_warmup", dict(num_warmup_steps=30, num_training_steps=10), 50),
+    ("get_cosine_with_hard_restarts_schedule_with_warmup", dict(
+        num_warmup_steps=10, num_training_steps=100, num_cycles=3), 130),
+    ("get_cosine_with_hard_restarts_schedule_with_warmup", dict(
+        num_warmup_steps=0, num_training_steps=50, num_cycles=2.5), 70),
+    ("get_polynomial_decay_schedule_with_warmup", dict(num_warmup_steps=10,
+                                                       num_training_steps=100), 130),  # fmt: skip
+    ("get_polynomial_decay_schedule_with_warmup", dict(
+        num_warmup_steps=5, num_training_steps=60, lr_end=1e-4, power=2.0), 80),
+    ("get_polynomial_decay_schedule_with_warmup", dict(
+        num_warmup_steps=5, num_training_steps=60, lr_end=1e-4, power=0.0), 80),
+    ("get_inverse_sqrt_schedule", dict(num_warmup_steps=20), 300),
+    ("get_inverse_sqrt_schedule", dict(num_warmup_steps=0), 300),
+    ("get_inverse_sqrt_schedule", dict(num_warmup_steps=20, timescale=5), 100),
+    ("get_cosine_with_min_lr_schedule_with_warmup", dict(
+        num_warmup_steps=10, num_training_steps=100, min_lr=1e-5), 250),
+    ("get_cosine_with_min_lr_schedule_with_warmup", dict(
+        num_warmup_steps=0, num_training_steps=80, num_cycles=1.2, min_lr_rate=0.1), 120),
+]  # fmt: skip
+
+
+def transformers_compat_cases() -> tuple[str, list[dict]]:
+    """Each function's learning rates as a torch optimizer sees them (lr 0.02) after t calls
+    of `scheduler.step()`, and its signature: (name, default or "<required>") per argument."""
+    import inspect
+
+    import torch
+    import transformers
+
+    cases = []
+    for name, args, n in TRANSFORMERS_COMPAT:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
+        sched = getattr(transformers, name)(opt, **args)
+        lrs = []
+        for _ in range(n):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        parameters = inspect.signature(getattr(transformers, name)).parameters.values()
+        signature = [[p.name, "<required>" if p.default is p.empty else p.default]
+                     for p in parameters]  # fmt: skip
+        cases.append({"name": name, "args": args, "lr": lrs, "signature": signature})
+    return transformers.__version__, cases
+
+
 # ----------------------------------------------------------------------------- optax
 
 
@@ -825,6 +882,8 @@ if __name__ == "__main__":
         _write("transformers.json", "transformers", *transformers_cases())
     if "optax" in wanted:
         _write("optax.json", "optax", *optax_cases())
+    if "transformers_compat" in wanted or "transformers" in wanted:
+        _write("transformers_compat.json", "transformers", *transformers_compat_cases())
     # Random configurations (tests/test_parity.py): "random", or "random_torch" and the like.
     import random_configs as rc
 

@@ -636,6 +636,43 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
         "get_cosine_schedule_with_warmup": lambda d: (
             lambda w, t: {"lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t}
         )(*warmup_total(d)),
+        "get_constant_schedule": lambda d: {"lr": d.lr()},
+        "get_cosine_with_hard_restarts_schedule_with_warmup": lambda d: (
+            lambda w, t: {
+                "lr": d.lr(),
+                "num_warmup_steps": w,
+                "num_training_steps": t,
+                "num_cycles": d.pick(lambda: d.r.randint(1, 4), [0, 2.5]),
+            }  # fmt: skip
+        )(*warmup_total(d)),
+        "get_polynomial_decay_schedule_with_warmup": lambda d: (
+            lambda w, t: {
+                "lr": d.lr(),
+                "num_warmup_steps": w,
+                "num_training_steps": t,
+                "lr_end": d.pick(lambda: _g(d.r.uniform(0, 1e-4)), [0.0, 1e-7]),
+                "power": d.pick(lambda: _g(d.r.uniform(0.5, 3)), [1.0, 0.0, -1.0]),
+            }
+        )(*warmup_total(d)),
+        "get_inverse_sqrt_schedule": lambda d: {
+            "lr": d.lr(),
+            "num_warmup_steps": d.pick(lambda: d.r.randint(0, 30), [0, 1]),
+            "timescale": d.pick(lambda: None, [1, 7, 100]),
+        },
+        "get_cosine_with_min_lr_schedule_with_warmup": lambda d: (
+            lambda w, t: {
+                "lr": d.lr(),
+                "num_warmup_steps": w,
+                "num_training_steps": t,
+                "num_cycles": d.pick(lambda: 0.5, [1.3, 0.0, 2.0]),
+                **d.r.choice(
+                    [
+                        {"min_lr": _g(d.r.uniform(0, 1e-4))},
+                        {"min_lr_rate": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0])},
+                    ]
+                ),
+            }
+        )(*warmup_total(d)),
         "get_wsd_schedule": lambda d: {
             "lr": d.lr(),
             "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
@@ -653,8 +690,9 @@ def transformers_random() -> tuple[str, list[dict]]:
 
     cases = []
     for name, _d, args in _configurations("transformers", _transformers_draws()):
+        stopped: list[str] = []
 
-        def values(name: str = name, args: dict = args) -> list[float]:
+        def values(name: str = name, args: dict = args, stopped=stopped) -> list[float]:
             opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
             kwargs = {k: v for k, v in args.items() if k != "lr"}
             sched = getattr(transformers, name)(opt, **kwargs)
@@ -662,8 +700,15 @@ def transformers_random() -> tuple[str, list[dict]]:
             for _ in range(STEPS):
                 lrs.append(_g(opt.param_groups[0]["lr"]))
                 opt.step()
-                sched.step()
+                try:
+                    sched.step()
+                except ZeroDivisionError as error:  # in the middle of the run
+                    stopped.append(_error(error))
+                    break
             return lrs
 
-        cases.append(_record(f"transformers.{name}", args, values))
+        case = _record(f"transformers.{name}", args, values)
+        if stopped:
+            case["stopped"] = stopped[0]
+        cases.append(case)
     return transformers.__version__, cases

@@ -1,0 +1,255 @@
+"""Hugging Face transformers' schedules (`transformers.optimization`), as schedax schedules.
+
+transformers builds a torch `LambdaLR` whose multiplier is a function of the step; the value
+of a schedax schedule at step `t` is the learning rate that scheduler sets after `t` calls of
+`scheduler.step()`: the base learning rate times the multiplier at `t`, past
+`num_training_steps` included (transformers' cosine keeps following its curve there). Each
+function takes the base learning rate where transformers takes the optimizer, and
+transformers' other arguments by their names; values are checked against transformers 5.23.
+
+`last_epoch` is accepted for the signature's sake and must be -1: a schedax schedule is a
+function of the step, so a resumed run calls it with the step it resumes from. Lengths are
+whole numbers of steps, >= 0 (transformers compares them with its integer step counter).
+
+Example:
+    >>> import jax.numpy as jnp
+    >>> from schedax.compat import transformers as hf
+    >>> lr = hf.get_linear_schedule_with_warmup(1.0, num_warmup_steps=2, num_training_steps=6)
+    >>> lr(jnp.arange(0, 8, 2))
+    Array([0. , 1. , 0.5, 0. ], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schedax as sx
+
+from .._base import Rule, constructor, fmt, is_concrete, select
+
+__all__ = [
+    "get_constant_schedule",
+    "get_constant_schedule_with_warmup",
+    "get_cosine_schedule_with_warmup",
+    "get_cosine_with_hard_restarts_schedule_with_warmup",
+    "get_cosine_with_min_lr_schedule_with_warmup",
+    "get_inverse_sqrt_schedule",
+    "get_linear_schedule_with_warmup",
+    "get_polynomial_decay_schedule_with_warmup",
+]
+
+_LR = Rule("param")
+_STEPS = Rule("count", ge=0, whole=True)
+_CYCLES = Rule("param", ge=0)
+_LAST_EPOCH = Rule("count", ge=-1, le=-1)
+
+
+def _at_least_one(n: Any) -> Any:
+    """transformers' `max(1, n)`, for a whole number of steps."""
+    return select(n >= 1, n, n * 0 + 1)
+
+
+def _warmup(lr: Any, warmup: Any, then: sx.Schedule) -> sx.Schedule:
+    """`lr * t / max(1, warmup)` before `warmup`, then `then` counted from there."""
+    ramp = sx.linear_schedule(0.0, lr, _at_least_one(warmup))
+    return sx.join_schedules([ramp, then], [warmup])
+
+
+def _cosine(lr: Any, warmup: Any, total: Any, cycles: Any, rate: Any) -> sx.Schedule:
+    """transformers' warmup and cosine with `num_cycles` waves over the decay, from `lr` down to
+    `rate * lr`, not clamped: past `num_training_steps` the cosine goes on."""
+    flat = cycles == 0  # cos(0): the learning rate throughout
+    half_wave = _at_least_one(total - warmup) / (2 * select(flat, cycles * 0 + 1, cycles))
+    cosine = sx.cosine_decay(lr, half_wave, select(flat, lr, lr * rate), periodic=True)
+    return _warmup(lr, warmup, cosine)
+
+
+@constructor(lr=_LR, last_epoch=_LAST_EPOCH)
+def get_constant_schedule(lr: Any, last_epoch: int = -1) -> sx.Schedule:
+    """transformers' `get_constant_schedule`: `lr` at every step.
+
+    Example:
+        >>> from schedax.compat import transformers as hf
+        >>> float(hf.get_constant_schedule(0.1)(1000))
+        0.10000000149011612
+    """
+    return sx.constant_lr(lr)
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, last_epoch=_LAST_EPOCH)
+def get_constant_schedule_with_warmup(
+    lr: Any, num_warmup_steps: int, last_epoch: int = -1
+) -> sx.Schedule:
+    """transformers' `get_constant_schedule_with_warmup`: from 0 up to `lr` over
+    `num_warmup_steps`, then `lr`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> hf.get_constant_schedule_with_warmup(1.0, 4)(jnp.arange(0, 6, 2))
+        Array([0. , 0.5, 1. ], dtype=float32)
+    """
+    return _warmup(lr, num_warmup_steps, sx.constant_lr(lr))
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, last_epoch=_LAST_EPOCH)
+def get_linear_schedule_with_warmup(
+    lr: Any, num_warmup_steps: int, num_training_steps: int, last_epoch: int = -1
+) -> sx.Schedule:
+    """transformers' `get_linear_schedule_with_warmup`: warmup, then linearly down to 0 at
+    `num_training_steps`, and 0 after.
+
+    Formula: `lr * t / max(1, w)` before `w`, then `lr * max(0, (T - t) / max(1, T - w))`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> hf.get_linear_schedule_with_warmup(1.0, 2, 6)(jnp.arange(0, 8, 2))
+        Array([0. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    warmup, total = num_warmup_steps, num_training_steps
+    start = select(total > warmup, lr, lr * 0)  # no decay left: 0 from the warmup's end
+    return _warmup(lr, warmup, sx.linear_schedule(start, 0.0, _at_least_one(total - warmup)))
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+             last_epoch=_LAST_EPOCH)  # fmt: skip
+def get_cosine_schedule_with_warmup(
+    lr: Any,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+) -> sx.Schedule:
+    """transformers' `get_cosine_schedule_with_warmup`: warmup, then a cosine.
+
+    Formula: `lr * t / max(1, w)` before `w`, then `lr * (1 + cos(2 pi c p)) / 2` with
+    `p = (t - w) / max(1, T - w)` and `c = num_cycles`: half a wave by default. As in
+    transformers, `p` is not clamped: past `num_training_steps` the cosine climbs back.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> hf.get_cosine_schedule_with_warmup(1.0, 2, 6)(jnp.arange(0, 12, 2)).round(3)
+        Array([0. , 1. , 0.5, 0. , 0.5, 1. ], dtype=float32)
+    """
+    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, 0.0)
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+             last_epoch=_LAST_EPOCH)  # fmt: skip
+def get_cosine_with_hard_restarts_schedule_with_warmup(
+    lr: Any,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: int = 1,
+    last_epoch: int = -1,
+) -> sx.Schedule:
+    """transformers' `get_cosine_with_hard_restarts_schedule_with_warmup`: warmup, then
+    `num_cycles` cosine decays from `lr` to 0, each restarting at `lr`; 0 from
+    `num_training_steps` on.
+
+    Formula: `lr * (1 + cos(pi * ((c p) mod 1))) / 2` with `p = (t - w) / max(1, T - w) < 1`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_cosine_with_hard_restarts_schedule_with_warmup(1.0, 0, 8, num_cycles=2)
+        >>> lr(jnp.arange(0, 10, 2)).round(3)
+        Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
+    """
+    warmup, cycles = num_warmup_steps, num_cycles
+    decay = _at_least_one(num_training_steps - warmup)
+    flat = cycles == 0  # (0 * p) mod 1 == 0: the learning rate until the end
+    period = decay / select(flat, cycles * 0 + 1, cycles)
+    restarts = sx.cosine_restarts(lr, period, end=select(flat, lr, lr * 0))
+    ramp = sx.linear_schedule(0.0, lr, _at_least_one(warmup))
+    return sx.join_schedules([ramp, restarts, sx.constant_lr(lr * 0)], [warmup, warmup + decay])
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, lr_end=Rule("param"),
+             power=Rule("param", ge=0), last_epoch=_LAST_EPOCH)  # fmt: skip
+def get_polynomial_decay_schedule_with_warmup(
+    lr: Any,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    lr_end: float = 1e-7,
+    power: float = 1.0,
+    last_epoch: int = -1,
+) -> sx.Schedule:
+    """transformers' `get_polynomial_decay_schedule_with_warmup`: warmup, then from `lr` to
+    `lr_end` along a power, and `lr_end` after `num_training_steps`.
+
+    Formula: `(lr - lr_end) * (1 - (t - w) / (T - w))**power + lr_end` from `w` to `T`.
+    `lr_end` must be smaller than `lr` (transformers raises otherwise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_polynomial_decay_schedule_with_warmup(1.0, 0, 4, lr_end=0.0, power=2.0)
+        >>> lr(jnp.arange(6))
+        Array([1.    , 0.5625, 0.25  , 0.0625, 0.    , 0.    ], dtype=float32)
+    """
+    if is_concrete(lr) and is_concrete(lr_end) and not lr > lr_end:
+        raise ValueError(f"get_polynomial_decay_schedule_with_warmup: lr_end ({fmt(lr_end)}) "
+                         f"must be smaller than lr ({fmt(lr)})")  # fmt: skip
+    warmup, total = num_warmup_steps, num_training_steps
+    ramp = sx.linear_schedule(0.0, lr, _at_least_one(warmup))
+    decay = sx.polynomial_decay(lr, lr_end, _at_least_one(total - warmup), power)
+    # lr_end after num_training_steps, whatever the power (0**0 == 1 keeps lr until then).
+    end = select(total + 1 > warmup, total + 1, warmup)
+    return sx.join_schedules([ramp, decay, sx.constant_lr(lr_end)], [warmup, end])
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, timescale=Rule("count", gt=0, optional=True),
+             last_epoch=_LAST_EPOCH)  # fmt: skip
+def get_inverse_sqrt_schedule(
+    lr: Any, num_warmup_steps: int, timescale: int | None = None, last_epoch: int = -1
+) -> sx.Schedule:
+    """transformers' `get_inverse_sqrt_schedule`: warmup, then `lr * sqrt(s / (t - w + s))`
+    with the timescale `s` (default: `num_warmup_steps`, or 10,000 without a warmup).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> hf.get_inverse_sqrt_schedule(1.0, 4)(jnp.array([0, 2, 4, 16]))
+        Array([0. , 0.5, 1. , 0.5], dtype=float32)
+    """
+    if timescale is None:
+        timescale = select(num_warmup_steps > 0, num_warmup_steps, num_warmup_steps * 0 + 10_000)
+    return sx.inverse_sqrt(lr, num_warmup_steps, 0.0, timescale)
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+             last_epoch=_LAST_EPOCH, min_lr=Rule("param", ge=0, optional=True),
+             min_lr_rate=Rule("param", ge=0, optional=True))  # fmt: skip
+def get_cosine_with_min_lr_schedule_with_warmup(
+    lr: Any,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
+) -> sx.Schedule:
+    """transformers' `get_cosine_with_min_lr_schedule_with_warmup`: the cosine of
+    `get_cosine_schedule_with_warmup`, between `lr` and `min_lr` (or `min_lr_rate * lr`).
+
+    Exactly one of `min_lr` and `min_lr_rate` is given, as transformers requires.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_cosine_with_min_lr_schedule_with_warmup(1.0, 0, 4, min_lr=0.2)
+        >>> lr(jnp.arange(0, 6, 2)).round(3)
+        Array([1. , 0.6, 0.2], dtype=float32)
+    """
+    where = "get_cosine_with_min_lr_schedule_with_warmup"
+    if min_lr is not None and min_lr_rate is not None:
+        raise ValueError(f"{where}: only one of min_lr or min_lr_rate should be set")
+    if min_lr is None and min_lr_rate is None:
+        raise ValueError(f"{where}: one of min_lr or min_lr_rate should be set")
+    if min_lr is not None and is_concrete(lr) and lr == 0:  # transformers divides by it
+        raise ValueError(f"{where}: min_lr is a fraction of lr, which must be nonzero, got 0")
+    rate = min_lr / lr if min_lr is not None else min_lr_rate
+    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)

@@ -1,0 +1,116 @@
+"""schedax.compat.transformers against transformers 5.23: names, signatures, values, errors,
+and the transformations its LambdaLR cannot do.
+
+Values come from tests/reference/transformers_compat.json (hand-picked, whole sequences past
+the end of training) and tests/reference/random_transformers.json (100 random configurations
+per function, tests/test_parity.py), both recorded by tests/reference/generate.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from conftest import check_transformations, evaluate_all, reference, reference_params
+
+from schedax.compat import transformers as HF
+
+SOURCE, CASES = reference("transformers_compat.json")
+LR = 0.02  # the optimizer's learning rate in the recorded cases
+
+
+def test_every_recorded_function_is_here_with_its_signature():
+    assert {c["name"] for c in CASES} == set(HF.__all__)
+    for case in CASES:
+        theirs = [tuple(p) for p in case["signature"]]
+        assert theirs[0] == ("optimizer", "<required>")
+        ours = [(p.name, "<required>" if p.default is p.empty else p.default)
+                for p in inspect.signature(getattr(HF, case["name"])).parameters.values()]  # fmt: skip
+        assert ours == [("lr", "<required>"), *theirs[1:]], case["name"]
+
+
+@functools.cache
+def _values() -> list[np.ndarray]:
+    schedules = [getattr(HF, c["name"])(LR, **c["args"]) for c in CASES]
+    return evaluate_all(schedules, [len(c["lr"]) for c in CASES])
+
+
+@pytest.mark.parametrize("source, case", reference_params("transformers_compat.json"))
+def test_recorded_values(source, case):
+    expected = np.asarray(case["lr"])
+    np.testing.assert_allclose(_values()[CASES.index(case)], expected, rtol=2e-5,
+                               atol=1e-7 * np.abs(expected).max(), err_msg=source)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: HF.get_polynomial_decay_schedule_with_warmup(0.01, 10, 100, lr_end=0.01),
+         r"^get_polynomial_decay_schedule_with_warmup: lr_end \(0.01\) must be smaller than lr \(0.01\)$"),
+        (lambda: HF.get_cosine_with_min_lr_schedule_with_warmup(0.1, 10, 100),
+         r"^get_cosine_with_min_lr_schedule_with_warmup: one of min_lr or min_lr_rate should be set$"),
+        (lambda: HF.get_cosine_with_min_lr_schedule_with_warmup(0.1, 10, 100, min_lr=0.01, min_lr_rate=0.1),
+         r"^get_cosine_with_min_lr_schedule_with_warmup: only one of min_lr or min_lr_rate should be set$"),
+        (lambda: HF.get_linear_schedule_with_warmup(0.1, 2.5, 100),
+         r"^get_linear_schedule_with_warmup: num_warmup_steps must be a whole number of steps, got 2.5$"),
+        (lambda: HF.get_cosine_schedule_with_warmup(0.1, -1, 100),
+         r"^get_cosine_schedule_with_warmup: num_warmup_steps must be >= 0, got -1$"),
+        (lambda: HF.get_constant_schedule(0.1, last_epoch=5),
+         r"^get_constant_schedule: last_epoch must be in \[-1, -1\], got 5$"),
+        (lambda: HF.get_polynomial_decay_schedule_with_warmup(0.1, 0, 10, power=-1.0),
+         r"^get_polynomial_decay_schedule_with_warmup: power must be >= 0, got -1.0$"),
+    ],
+)  # fmt: skip
+def test_errors_name_the_function_and_the_argument(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+SWEEPS = {
+    "get_constant_schedule": (dict(lr=0.1), {("lr",): (0.1, 0.0, 2.0)}),
+    "get_constant_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=10.0),
+        {("lr",): (0.1, 0.0, 2.0), ("num_warmup_steps",): (10.0, 0.0, 1.0)},
+    ),
+    "get_linear_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=10.0, num_training_steps=50.0),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (10.0, 0.0, 60.0),
+         ("num_training_steps",): (50.0, 10.0, 11.0)},
+    ),
+    "get_cosine_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=10.0, num_training_steps=50.0),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (10.0, 0.0, 60.0),
+         ("num_training_steps",): (50.0, 10.0, 90.0), ("num_cycles",): (0.5, 0.0, 1.5)},
+    ),
+    "get_cosine_with_hard_restarts_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=5.0, num_training_steps=45.0),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (5.0, 0.0, 50.0),
+         ("num_training_steps",): (45.0, 5.0, 60.0), ("num_cycles",): (1.0, 0.0, 4.0)},
+    ),
+    "get_polynomial_decay_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=5.0, num_training_steps=45.0, lr_end=1e-3),
+        {("lr",): (0.1, 0.5, 0.01), ("num_warmup_steps",): (5.0, 0.0, 45.0),
+         ("num_training_steps",): (45.0, 20.0, 2.0), ("lr_end",): (1e-3, 0.0, 0.05),
+         ("power",): (1.0, 0.0, 2.5)},
+    ),
+    "get_inverse_sqrt_schedule": (
+        dict(lr=0.1, num_warmup_steps=10.0, timescale=10.0),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (10.0, 0.0, 30.0),
+         ("timescale",): (10.0, 1.0, 300.0)},
+    ),
+    "get_cosine_with_min_lr_schedule_with_warmup": (
+        dict(lr=0.1, num_warmup_steps=10.0, num_training_steps=50.0, min_lr_rate=0.1),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (10.0, 0.0, 60.0),
+         ("num_training_steps",): (50.0, 10.0, 90.0), ("num_cycles",): (0.5, 0.0, 1.5),
+         ("min_lr_rate",): (0.1, 0.0, 1.0)},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", HF.__all__)
+def test_vmap_over_every_numeric_argument_one_trace_finite_grad(name):
+    args, paths = SWEEPS[name]
+    check_transformations(getattr(HF, name), args, paths, jnp.arange(120))
