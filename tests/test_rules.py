@@ -132,7 +132,9 @@ def _compat_examples() -> dict[str, dict]:
                 f"optax.{case['name']}", optax_arguments(case["name"], case["args"])
             )
     for case in reference("transformers_compat.json")[1]:
-        examples.setdefault(f"transformers.{case['name']}", dict(lr=0.02, **case["args"]))
+        if "signature" in case:  # the functions (not get_scheduler by name)
+            examples.setdefault(f"transformers.{case['name']}", dict(lr=0.02, **case["args"]))
+    examples["transformers.get_reduce_on_plateau_schedule"] = dict(lr=0.1)
     examples["torch.ReduceLROnPlateau"] = dict(lr=0.1)
     examples["keras.ReduceLROnPlateau"] = dict(init=0.1)
     examples["keras.LearningRateScheduler"] = dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1)

@@ -648,7 +648,43 @@ def transformers_compat_cases() -> tuple[str, list[dict]]:
         signature = [[p.name, "<required>" if p.default is p.empty else p.default]
                      for p in parameters]  # fmt: skip
         cases.append({"name": name, "args": args, "lr": lrs, "signature": signature})
+    # get_scheduler by name, and the arguments it requires (recorded: its errors).
+    for args in GET_SCHEDULER:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
+        case = {"name": "get_scheduler", "args": args, "error": None, "lr": []}
+        try:
+            sched = transformers.get_scheduler(optimizer=opt, **args)
+        except Exception as error:  # noqa: BLE001
+            case["error"] = f"{type(error).__name__}: {error}"
+        else:
+            for _ in range(120):
+                case["lr"].append(opt.param_groups[0]["lr"])
+                opt.step()
+                sched.step()
+        cases.append(case)
     return transformers.__version__, cases
+
+
+GET_SCHEDULER = [
+    dict(name="linear", num_warmup_steps=10, num_training_steps=100),
+    dict(name="cosine", num_warmup_steps=10, num_training_steps=100),
+    dict(name="cosine", num_warmup_steps=10, num_training_steps=100,
+         scheduler_specific_kwargs={"num_cycles": 1.5}),
+    dict(name="cosine_with_restarts", num_warmup_steps=5, num_training_steps=90,
+         scheduler_specific_kwargs={"num_cycles": 3}),
+    dict(name="polynomial", num_warmup_steps=5, num_training_steps=90,
+         scheduler_specific_kwargs={"lr_end": 1e-4, "power": 2.0}),
+    dict(name="constant"),
+    dict(name="constant_with_warmup", num_warmup_steps=15),
+    dict(name="inverse_sqrt", num_warmup_steps=15),
+    dict(name="inverse_sqrt", num_warmup_steps=15, scheduler_specific_kwargs={"timescale": 40}),
+    dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100,
+         scheduler_specific_kwargs={"min_lr": 1e-3}),
+    dict(name="cosine", num_warmup_steps=10),
+    dict(name="linear"),
+    dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100),
+    dict(name="no_such_schedule", num_warmup_steps=10, num_training_steps=100),
+]  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- optax

@@ -26,8 +26,11 @@ from typing import Any
 import schedax as sx
 
 from .._base import Rule, constructor, fmt, is_concrete, select
+from . import torch as _torch
 
 __all__ = [
+    "get_scheduler",
+    "get_reduce_on_plateau_schedule",
     "get_constant_schedule",
     "get_constant_schedule_with_warmup",
     "get_cosine_schedule_with_warmup",
@@ -253,3 +256,91 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         raise ValueError(f"{where}: min_lr is a fraction of lr, which must be nonzero, got 0")
     rate = min_lr / lr if min_lr is not None else min_lr_rate
     return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
+
+
+@constructor(lr=_LR)
+def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
+    """transformers' `get_reduce_on_plateau_schedule`: torch's `ReduceLROnPlateau` with
+    `kwargs` (`mode`, `factor`, `patience`, `threshold`, `threshold_mode`, `cooldown`, `min_lr`,
+    `eps`). Stateful: feed the metric with `state = schedule.observe(state, value)`.
+
+    Example:
+        >>> from schedax.compat import transformers as hf
+        >>> plateau = hf.get_reduce_on_plateau_schedule(0.1, patience=0)
+        >>> state = plateau.observe(plateau.observe(plateau.init(), 1.0), 1.0)
+        >>> round(float(plateau(0, state)[0]), 6)
+        0.01
+    """
+    return _torch.ReduceLROnPlateau(lr, **kwargs)
+
+
+# transformers' SchedulerType names, in its order, and the function each one calls.
+SCHEDULERS = {
+    "linear": get_linear_schedule_with_warmup,
+    "cosine": get_cosine_schedule_with_warmup,
+    "cosine_with_restarts": get_cosine_with_hard_restarts_schedule_with_warmup,
+    "polynomial": get_polynomial_decay_schedule_with_warmup,
+    "constant": get_constant_schedule,
+    "constant_with_warmup": get_constant_schedule_with_warmup,
+    "inverse_sqrt": get_inverse_sqrt_schedule,
+    "reduce_lr_on_plateau": get_reduce_on_plateau_schedule,
+    "cosine_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup,
+    "cosine_warmup_with_min_lr": None,  # not in schedax yet
+    "warmup_stable_decay": None,  # not in schedax yet
+    "greedy": None,  # not in schedax yet
+}
+
+
+def get_scheduler(
+    name: str,
+    learning_rate: Any,
+    num_warmup_steps: int | None = None,
+    num_training_steps: int | None = None,
+    scheduler_specific_kwargs: dict | None = None,
+) -> sx.Schedule | sx.StatefulSchedule:
+    """transformers' `get_scheduler`: the schedule a `SchedulerType` name stands for.
+
+    `learning_rate` stands where transformers takes the optimizer. As in transformers,
+    "constant" takes nothing else, "reduce_lr_on_plateau" only `scheduler_specific_kwargs`,
+    the others need `num_warmup_steps`, and all but "constant_with_warmup" and "inverse_sqrt"
+    need `num_training_steps` too.
+
+    Args:
+        name: a `SchedulerType` name ("linear", "cosine", ...).
+        learning_rate: the base learning rate.
+        num_warmup_steps: the warmup length.
+        num_training_steps: the training length.
+        scheduler_specific_kwargs: the function's other arguments (`num_cycles`, `lr_end`...).
+
+    Returns:
+        The schedule its function builds.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_scheduler("linear", 1.0, num_warmup_steps=2, num_training_steps=6)
+        >>> lr(jnp.arange(0, 8, 2))
+        Array([0. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    if name not in SCHEDULERS:
+        raise ValueError(f"get_scheduler: {name!r} is not a valid SchedulerType, please select "
+                         f"one of {list(SCHEDULERS)}")  # fmt: skip
+    make = SCHEDULERS[name]
+    if make is None:
+        raise ValueError(f"get_scheduler: {name!r} is not in schedax.compat.transformers yet")
+    kwargs = dict(scheduler_specific_kwargs or {})
+    if name == "constant":
+        return make(learning_rate)
+    if name == "reduce_lr_on_plateau":
+        return make(learning_rate, **kwargs)
+    if num_warmup_steps is None:
+        raise ValueError(f"get_scheduler: {name} requires `num_warmup_steps`, please provide "
+                         "that argument.")  # fmt: skip
+    if name in ("constant_with_warmup", "inverse_sqrt"):
+        extra = {} if name == "constant_with_warmup" else kwargs
+        return make(learning_rate, num_warmup_steps=num_warmup_steps, **extra)
+    if num_training_steps is None:
+        raise ValueError(f"get_scheduler: {name} requires `num_training_steps`, please provide "
+                         "that argument.")  # fmt: skip
+    return make(learning_rate, num_warmup_steps=num_warmup_steps,
+                num_training_steps=num_training_steps, **kwargs)  # fmt: skip
