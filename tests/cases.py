@@ -120,11 +120,22 @@ WSD_SHAPES = {
 }
 
 
-def _wsd(t, peak, warmup_steps, stable_steps, decay_steps, init=0.0, end=0.0, decay_shape="linear"):
+WARMUP_SHAPES = {
+    "linear": lambda x: x,
+    "cosine": lambda x: 0.5 * (1 - np.cos(np.pi * x)),
+    "1-sqrt": lambda x: 1 - np.sqrt(1 - x),
+}
+
+
+def _wsd(t, peak, warmup_steps, stable_steps, decay_steps, init=0.0, end=0.0, decay_shape="linear",
+         warmup_shape="linear", decay_cycles=None):  # fmt: skip
     start = warmup_steps + stable_steps
     p = np.clip((t - start) / decay_steps, 0, 1)
-    decay = end + (peak - end) * WSD_SHAPES[decay_shape](p)
-    ramp = init + (peak - init) * t / max(warmup_steps, 1e-300)
+    weight = (WSD_SHAPES[decay_shape](p) if decay_cycles is None
+              else np.where(p < 1, 0.5 * (1 + np.cos(2 * np.pi * decay_cycles * p)), 0))  # fmt: skip
+    decay = end + (peak - end) * weight
+    x = np.clip(t / max(warmup_steps, 1e-300), 0, 1)
+    ramp = init + (peak - init) * WARMUP_SHAPES[warmup_shape](x)
     return np.where(t < warmup_steps, ramp, np.where(t < start, peak, decay))
 
 
@@ -375,6 +386,28 @@ CASES = [
             sweeps=dict(warmup_steps=(0, 50), stable_steps=(0, 7)),
         )
         for shape in ("linear", "cosine", "1-sqrt")
+    ],
+    *[
+        Case(
+            f"wsd_warmup_{shape}_cycles",  # transformers' warmup_type and num_cycles
+            sx.warmup_stable_decay,
+            dict(
+                peak=0.02,
+                warmup_steps=30,
+                stable_steps=50,
+                decay_steps=90,
+                init=0.002,
+                end=0.002,
+                decay_cycles=1.3,
+            ),  # fmt: skip
+            _wsd,
+            ("peak", "end", "decay_cycles"),
+            170,
+            static=dict(decay_shape="cosine", warmup_shape=shape),
+            sweeps=dict(warmup_steps=(0, 50), stable_steps=(0, 7)),
+            rtol=5e-6,  # float32 cos of 2 pi c p, its argument rounded, near the trough
+        )
+        for shape in ("cosine", "1-sqrt")
     ],
     Case(
         "cosine_restarts",

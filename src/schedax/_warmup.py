@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import jax.numpy as jnp
@@ -18,6 +19,7 @@ from ._base import (
     option,
     param,
 )
+from ._base import length as steps_length
 
 
 def _sqrt_rise(done: Array) -> Array:
@@ -41,11 +43,22 @@ DECAY_SHAPES: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]
 }
 
 
-def _warmup(init: Array, peak: Array, t: Array, warmup: Array, then: Array) -> Array:
-    """A linear warmup from `init` to `peak` before step `warmup`, `then` from it on."""
+# warmup_shape -> (rise, fall) for anneal: the weight of the peak after a fraction x of the
+# warmup is x, (1 - cos(pi x)) / 2 or 1 - sqrt(1 - x).
+WARMUP_SHAPES: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array] | None]] = {
+    "linear": (linear, None),
+    "cosine": (half_cosine, None),
+    "1-sqrt": (_sqrt_fall, _sqrt_rise),
+}
+
+
+def _warmup(
+    init: Array, peak: Array, t: Array, warmup: Array, then: Array, shape: str = "linear"
+) -> Array:
+    """A warmup from `init` to `peak` before step `warmup`, `then` from it on."""
     # A warmup of 0 steps is never active; give it length 1 so its gradient stays finite.
     length = jnp.where(warmup > 0, warmup, 1)
-    ramp = anneal(init, peak, t, length, linear)  # anneal holds `peak` past `length`
+    ramp = anneal(init, peak, t, length, *WARMUP_SHAPES[shape])  # holds `peak` past `length`
     return jnp.where(t < warmup, ramp, then)
 
 
@@ -106,11 +119,13 @@ class warmup_cosine_decay(Schedule):
 class warmup_stable_decay(Schedule):
     """Warmup, stable, decay (WSD): the schedule of recent LLM training runs.
 
-    A linear warmup from `init` to `peak` over `warmup_steps`, `peak` for `stable_steps`, then
-    a decay to `end` over `decay_steps`, and `end` after. The decay's shape is the weight of
-    `peak` at progress `p` of the decay: "linear" `1 - p`, "cosine" `(1 + cos(pi p)) / 2`,
-    "1-sqrt" `1 - sqrt(p)`. Values match transformers' `get_wsd_schedule` with
-    `init = end = min_lr_ratio * peak`.
+    A warmup from `init` to `peak` over `warmup_steps`, `peak` for `stable_steps`, then a
+    decay to `end` over `decay_steps`, and `end` after. The decay's shape is the weight of
+    `peak` at progress `p` of the decay: "linear" `1 - p`, "cosine" `(1 + cos(pi p)) / 2`
+    (with `decay_cycles` c: `(1 + cos(2 pi c p)) / 2`, then `end` at `p = 1`), "1-sqrt"
+    `1 - sqrt(p)`; the warmup's is the weight of `peak` at progress `x`: "linear" `x`, "cosine"
+    `(1 - cos(pi x)) / 2`, "1-sqrt" `1 - sqrt(1 - x)`. Values match transformers'
+    `get_wsd_schedule` with `init = end = min_lr_ratio * peak`.
 
     Args:
         peak: the value of the stable phase.
@@ -120,6 +135,10 @@ class warmup_stable_decay(Schedule):
         init: the value at step 0.
         end: the value at the end of the decay and after.
         decay_shape: "linear", "cosine" or "1-sqrt".
+        warmup_shape: "linear", "cosine" or "1-sqrt".
+        decay_cycles: the number of cosine waves over the decay (transformers' `num_cycles`),
+            > 0, or None for half a wave; with `decay_shape="cosine"` only. A traced value is
+            clamped to >= 0.
 
     Returns:
         A `Schedule`.
@@ -137,10 +156,25 @@ class warmup_stable_decay(Schedule):
     init: Array = param(default=0.0)
     end: Array = param(default=0.0)
     decay_shape: str = option(tuple(DECAY_SHAPES), default="linear")
+    warmup_shape: str = option(tuple(WARMUP_SHAPES), default="linear")
+    decay_cycles: Array | None = param(default=None, optional=True, gt=0)
+
+    def _check(self) -> None:
+        if self.decay_cycles is not None and self.decay_shape != "cosine":
+            raise self._invalid(f"{{0}} shapes a cosine decay only, got {{1}}="
+                                f"{self.decay_shape!r}", "decay_cycles", "decay_shape")  # fmt: skip
 
     def _value(self, t: Array) -> Array:
         warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
         start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
         rise, fall = DECAY_SHAPES[self.decay_shape]
-        decay = anneal(self.peak, self.end, jnp.maximum(t - start, 0), self.decay_steps, rise, fall)
-        return _warmup(self.init, self.peak, t, warmup, decay)
+        elapsed = jnp.maximum(t - start, 0)
+        decay = anneal(self.peak, self.end, elapsed, self.decay_steps, rise, fall)
+        if self.decay_cycles is not None:  # waves: not monotone, so not an anneal
+            length = steps_length(self.decay_steps.astype(t.dtype))
+            progress = jnp.minimum(elapsed / length, 1)
+            cycles = jnp.maximum(self.decay_cycles.astype(t.dtype), 0)
+            weight = (1 + jnp.cos(2 * math.pi * cycles * progress)) / 2
+            peak, end = self.peak.astype(t.dtype), self.end.astype(t.dtype)
+            decay = jnp.where(progress < 1, end + (peak - end) * weight, end)
+        return _warmup(self.init, self.peak, t, warmup, decay, self.warmup_shape)
