@@ -212,12 +212,7 @@ def _optax(name: str, a: dict):
 
 
 def _transformers(name: str, a: dict):
-    if name != "get_wsd_schedule":
-        return getattr(HF, name)(**a)
-    # Until compat.transformers has it: the core curve, mapped by hand.
-    low = a["lr"] * a["min_lr_ratio"]
-    return sx.warmup_stable_decay(a["lr"], a["num_warmup_steps"], a["num_stable_steps"],
-                                  a["num_decay_steps"], low, low, a["decay_type"])  # fmt: skip
+    return getattr(HF, name)(**a)
 
 
 BUILD = {"torch": _torch, "keras": _keras, "mlx": _mlx, "optax": _optax,

@@ -624,6 +624,14 @@ TRANSFORMERS_COMPAT = [  # (function, arguments but the optimizer, steps): past 
         num_warmup_steps=10, num_training_steps=100, min_lr=1e-5), 250),
     ("get_cosine_with_min_lr_schedule_with_warmup", dict(
         num_warmup_steps=0, num_training_steps=80, num_cycles=1.2, min_lr_rate=0.1), 120),
+    ("get_wsd_schedule", dict(num_warmup_steps=10, num_decay_steps=40, num_training_steps=100),
+     130),
+    ("get_wsd_schedule", dict(num_warmup_steps=10, num_decay_steps=30, num_stable_steps=20,
+                              warmup_type="cosine", decay_type="1-sqrt", min_lr_ratio=0.1), 80),
+    ("get_wsd_schedule", dict(num_warmup_steps=15, num_decay_steps=40, num_stable_steps=5,
+                              warmup_type="1-sqrt", num_cycles=1.25, min_lr_ratio=0.05), 80),
+    ("get_wsd_schedule", dict(num_warmup_steps=0, num_decay_steps=20, num_stable_steps=0,
+                              decay_type="linear"), 30),
 ]  # fmt: skip
 
 
@@ -680,6 +688,10 @@ GET_SCHEDULER = [
     dict(name="inverse_sqrt", num_warmup_steps=15, scheduler_specific_kwargs={"timescale": 40}),
     dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100,
          scheduler_specific_kwargs={"min_lr": 1e-3}),
+    dict(name="warmup_stable_decay", num_warmup_steps=10, num_training_steps=100,
+         scheduler_specific_kwargs={"num_decay_steps": 30}),
+    dict(name="warmup_stable_decay", num_warmup_steps=10,
+         scheduler_specific_kwargs={"num_decay_steps": 30, "num_stable_steps": 40}),
     dict(name="cosine", num_warmup_steps=10),
     dict(name="linear"),
     dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100),

@@ -25,7 +25,7 @@ from typing import Any
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, select
+from .._base import Rule, constructor, fmt, is_concrete, select, warn
 from . import torch as _torch
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "get_cosine_with_hard_restarts_schedule_with_warmup",
     "get_cosine_with_min_lr_schedule_with_warmup",
     "get_inverse_sqrt_schedule",
+    "get_wsd_schedule",
     "get_linear_schedule_with_warmup",
     "get_polynomial_decay_schedule_with_warmup",
 ]
@@ -258,6 +259,60 @@ def get_cosine_with_min_lr_schedule_with_warmup(
     return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
 
 
+_SHAPES = Rule("option", choices=("linear", "cosine", "1-sqrt"))
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_decay_steps=Rule("count", gt=0, whole=True),
+             num_training_steps=Rule("count", whole=True, optional=True),
+             num_stable_steps=Rule("count", ge=0, whole=True, optional=True),
+             warmup_type=_SHAPES, decay_type=_SHAPES, min_lr_ratio=Rule("param", ge=0),
+             num_cycles=Rule("param", gt=0), last_epoch=_LAST_EPOCH)  # fmt: skip
+def get_wsd_schedule(
+    lr: Any,
+    num_warmup_steps: int,
+    num_decay_steps: int,
+    num_training_steps: int | None = None,
+    num_stable_steps: int | None = None,
+    warmup_type: str = "linear",
+    decay_type: str = "cosine",
+    min_lr_ratio: float = 0,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+) -> sx.Schedule:
+    """transformers' `get_wsd_schedule`: warmup, stable, decay (`sx.warmup_stable_decay`).
+
+    From `min_lr_ratio * lr` up to `lr` over `num_warmup_steps` (shape `warmup_type`), `lr`
+    for `num_stable_steps` (default: `num_training_steps - num_warmup_steps -
+    num_decay_steps`), down to `min_lr_ratio * lr` over `num_decay_steps` (shape `decay_type`;
+    a cosine with `num_cycles` waves), and `min_lr_ratio * lr` after.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_wsd_schedule(1.0, 2, 4, num_stable_steps=2, decay_type="linear")
+        >>> lr(jnp.arange(0, 10, 2))
+        Array([0. , 1. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    where = "get_wsd_schedule"
+    if num_training_steps is None and num_stable_steps is None:
+        raise ValueError(f"{where}: either num_training_steps or num_stable_steps must be "
+                         "specified")  # fmt: skip
+    if num_stable_steps is None:
+        num_stable_steps = num_training_steps - num_warmup_steps - num_decay_steps
+        if is_concrete(num_stable_steps) and num_stable_steps < 0:
+            raise ValueError(f"{where}: num_training_steps ({fmt(num_training_steps)}) must be >= "
+                             "num_warmup_steps + num_decay_steps, got "
+                             f"{fmt(num_warmup_steps)} + {fmt(num_decay_steps)}")  # fmt: skip
+    elif num_training_steps is not None:
+        warn(f"{where}: both num_training_steps and num_stable_steps are specified; as "
+             "transformers, num_stable_steps is used")  # fmt: skip
+    low = lr * min_lr_ratio
+    return sx.warmup_stable_decay(
+        lr, num_warmup_steps, num_stable_steps, num_decay_steps, low, low, decay_type,
+        warmup_type, num_cycles if decay_type == "cosine" else None,
+    )  # fmt: skip
+
+
 @constructor(lr=_LR)
 def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     """transformers' `get_reduce_on_plateau_schedule`: torch's `ReduceLROnPlateau` with
@@ -286,7 +341,7 @@ SCHEDULERS = {
     "reduce_lr_on_plateau": get_reduce_on_plateau_schedule,
     "cosine_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup,
     "cosine_warmup_with_min_lr": None,  # not in schedax yet
-    "warmup_stable_decay": None,  # not in schedax yet
+    "warmup_stable_decay": get_wsd_schedule,
     "greedy": None,  # not in schedax yet
 }
 
@@ -336,6 +391,9 @@ def get_scheduler(
     if num_warmup_steps is None:
         raise ValueError(f"get_scheduler: {name} requires `num_warmup_steps`, please provide "
                          "that argument.")  # fmt: skip
+    if name == "warmup_stable_decay":  # num_training_steps or a num_stable_steps kwarg
+        return make(learning_rate, num_warmup_steps=num_warmup_steps,
+                    num_training_steps=num_training_steps, **kwargs)  # fmt: skip
     if name in ("constant_with_warmup", "inverse_sqrt"):
         extra = {} if name == "constant_with_warmup" else kwargs
         return make(learning_rate, num_warmup_steps=num_warmup_steps, **extra)
