@@ -145,7 +145,10 @@ def _compat_examples() -> dict[str, dict]:
 
 
 COMPAT = {name: make for name, make in constructors().items() if not isinstance(make, type)}
-IGNORED = {"verbose"}  # Keras's logging level: accepted and unused
+IGNORED = {
+    "verbose",
+    "last_epoch",
+}  # Keras's logging level: unused; transformers' resume index: -1 only
 # Arguments the library reads only together with another one (torch: gamma only in exp_range).
 CONTEXT = {("torch.CyclicLR", "gamma"): {"mode": "exp_range"}}
 

@@ -45,7 +45,7 @@ __all__ = [
 _LR = Rule("param")
 _STEPS = Rule("count", ge=0, whole=True)
 _CYCLES = Rule("param", ge=0)
-_LAST_EPOCH = Rule("count", ge=-1, le=-1)
+_LAST_EPOCH = Rule("option", choices=(-1,))  # resuming is calling the schedule at that step
 
 
 def _at_least_one(n: Any) -> Any:
