@@ -19,6 +19,9 @@ os.environ["XLA_FLAGS"] = (
     + " --xla_cpu_use_fusion_emitters=false"
 )
 
+# The tests are CPU tests: no time spent looking for accelerators in each test process.
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
 import jax  # noqa: E402  (after XLA_FLAGS)
 import jax.numpy as jnp
 import numpy as np
