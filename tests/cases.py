@@ -88,8 +88,8 @@ def _polynomial(t, init, end, decay_steps, power=1.0, transition_begin=0):
     return (init - end) * (1 - np.minimum(t, decay_steps) / decay_steps) ** power + end
 
 
-def _cosine_exponent(t, init, decay_steps, end=0.0, exponent=1.0):
-    x = np.minimum(t, decay_steps) / decay_steps
+def _cosine_exponent(t, init, decay_steps, end=0.0, exponent=1.0, offset=0):
+    x = np.minimum(t + offset, decay_steps) / decay_steps
     return end + (init - end) * (0.5 * (1 + np.cos(np.pi * x))) ** exponent
 
 
@@ -301,6 +301,14 @@ CASES = [
         _cosine_exponent,
         ("init", "end", "exponent"),
         60,
+    ),
+    Case(
+        "cosine_offset",  # transformers' lr-rate cosine, a step ahead
+        sx.cosine_decay,
+        dict(init=0.1, decay_steps=60, end=0.01, exponent=1.0, offset=7),
+        _cosine_exponent,
+        ("init", "end"),
+        53,
     ),
     Case(
         "cosine_exponent_0",

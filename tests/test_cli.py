@@ -57,7 +57,9 @@ def test_plot_writes_a_real_png(tmp_path):
 def test_list_names_every_schedule_with_defaults(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "cosine_decay(init, decay_steps, end=0.0, exponent=None, periodic=False)" in out
+    assert (
+        "cosine_decay(init, decay_steps, end=0.0, exponent=None, periodic=False, offset=0)" in out
+    )
     assert "torch.OneCycleLR(max_lr, total_steps=None" in out
     assert "keras.CosineDecay(initial_learning_rate, decay_steps, alpha=0.0" in out
 

@@ -91,7 +91,7 @@ def test_config_uses_the_argument_names():
     assert sx.to_config(K.ReduceLROnPlateau(0.1))["counting"] == "keras"
     assert sx.to_config(T.CosineAnnealingLR(0.1, 10)) == {
         "name": "cosine_decay", "init": 0.1, "decay_steps": 10, "end": 0.0, "exponent": None,
-        "periodic": True,
+        "periodic": True, "offset": 0,
     }  # fmt: skip
     # Configs may still name the compat constructors.
     torch_config = {"name": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": 10}

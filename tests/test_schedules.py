@@ -289,7 +289,7 @@ def test_schedules_are_immutable_pytrees_with_array_leaves():
     with pytest.raises(AttributeError):
         lr.init = 0.2  # type: ignore[misc]
     leaves, treedef = jax.tree.flatten(lr)
-    assert all(isinstance(x, jax.Array) for x in leaves) and len(leaves) == 3
+    assert all(isinstance(x, jax.Array) for x in leaves) and len(leaves) == 4  # offset too
     doubled = jax.tree.map(lambda x: x * 2, lr)
     _close(doubled(50), 0.02 + 0.18 * 0.5 * (1 + np.cos(np.pi * 50 / 200)))
     assert jax.tree.structure(sx.lambda_lr(abs)) != jax.tree.structure(sx.lambda_lr(round))

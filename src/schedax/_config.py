@@ -65,7 +65,7 @@ def to_config(schedule: Module) -> dict[str, Any]:
         >>> import schedax as sx
         >>> sx.to_config(sx.cosine_decay(3e-4, 1000))  # doctest: +NORMALIZE_WHITESPACE
         {'name': 'cosine_decay', 'init': 0.0003, 'decay_steps': 1000, 'end': 0.0,
-         'exponent': None, 'periodic': False}
+         'exponent': None, 'periodic': False, 'offset': 0}
     """
     fn = "to_config"
     if not isinstance(schedule, Module):

@@ -24,6 +24,9 @@ class cosine_decay(Schedule):
             throughout, as `0**0 == 1`), or None for 1 (no power is computed). A traced value
             is clamped to >= 0.
         periodic: keep following the cosine past `decay_steps`.
+        offset: steps of the curve already done at step 0: the value at step `t` is the
+            curve's at `t + offset` (transformers' `..._lr_rate` cosine runs one step ahead),
+            >= 0.
 
     Returns:
         A `Schedule`.
@@ -39,8 +42,10 @@ class cosine_decay(Schedule):
     end: Array = param(default=0.0)
     exponent: Array | None = param(default=None, optional=True, ge=0)
     periodic: bool = flag(default=False)
+    offset: Array = count(default=0, ge=0)
 
     def _value(self, t: Array) -> Array:
+        t = t + jnp.maximum(self.offset.astype(t.dtype), 0)
         length = steps_length(self.decay_steps.astype(t.dtype))
         if self.periodic:  # fold the period 2 * length onto [0, length]; fmod is exact
             t = length - jnp.abs(length - jnp.fmod(t, 2 * length))
