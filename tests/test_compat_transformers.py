@@ -143,6 +143,13 @@ SWEEPS = {
          ("num_training_steps",): (50.0, 10.0, 90.0), ("num_cycles",): (0.5, 0.0, 1.5),
          ("min_lr_rate",): (0.1, 0.0, 1.0)},
     ),
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": (
+        dict(lr=0.1, num_warmup_steps=10.0, num_training_steps=50.0, min_lr_rate=0.1,
+             warmup_lr_rate=0.05),
+        {("lr",): (0.1, 0.5, 0.0), ("num_warmup_steps",): (10.0, 0.0, 1.0),
+         ("num_training_steps",): (50.0, 10.0, 90.0), ("num_cycles",): (0.5, 0.0, 1.5),
+         ("min_lr_rate",): (0.1, 0.0, 1.0), ("warmup_lr_rate",): (0.05, 0.0, 1.0)},
+    ),
     "get_wsd_schedule": (
         dict(lr=0.1, num_warmup_steps=10.0, num_decay_steps=30.0, num_stable_steps=20.0,
              warmup_type="cosine", min_lr_ratio=0.1),

@@ -624,6 +624,13 @@ TRANSFORMERS_COMPAT = [  # (function, arguments but the optimizer, steps): past 
         num_warmup_steps=10, num_training_steps=100, min_lr=1e-5), 250),
     ("get_cosine_with_min_lr_schedule_with_warmup", dict(
         num_warmup_steps=0, num_training_steps=80, num_cycles=1.2, min_lr_rate=0.1), 120),
+    ("get_cosine_with_min_lr_schedule_with_warmup_lr_rate", dict(
+        num_warmup_steps=10, num_training_steps=100, min_lr=1e-4), 150),
+    ("get_cosine_with_min_lr_schedule_with_warmup_lr_rate", dict(
+        num_warmup_steps=8, num_training_steps=60, min_lr_rate=0.05, warmup_lr_rate=0.1,
+        num_cycles=1.2), 90),
+    ("get_cosine_with_min_lr_schedule_with_warmup_lr_rate", dict(
+        num_warmup_steps=0, num_training_steps=40, min_lr_rate=0.1), 60),
     ("get_wsd_schedule", dict(num_warmup_steps=10, num_decay_steps=40, num_training_steps=100),
      130),
     ("get_wsd_schedule", dict(num_warmup_steps=10, num_decay_steps=30, num_stable_steps=20,
@@ -692,6 +699,8 @@ GET_SCHEDULER = [
          scheduler_specific_kwargs={"num_decay_steps": 30}),
     dict(name="warmup_stable_decay", num_warmup_steps=10,
          scheduler_specific_kwargs={"num_decay_steps": 30, "num_stable_steps": 40}),
+    dict(name="cosine_warmup_with_min_lr", num_warmup_steps=10, num_training_steps=100,
+         scheduler_specific_kwargs={"min_lr_rate": 0.1, "warmup_lr_rate": 0.05}),
     dict(name="cosine", num_warmup_steps=10),
     dict(name="linear"),
     dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100),

@@ -673,6 +673,18 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
                 ),
             }
         )(*warmup_total(d)),
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": lambda d: (
+            lambda w, t: {
+                "lr": d.lr(),
+                "num_warmup_steps": w,
+                "num_training_steps": t,
+                "num_cycles": d.pick(lambda: 0.5, [1.3, 0.0]),
+                "min_lr_rate": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0, 1.0]),
+                "warmup_lr_rate": d.pick(
+                    lambda: d.r.choice([None, _g(d.r.uniform(0, 0.5))]), [0.0, 1.0]
+                ),  # fmt: skip
+            }
+        )(*warmup_total(d)),
         "get_wsd_schedule": lambda d: {
             "lr": d.lr(),
             "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),

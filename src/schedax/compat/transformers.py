@@ -36,6 +36,7 @@ __all__ = [
     "get_cosine_schedule_with_warmup",
     "get_cosine_with_hard_restarts_schedule_with_warmup",
     "get_cosine_with_min_lr_schedule_with_warmup",
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
     "get_inverse_sqrt_schedule",
     "get_wsd_schedule",
     "get_linear_schedule_with_warmup",
@@ -248,15 +249,61 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         >>> lr(jnp.arange(0, 6, 2)).round(3)
         Array([1. , 0.6, 0.2], dtype=float32)
     """
-    where = "get_cosine_with_min_lr_schedule_with_warmup"
+    rate = _min_lr_rate("get_cosine_with_min_lr_schedule_with_warmup", lr, min_lr, min_lr_rate)
+    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
+
+
+def _min_lr_rate(where: str, lr: Any, min_lr: Any, min_lr_rate: Any) -> Any:
+    """transformers' `min_lr` or `min_lr_rate` (exactly one), as a fraction of `lr`."""
     if min_lr is not None and min_lr_rate is not None:
         raise ValueError(f"{where}: only one of min_lr or min_lr_rate should be set")
     if min_lr is None and min_lr_rate is None:
         raise ValueError(f"{where}: one of min_lr or min_lr_rate should be set")
     if min_lr is not None and is_concrete(lr) and lr == 0:  # transformers divides by it
         raise ValueError(f"{where}: min_lr is a fraction of lr, which must be nonzero, got 0")
-    rate = min_lr / lr if min_lr is not None else min_lr_rate
-    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
+    return min_lr / lr if min_lr is not None else min_lr_rate
+
+
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+             last_epoch=_LAST_EPOCH, min_lr=Rule("param", ge=0, optional=True),
+             min_lr_rate=Rule("param", ge=0, optional=True),
+             warmup_lr_rate=Rule("param", ge=0, optional=True))  # fmt: skip
+def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
+    lr: Any,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
+    warmup_lr_rate: float | None = None,
+) -> sx.Schedule:
+    """transformers' `get_cosine_with_min_lr_schedule_with_warmup_lr_rate` (the
+    "cosine_warmup_with_min_lr" type): `get_cosine_with_min_lr_schedule_with_warmup` one step
+    ahead.
+
+    The warmup is `lr * (t + 1) / max(1, w)`, or with `warmup_lr_rate` r
+    `lr * (r + (1 - r) * t / max(1, w - 1))`; the cosine's progress is
+    `(t - w + 1) / max(1, T - w)`.
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import transformers as hf
+        >>> lr = hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(1.0, 2, 6, min_lr=0.0)
+        >>> [round(float(x), 3) for x in lr(jnp.arange(0, 6))]
+        [0.5, 1.0, 0.854, 0.5, 0.146, 0.0]
+    """
+    where = "get_cosine_with_min_lr_schedule_with_warmup_lr_rate"
+    rate = _min_lr_rate(where, lr, min_lr, min_lr_rate)
+    warmup, cycles = num_warmup_steps, num_cycles
+    first = lr / _at_least_one(warmup) if warmup_lr_rate is None else lr * warmup_lr_rate
+    ramp = sx.linear_schedule(first, lr, _at_least_one(warmup - 1))
+    flat = cycles == 0  # cos(0): the learning rate throughout
+    half_wave = _at_least_one(num_training_steps - warmup) / (
+        2 * select(flat, cycles * 0 + 1, cycles)
+    )
+    cosine = sx.cosine_decay(lr, half_wave, select(flat, lr, lr * rate), periodic=True, offset=1)
+    return sx.join_schedules([ramp, cosine], [warmup])
 
 
 _SHAPES = Rule("option", choices=("linear", "cosine", "1-sqrt"))
@@ -340,7 +387,7 @@ SCHEDULERS = {
     "inverse_sqrt": get_inverse_sqrt_schedule,
     "reduce_lr_on_plateau": get_reduce_on_plateau_schedule,
     "cosine_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup,
-    "cosine_warmup_with_min_lr": None,  # not in schedax yet
+    "cosine_warmup_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
     "warmup_stable_decay": get_wsd_schedule,
     "greedy": None,  # not in schedax yet
 }
