@@ -60,13 +60,16 @@ def _warmup(lr: Any, warmup: Any, then: sx.Schedule) -> sx.Schedule:
     return sx.join_schedules([ramp, then], [warmup])
 
 
-def _cosine(lr: Any, warmup: Any, total: Any, cycles: Any, rate: Any) -> sx.Schedule:
-    """transformers' warmup and cosine with `num_cycles` waves over the decay, from `lr` down to
-    `rate * lr`, not clamped: past `num_training_steps` the cosine goes on."""
+def _cosine(
+    lr: Any, warmup: Any, total: Any, cycles: Any, rate: Any, offset: int = 0
+) -> sx.Schedule:
+    """transformers' cosine after a warmup: `num_cycles` waves over the decay, from `lr` down to
+    `rate * lr`, not clamped (past `num_training_steps` the cosine goes on), `offset` steps
+    ahead."""
     flat = cycles == 0  # cos(0): the learning rate throughout
     half_wave = _at_least_one(total - warmup) / (2 * select(flat, cycles * 0 + 1, cycles))
-    cosine = sx.cosine_decay(lr, half_wave, select(flat, lr, lr * rate), periodic=True)
-    return _warmup(lr, warmup, cosine)
+    end = select(flat, lr, lr * rate)
+    return sx.cosine_decay(lr, half_wave, end, periodic=True, offset=offset)
 
 
 @constructor(lr=_LR, last_epoch=_LAST_EPOCH)
@@ -138,7 +141,8 @@ def get_cosine_schedule_with_warmup(
         >>> hf.get_cosine_schedule_with_warmup(1.0, 2, 6)(jnp.arange(0, 12, 2)).round(3)
         Array([0. , 1. , 0.5, 0. , 0.5, 1. ], dtype=float32)
     """
-    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, 0.0)
+    cosine = _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, 0.0)
+    return _warmup(lr, num_warmup_steps, cosine)
 
 
 @constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
@@ -250,7 +254,8 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         Array([1. , 0.6, 0.2], dtype=float32)
     """
     rate = _min_lr_rate("get_cosine_with_min_lr_schedule_with_warmup", lr, min_lr, min_lr_rate)
-    return _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
+    cosine = _cosine(lr, num_warmup_steps, num_training_steps, num_cycles, rate)
+    return _warmup(lr, num_warmup_steps, cosine)
 
 
 def _min_lr_rate(where: str, lr: Any, min_lr: Any, min_lr_rate: Any) -> Any:
@@ -295,14 +300,10 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     """
     where = "get_cosine_with_min_lr_schedule_with_warmup_lr_rate"
     rate = _min_lr_rate(where, lr, min_lr, min_lr_rate)
-    warmup, cycles = num_warmup_steps, num_cycles
+    warmup = num_warmup_steps
     first = lr / _at_least_one(warmup) if warmup_lr_rate is None else lr * warmup_lr_rate
     ramp = sx.linear_schedule(first, lr, _at_least_one(warmup - 1))
-    flat = cycles == 0  # cos(0): the learning rate throughout
-    half_wave = _at_least_one(num_training_steps - warmup) / (
-        2 * select(flat, cycles * 0 + 1, cycles)
-    )
-    cosine = sx.cosine_decay(lr, half_wave, select(flat, lr, lr * rate), periodic=True, offset=1)
+    cosine = _cosine(lr, warmup, num_training_steps, num_cycles, rate, offset=1)
     return sx.join_schedules([ramp, cosine], [warmup])
 
 
