@@ -167,10 +167,11 @@ class warmup_stable_decay(Schedule):
     def _value(self, t: Array) -> Array:
         warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
         start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
-        rise, fall = DECAY_SHAPES[self.decay_shape]
         elapsed = jnp.maximum(t - start, 0)
-        decay = anneal(self.peak, self.end, elapsed, self.decay_steps, rise, fall)
-        if self.decay_cycles is not None:  # waves: not monotone, so not an anneal
+        if self.decay_cycles is None:
+            shape = DECAY_SHAPES[self.decay_shape]
+            decay = anneal(self.peak, self.end, elapsed, self.decay_steps, *shape)
+        else:  # waves: not monotone, so not an anneal
             length = steps_length(self.decay_steps.astype(t.dtype))
             progress = jnp.minimum(elapsed / length, 1)
             cycles = jnp.maximum(self.decay_cycles.astype(t.dtype), 0)
