@@ -960,6 +960,12 @@ def select(condition: Any, a: Any, b: Any) -> Any:
     return jnp.where(condition, a, b)
 
 
+def like(x: Any, value: float) -> Any:
+    """`value` as the same kind of number as `x` (a Python int, a float32 array...): an argument
+    a compat layer replaces keeps its type, so its schedule keeps its program."""
+    return x * 0 + value
+
+
 def scaled_points(
     init: Any, steps: Sequence[Any], scales: Sequence[Any]
 ) -> tuple[list[Any], list[Any]]:

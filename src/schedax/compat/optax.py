@@ -50,7 +50,7 @@ import numpy as np
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, scaled_points, select, warn
+from .._base import Rule, constructor, fmt, is_concrete, like, scaled_points, select, warn
 
 __all__ = [
     "constant_schedule",
@@ -94,14 +94,9 @@ def _transition(
         warn(f"{where}: {arg} is {fmt(steps)} (<= 0); as optax, the schedule stays at "
              "init_value")  # fmt: skip
     return sx.polynomial_decay(
-        init, select(flat, init, end), select(flat, _one_like(steps), steps), power,
+        init, select(flat, init, end), select(flat, like(steps, 1), steps), power,
         transition_begin=_begin(where, begin),
     )  # fmt: skip
-
-
-def _one_like(x: Any) -> Any:
-    """1 as the same kind of number as `x` (a replaced length keeps its type: no recompile)."""
-    return x * 0 + 1
 
 
 def _begin(where: str, begin: Any) -> Any:
@@ -109,7 +104,7 @@ def _begin(where: str, begin: Any) -> Any:
     early = begin < 0
     if is_concrete(early) and early:
         warn(f"{where}: transition_begin is {fmt(begin)} (< 0); as optax, it counts from 0")
-    return select(early, begin * 0, begin)
+    return select(early, like(begin, 0), begin)
 
 
 def _exponential(
@@ -133,7 +128,7 @@ def _exponential(
     return sx.exponential_decay(
         init,
         select(flat, 1.0, rate),
-        select(flat, _one_like(steps), steps),
+        select(flat, like(steps, 1), steps),
         staircase=_flag(staircase),
         transition_begin=_begin(where, begin),
         end=None if end is None else select(flat, init, end),

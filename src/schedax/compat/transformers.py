@@ -25,7 +25,7 @@ from typing import Any
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, select, warn
+from .._base import Rule, constructor, fmt, is_concrete, like, select, warn
 from . import torch as _torch
 
 __all__ = [
@@ -51,7 +51,7 @@ _LAST_EPOCH = Rule("option", choices=(-1,))  # resuming is calling the schedule 
 
 def _at_least_one(n: Any) -> Any:
     """transformers' `max(1, n)`, for a whole number of steps."""
-    return select(n >= 1, n, n * 0 + 1)
+    return select(n >= 1, n, like(n, 1))
 
 
 def _warmup(lr: Any, warmup: Any, then: sx.Schedule) -> sx.Schedule:
@@ -67,7 +67,7 @@ def _cosine(
     `rate * lr`, not clamped (past `num_training_steps` the cosine goes on), `offset` steps
     ahead."""
     flat = cycles == 0  # cos(0): the learning rate throughout
-    half_wave = _at_least_one(total - warmup) / (2 * select(flat, cycles * 0 + 1, cycles))
+    half_wave = _at_least_one(total - warmup) / (2 * select(flat, like(cycles, 1), cycles))
     end = select(flat, lr, lr * rate)
     return sx.cosine_decay(lr, half_wave, end, periodic=True, offset=offset)
 
@@ -116,7 +116,7 @@ def get_linear_schedule_with_warmup(
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     warmup, total = num_warmup_steps, num_training_steps
-    start = select(total > warmup, lr, lr * 0)  # no decay left: 0 from the warmup's end
+    start = select(total > warmup, lr, like(lr, 0))  # no decay left: 0 from the warmup's end
     return _warmup(lr, warmup, sx.linear_schedule(start, 0.0, _at_least_one(total - warmup)))
 
 
@@ -170,10 +170,11 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
     warmup, cycles = num_warmup_steps, num_cycles
     decay = _at_least_one(num_training_steps - warmup)
     flat = cycles == 0  # (0 * p) mod 1 == 0: the learning rate until the end
-    period = decay / select(flat, cycles * 0 + 1, cycles)
-    restarts = sx.cosine_restarts(lr, period, end=select(flat, lr, lr * 0))
+    period = decay / select(flat, like(cycles, 1), cycles)
+    zero = like(lr, 0)
+    restarts = sx.cosine_restarts(lr, period, end=select(flat, lr, zero))
     ramp = sx.linear_schedule(0.0, lr, _at_least_one(warmup))
-    return sx.join_schedules([ramp, restarts, sx.constant_lr(lr * 0)], [warmup, warmup + decay])
+    return sx.join_schedules([ramp, restarts, sx.constant_lr(zero)], [warmup, warmup + decay])
 
 
 @constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, lr_end=Rule("param"),
@@ -225,7 +226,7 @@ def get_inverse_sqrt_schedule(
         Array([0. , 0.5, 1. , 0.5], dtype=float32)
     """
     if timescale is None:
-        timescale = select(num_warmup_steps > 0, num_warmup_steps, num_warmup_steps * 0 + 10_000)
+        timescale = select(num_warmup_steps > 0, num_warmup_steps, like(num_warmup_steps, 10_000))
     return sx.inverse_sqrt(lr, num_warmup_steps, 0.0, timescale)
 
 
