@@ -57,20 +57,27 @@ TORCH_LAMBDAS = {
 }
 
 
-def evaluate_all(schedules: list, num_steps: list[int]) -> list[np.ndarray]:
-    """Each schedule at steps 0 .. n - 1 (a stateful one without observations), all in one
-    compiled program: many small programs cost about three times the compilation of one that
-    holds them all. Tests call it once per file (`functools.cache`) and check a case each."""
+def evaluate_all(
+    schedules: list, num_steps: list[int], metrics: list | None = None
+) -> list[np.ndarray]:
+    """Each schedule at steps 0 .. n - 1 (a stateful one without observations, or, given a
+    metric sequence, its lr after each observation), all in one compiled program: many small
+    programs cost about three times the compilation of one that holds them all. Tests call it
+    once per file (`functools.cache`) and check a case each."""
     import schedax as sx
 
-    def one(schedule, n: int):
+    def one(schedule, n: int, metric):
         steps = jnp.arange(n, dtype=jnp.int32)
+        if metric is not None:
+            observe = lambda state, v: (s := schedule.observe(state, v), schedule(0, s)[0])  # noqa: E731
+            return jax.lax.scan(observe, schedule.init(), jnp.asarray(metric, jnp.float32))[1]
         if isinstance(schedule, sx.StatefulSchedule):
             body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
             return jax.lax.scan(body, schedule.init(), steps)[1]
         return schedule(steps)
 
-    run = jax.jit(lambda ss: [one(s, n) for s, n in zip(ss, num_steps, strict=True)])
+    metrics = metrics or [None] * len(schedules)
+    run = jax.jit(lambda ss: [one(*a) for a in zip(ss, num_steps, metrics, strict=True)])
     return [np.asarray(x) for x in run(list(schedules))]
 
 

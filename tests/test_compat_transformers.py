@@ -12,6 +12,7 @@ import functools
 import inspect
 import re
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -23,11 +24,12 @@ SOURCE, CASES = reference("transformers_compat.json")
 LR = 0.02  # the optimizer's learning rate in the recorded cases
 FUNCTIONS = [c for c in CASES if c["name"] != "get_scheduler"]
 BY_NAME = [c for c in CASES if c["name"] == "get_scheduler"]  # get_scheduler(name, ...)
-STATEFUL = {"get_reduce_on_plateau_schedule"}
+STATEFUL = {"get_reduce_on_plateau_schedule", "get_greedy_schedule", "GreedyLR"}
 
 
 def test_every_recorded_function_is_here_with_its_signature():
-    assert {c["name"] for c in FUNCTIONS} == set(HF.__all__) - STATEFUL - {"get_scheduler"}
+    recorded = set(HF.__all__) - STATEFUL - {"get_scheduler"} | {"GreedyLR"}
+    assert {c["name"] for c in FUNCTIONS} == recorded
     for case in FUNCTIONS:
         theirs = [tuple(p) for p in case["signature"]]
         assert theirs[0] == ("optimizer", "<required>")
@@ -45,7 +47,8 @@ def _build(case: dict):
 @functools.cache
 def _values() -> list[np.ndarray]:
     accepted = [c for c in CASES if not c.get("error")]
-    return evaluate_all([_build(c) for c in accepted], [len(c["lr"]) for c in accepted])
+    metrics = [c.get("metric") for c in accepted]  # GreedyLR: the lr after each observation
+    return evaluate_all([_build(c) for c in accepted], [len(c["lr"]) for c in accepted], metrics)
 
 
 @pytest.mark.parametrize("source, case", reference_params("transformers_compat.json"))
@@ -168,3 +171,30 @@ def test_sweeps_cover_every_stateless_function():
 def test_vmap_over_every_numeric_argument_one_trace_finite_grad(name):
     args, paths = SWEEPS[name]
     check_transformations(getattr(HF, name), args, paths, jnp.arange(120))
+
+
+def test_greedy_sweeps_its_factor_and_patience_in_one_trace_under_scan():
+    case = next(c for c in CASES if c["name"] == "GreedyLR" and c["args"].get("factor") == 0.5)
+    metric = jnp.asarray(case["metric"], jnp.float32)
+    factors = jnp.asarray([0.5, 0.3, 0.9, 0.5], jnp.float32)
+    patiences = jnp.asarray([case["args"]["patience"], 0, 3, 5], jnp.int32)
+    traces = []
+
+    def run(schedule):
+        observe = lambda state, v: (s := schedule.observe(state, v), schedule(0, s)[0])  # noqa: E731
+        return jax.lax.scan(observe, schedule.init(), metric)[1]
+
+    @jax.jit
+    def sweep(factors, patiences):
+        traces.append(1)
+        make = lambda f, p: HF.GreedyLR(LR, **{**case["args"], "factor": f, "patience": p})  # noqa: E731
+        return jax.vmap(lambda f, p: run(make(f, p)))(factors, patiences)
+
+    out = np.asarray(sweep(factors, patiences))
+    assert len(traces) == 1
+    np.testing.assert_allclose(out[0], case["lr"], rtol=2e-5)  # transformers' own run
+    for i in (1, 2, 3):  # each row is that configuration's own run
+        single = HF.GreedyLR(LR, **{**case["args"], "factor": float(factors[i]),
+                                   "patience": int(patiences[i])})  # fmt: skip
+        np.testing.assert_array_equal(out[i], np.asarray(jax.jit(run)(single)))
+    assert len({tuple(row) for row in out[:3]}) == 3

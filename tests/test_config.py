@@ -14,6 +14,7 @@ from cases import STRUCTURES
 import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import torch as T
+from schedax.compat import transformers as HF
 
 STATELESS = {
     **{case.id: case.build() for case in STRUCTURES},  # one case per structure
@@ -70,8 +71,18 @@ def test_round_trip_through_json(name):
     [
         sx.reduce_on_plateau(0.1, factor=0.5, patience=3, mode="max"),
         K.ReduceLROnPlateau(0.2, patience=4, cooldown=2),
+        sx.from_config(
+            {
+                "name": "transformers.greedy",
+                "lr": 0.1,
+                "patience": 1,
+                "factor": 0.5,
+                "smooth": True,
+                "window_size": 3,
+            }
+        ),
     ],
-    ids=["torch_counting", "keras_counting"],
+    ids=["torch_counting", "keras_counting", "transformers_greedy"],
 )
 def test_stateful_round_trip(schedule):
     config = sx.to_config(schedule)
@@ -96,6 +107,11 @@ def test_config_uses_the_argument_names():
     # Configs may still name the compat constructors.
     torch_config = {"name": "torch.CosineAnnealingLR", "lr": 0.1, "T_max": 10}
     assert repr(sx.from_config(torch_config)) == repr(T.CosineAnnealingLR(0.1, 10))
+    # transformers' by function name or by SchedulerType name (get_scheduler's).
+    hf = {"lr": 0.1, "num_warmup_steps": 5, "num_training_steps": 50, "num_cycles": 1.5}
+    by_type = sx.from_config({"name": "transformers.cosine", **hf})
+    assert repr(by_type) == repr(HF.get_cosine_schedule_with_warmup(**hf))
+    assert repr(_round_trip(by_type)) == repr(by_type)
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from schedax._base import REGISTRY, Module, Rule
 from schedax._config import constructors
 from schedax.compat import keras as K
 from schedax.compat import torch as T
+from schedax.compat import transformers as HF
 
 NAN = math.nan
 
@@ -34,6 +35,7 @@ EXAMPLES = {type(case.build()): case.kwargs | case.static for case in reversed(C
     sx.chain_schedules: dict(lr=0.1, schedules=[sx.constant_lr(0.1)]),
     sx.learning_rate_scheduler: dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1),
     sx.reduce_on_plateau: dict(init=0.1, factor=0.5),
+    sx.greedy_lr: dict(init=0.1, smooth=True, window_size=4),
 }
 CLASSES = sorted((c for c in REGISTRY.values() if isinstance(c, type)), key=lambda c: c.__name__)
 
@@ -62,6 +64,10 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
         return bad
     if rule.kind == "flag":
         return [(v, TypeError, "must be a bool") for v in ("False", 1, None, [True])]
+    if rule.kind == "size":
+        return [(2.5, TypeError, "must be a Python int, got float 2.5"),
+                (NAN, ValueError, "must be finite, got nan"),
+                (0, ValueError, f"must be {re.escape(rule._describe_bounds())}, got 0")]  # fmt: skip
     if rule.kind == "option":
         return [("nope", ValueError, r"must be one of \(.*\), got 'nope'")]
     if rule.kind == "steps":
@@ -135,6 +141,9 @@ def _compat_examples() -> dict[str, dict]:
         if "signature" in case:  # the functions (not get_scheduler by name)
             examples.setdefault(f"transformers.{case['name']}", dict(lr=0.02, **case["args"]))
     examples["transformers.get_reduce_on_plateau_schedule"] = dict(lr=0.1)
+    examples["transformers.get_greedy_schedule"] = dict(lr=0.1)
+    for name, make in HF.SCHEDULERS.items():  # configs' SchedulerType names
+        examples[f"transformers.{name}"] = examples[f"transformers.{make.__name__}"]
     examples["torch.ReduceLROnPlateau"] = dict(lr=0.1)
     examples["keras.ReduceLROnPlateau"] = dict(init=0.1)
     examples["keras.LearningRateScheduler"] = dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1)

@@ -189,6 +189,10 @@ STATEFUL = {
         K.ReduceLROnPlateau(0.1, factor=0.5, patience=2, cooldown=1),
         TORCH_PLATEAU_CASES[0]["metric"],
     ),
+    "greedy": (
+        sx.greedy_lr(0.1, factor=0.5, patience=1, warmup=1, smooth=True, window_size=3),
+        TORCH_PLATEAU_CASES[0]["metric"],
+    ),
 }
 
 

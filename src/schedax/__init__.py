@@ -29,7 +29,9 @@ from ._optax import scale_by_schedule as scale_by_schedule
 from ._optax import to_optax as to_optax
 from ._piecewise import piecewise_constant as piecewise_constant
 from ._piecewise import piecewise_interpolate as piecewise_interpolate
+from ._plateau import GreedyState as GreedyState
 from ._plateau import PlateauState as PlateauState
+from ._plateau import greedy_lr as greedy_lr
 from ._plateau import reduce_on_plateau as reduce_on_plateau
 from ._plot import plot as plot
 from ._polynomial import inverse_sqrt as inverse_sqrt

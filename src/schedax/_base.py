@@ -233,10 +233,10 @@ class Rule:
     Kinds: "param" (a finite real scalar, stored as a floating array: a value or rate),
     "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
     steps, >= 0 and non-decreasing unless not `ordered`), "values" (a 1-D array of finite
-    floats), "flag" (a real bool), "option" (one of `choices`), "function" (a callable),
-    "schedules" (a sequence of schedules). Bounds (`gt`, `ge`, `lt`, `le`) and `integer` apply
-    to numbers; `optional` admits None. Concrete values are checked;
-    traced ones cannot be, and the formulas clamp them.
+    floats), "size" (a Python int that shapes a state), "flag" (a real bool), "option" (one
+    of `choices`), "function" (a callable), "schedules" (a sequence of schedules). Bounds
+    (`gt`, `ge`, `lt`, `le`) and `integer` apply to numbers; `optional` admits None. Concrete
+    values are checked; traced ones cannot be, and the formulas clamp them.
     """
 
     def __init__(
@@ -398,6 +398,15 @@ class Rule:
                 self._fail(where, f"{arg}[{bad[0]}]", x, f"must be finite, got {values[bad[0]]}")
         return values
 
+    def _size(self, where: str, arg: str, x: Any) -> int:
+        if isinstance(x, numbers.Real) and not math.isfinite(x):
+            self._fail(where, arg, x, f"must be finite, got {x}")
+        if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral):
+            self._fail(where, arg, x, f"must be a Python int, got {type(x).__name__} "
+                       f"{_short_repr(x)}", TypeError)  # fmt: skip
+        self._check_bounds(where, arg, x, np.asarray(int(x)))
+        return int(x)
+
     def _flag(self, where: str, arg: str, x: Any) -> bool:
         if not isinstance(x, bool | np.bool_):
             self._fail(where, arg, x, f"must be a bool, got {type(x).__name__}", TypeError)
@@ -467,6 +476,11 @@ def steps(default: Any = MISSING) -> Any:
 def values(default: Any = MISSING) -> Any:
     """A 1-D array of finite floating hyperparameters."""
     return _field(_LEAF, Rule("values"), default, None, False)
+
+
+def size(default: Any = MISSING, *, kw_only: bool = False, **bounds: float) -> Any:
+    """A whole number that sets the shape of a state (a window's length): structure."""
+    return _field(_STATIC, Rule("size", **bounds), default, None, kw_only)
 
 
 def flag(default: Any = MISSING, *, kw_only: bool = False) -> Any:

@@ -122,11 +122,15 @@ def from_config(config: dict[str, Any]) -> Module:
         raise ValueError(f"{fn}: unknown schedule name {name!r}{_suggest(name, known)}")
     make = known[name]
     parameters = inspect.signature(make).parameters
+    # A function taking **kwargs (transformers' plateau and greedy) hands them on: the
+    # constructor it calls names what it does not take.
+    named = {k for k, p in parameters.items() if p.kind != p.VAR_KEYWORD}
+    open_ = len(named) < len(parameters)
     kwargs = {}
     for key, value in config.items():
         if key == "name":
             continue
-        if not isinstance(key, str) or key not in parameters:
+        if not isinstance(key, str) or key not in named and not open_:
             raise ValueError(
                 f"{fn}: {name} has no argument {key!r}{_suggest(str(key), parameters)}"
             )

@@ -7,8 +7,18 @@ from typing import Any, NamedTuple
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, count, default_float, option, param
+from ._base import Array, count, default_float, flag, option, param, size
 from ._stateful import StatefulSchedule
+
+
+def improves(schedule: StatefulSchedule, value: Array, best: Array) -> Array:
+    """Whether `value` beats `best` by the schedule's `threshold` in its `threshold_mode`
+    ("rel": by a fraction of `best`, "abs": by an amount) and `mode` ("min" or "max")."""
+    threshold = schedule.threshold.astype(best.dtype)
+    sign = 1 if schedule.mode == "min" else -1
+    if schedule.threshold_mode == "rel":
+        return sign * value < sign * best * (1 - sign * threshold)
+    return sign * value < sign * best - threshold
 
 
 class PlateauState(NamedTuple):
@@ -92,11 +102,7 @@ class reduce_on_plateau(StatefulSchedule):
         return state.lr, state
 
     def _is_better(self, value: Array, best: Array) -> Array:
-        threshold = self.threshold.astype(best.dtype)
-        sign = 1 if self.mode == "min" else -1
-        if self.threshold_mode == "rel":
-            return sign * value < sign * best * (1 - sign * threshold)
-        return sign * value < sign * best - threshold
+        return improves(self, value, best)
 
     def _reduced(self, lr: Array) -> Array:
         factor, min_lr = self.factor.astype(lr.dtype), self.min_lr.astype(lr.dtype)
@@ -132,4 +138,143 @@ class reduce_on_plateau(StatefulSchedule):
         num_bad = jnp.where(reset, 0, num_bad)
         return PlateauState(
             lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown, observed=jnp.array(True)
+        )
+
+
+class GreedyState(NamedTuple):
+    """State of `greedy_lr`."""
+
+    lr: Array  # the learning rate in use
+    best: Array  # the best (smoothed) metric since the start or the last reset
+    num_bad: Array  # observations since the last improvement
+    num_good: Array  # improvements in a row
+    cooldown_counter: Array  # observations left to ignore after a reduction
+    warmup_counter: Array  # observations left to ignore after an increase
+    reset_left: Array  # reductions at min_lr left before the reset
+    window: Array  # the last `window_size` observations (smooth=True; empty otherwise)
+    seen: Array  # observations in the window since the start or the last reset
+
+
+class greedy_lr(StatefulSchedule):
+    """GreedyLR (transformers' `GreedyLR`): up while the metric improves, down when it stalls.
+
+    Feed it the metric with `state = sched.observe(state, value)` (one call per transformers
+    `scheduler.step(value)`); `sched(step, state)` returns the learning rate in use. An
+    observation is better when it beats the best so far by the threshold (as in
+    `reduce_on_plateau`). More than `patience` better observations in a row raise the learning
+    rate to `min(lr / factor, max_lr)`, then `warmup` observations are ignored; more than
+    `patience` observations without improvement lower it to `max(lr * factor, min_lr)`, then
+    `cooldown` observations are ignored. A change by no more than `eps` is skipped. After
+    `reset_start` reductions at `min_lr` with no increase between, everything starts over from
+    `init`. With `smooth=True` the metric is the mean of the last `window_size` observations.
+
+    Args:
+        init: the initial learning rate (transformers: the optimizer's).
+        factor: the multiplier of a reduction and divisor of an increase, in (0, 1).
+        patience: observations to wait, an integer >= 0.
+        threshold: the improvement that counts, >= 0.
+        threshold_mode: "rel" or "abs".
+        cooldown: observations to ignore after a reduction, an integer >= 0.
+        warmup: observations to ignore after an increase, an integer >= 0.
+        min_lr: the floor of the learning rate, >= 0.
+        max_lr: the ceiling of the learning rate, >= 0.
+        mode: "min" (a loss) or "max" (an accuracy).
+        eps: changes of no more than this are skipped, >= 0.
+        smooth: whether to average the metric over a window.
+        window_size: the window's length in observations, a Python int >= 1.
+        reset_start: reductions at `min_lr` before the reset, an integer >= 0.
+
+    Returns:
+        A `StatefulSchedule` whose state is a `GreedyState`. Traced hyperparameters are
+        clamped: factor to (0, 1], patience, cooldown and warmup to >= 0.
+
+    Example:
+        >>> import schedax as sx
+        >>> sched = sx.greedy_lr(0.1, factor=0.5, patience=1, min_lr=0.0)
+        >>> state = sched.init()
+        >>> for loss in [1.0, 0.9, 0.8]:  # improving: the rate doubles
+        ...     state = sched.observe(state, loss)
+        >>> sched(0, state)[0]
+        Array(0.2, dtype=float32)
+    """
+
+    init_lr: Array = param(arg="init")
+    factor: Array = param(default=0.95, kw_only=True, gt=0, lt=1)
+    patience: Array = count(default=10, kw_only=True, integer=True, ge=0)
+    threshold: Array = param(default=1e-6, kw_only=True, ge=0)
+    threshold_mode: str = option(("rel", "abs"), default="abs", kw_only=True)
+    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0)
+    warmup: Array = count(default=0, kw_only=True, integer=True, ge=0)
+    min_lr: Array = param(default=1e-3, kw_only=True, ge=0)
+    max_lr: Array = param(default=1.0, kw_only=True, ge=0)
+    mode: str = option(("min", "max"), default="min", kw_only=True)
+    eps: Array = param(default=1e-8, kw_only=True, ge=0)
+    smooth: bool = flag(default=False, kw_only=True)
+    window_size: int = size(default=50, kw_only=True, ge=1)
+    reset_start: Array = count(default=500, kw_only=True, integer=True, ge=0)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return jnp.dtype(jnp.result_type(self.init_lr))
+
+    def init(self) -> GreedyState:
+        metric = default_float()
+        zero = jnp.array(0, jnp.int32)
+        return GreedyState(
+            lr=jnp.array(self.init_lr, self.dtype, copy=True),
+            best=jnp.array(np.inf if self.mode == "min" else -np.inf, metric),
+            num_bad=zero,
+            num_good=zero,
+            cooldown_counter=zero,
+            warmup_counter=zero,
+            reset_left=jnp.asarray(self.reset_start, jnp.int32),
+            window=jnp.zeros((self.window_size if self.smooth else 0,), metric),
+            seen=zero,
+        )
+
+    def _step(self, step: Array, state: GreedyState) -> tuple[Array, GreedyState]:
+        return state.lr, state
+
+    def _observe(self, state: GreedyState, value: Any) -> GreedyState:
+        value = jnp.asarray(value).astype(state.best.dtype)
+        lr, window, seen = state.lr, state.window, state.seen
+        if self.smooth:  # the mean of the last window_size observations
+            window = window.at[seen % self.window_size].set(value)
+            seen = seen + 1
+            held = jnp.arange(self.window_size) < seen
+            count = jnp.minimum(seen, self.window_size).astype(window.dtype)
+            value = jnp.sum(jnp.where(held, window, 0)) / count
+        cooling, warming = state.cooldown_counter > 0, state.warmup_counter > 0
+        waiting = cooling | warming
+        cooldown = jnp.where(cooling, state.cooldown_counter - 1, state.cooldown_counter)
+        warmup = jnp.where(~cooling & warming, state.warmup_counter - 1, state.warmup_counter)
+        better = improves(self, value, state.best)
+        best = jnp.where(~waiting & better, value, state.best)
+        num_bad = jnp.where(waiting | better, 0, state.num_bad + 1)
+        num_good = jnp.where(waiting | ~better, 0, state.num_good + 1)
+        patience = jnp.maximum(self.patience, 0).astype(num_bad.dtype)
+        increase = num_good > patience
+        reduce = ~increase & (num_bad > patience)
+        factor = jnp.clip(self.factor.astype(lr.dtype), jnp.finfo(lr.dtype).tiny, 1)
+        min_lr, max_lr = self.min_lr.astype(lr.dtype), self.max_lr.astype(lr.dtype)
+        eps = self.eps.astype(lr.dtype)
+        up, down = jnp.minimum(lr / factor, max_lr), jnp.maximum(lr * factor, min_lr)
+        lower = jnp.where(lr - down > eps, down, lr)
+        lr = jnp.where(increase & (up - lr > eps), up, jnp.where(reduce, lower, lr))
+        original = jnp.asarray(self.reset_start, jnp.int32)
+        at_min = reduce & (lower <= min_lr)
+        reset_left = jnp.where(increase, original, state.reset_left - at_min.astype(jnp.int32))
+        reset = at_min & (reset_left <= 0)
+        warmup_length = jnp.maximum(self.warmup, 0).astype(warmup.dtype)
+        cooldown_length = jnp.maximum(self.cooldown, 0).astype(cooldown.dtype)
+        return GreedyState(
+            lr=jnp.where(reset, self.init_lr.astype(lr.dtype), lr),
+            best=jnp.where(reset, self.init().best, best),
+            num_bad=jnp.where(reduce, 0, num_bad),
+            num_good=jnp.where(increase | reset, 0, num_good),
+            cooldown_counter=jnp.where(reduce, cooldown_length, cooldown),
+            warmup_counter=jnp.where(increase, warmup_length, jnp.where(reset, 0, warmup)),
+            reset_left=jnp.where(reset, original, reset_left),
+            window=jnp.where(reset, 0, window),
+            seen=jnp.where(reset, 0, seen),
         )

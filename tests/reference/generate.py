@@ -663,6 +663,20 @@ def transformers_compat_cases() -> tuple[str, list[dict]]:
         signature = [[p.name, "<required>" if p.default is p.empty else p.default]
                      for p in parameters]  # fmt: skip
         cases.append({"name": name, "args": args, "lr": lrs, "signature": signature})
+    # GreedyLR: the lr after each scheduler.step(metric), metrics that rise, stall and fall.
+    metric = plateau_metric()
+    for args in GREEDY:
+        opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
+        sched = transformers.get_greedy_schedule(opt, **args)
+        lrs = []
+        for value in metric:
+            sched.step(value)
+            lrs.append(opt.param_groups[0]["lr"])
+        parameters = inspect.signature(transformers.GreedyLR).parameters.values()
+        signature = [[p.name, "<required>" if p.default is p.empty else p.default]
+                     for p in parameters]  # fmt: skip
+        cases.append({"name": "GreedyLR", "args": args, "metric": metric, "lr": lrs,
+                      "signature": signature})  # fmt: skip
     # get_scheduler by name, and the arguments it requires (recorded: its errors).
     for args in GET_SCHEDULER:
         opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
@@ -671,6 +685,13 @@ def transformers_compat_cases() -> tuple[str, list[dict]]:
             sched = transformers.get_scheduler(optimizer=opt, **args)
         except Exception as error:  # noqa: BLE001
             case["error"] = f"{type(error).__name__}: {error}"
+            cases.append(case)
+            continue
+        if args["name"] == "greedy":  # the lr after each scheduler.step(metric)
+            case["metric"] = metric
+            for value in metric:
+                sched.step(value)
+                case["lr"].append(opt.param_groups[0]["lr"])
         else:
             for _ in range(120):
                 case["lr"].append(opt.param_groups[0]["lr"])
@@ -678,6 +699,17 @@ def transformers_compat_cases() -> tuple[str, list[dict]]:
                 sched.step()
         cases.append(case)
     return transformers.__version__, cases
+
+
+GREEDY = [  # GreedyLR's arguments but the optimizer (lr 0.02), over plateau_metric()
+    dict(),
+    dict(patience=2, factor=0.5, min_lr=1e-3, max_lr=0.05),
+    dict(patience=1, factor=0.8, cooldown=2, warmup=3, threshold=1e-3),
+    dict(patience=0, factor=0.7, threshold=0.01, threshold_mode="rel", min_lr=0.01, reset_start=3),
+    dict(patience=3, factor=0.9, smooth=True, window_size=5, min_lr=[1e-4]),
+    dict(patience=1, factor=0.6, mode="max", min_lr=0.005, reset_start=2, eps=1e-3),
+    dict(patience=4, factor=0.5, smooth=True, window_size=20, reset_start=0, min_lr=0.0),
+]  # fmt: skip
 
 
 GET_SCHEDULER = [
@@ -701,6 +733,8 @@ GET_SCHEDULER = [
          scheduler_specific_kwargs={"num_decay_steps": 30, "num_stable_steps": 40}),
     dict(name="cosine_warmup_with_min_lr", num_warmup_steps=10, num_training_steps=100,
          scheduler_specific_kwargs={"min_lr_rate": 0.1, "warmup_lr_rate": 0.05}),
+    dict(name="greedy", scheduler_specific_kwargs={"patience": 2, "factor": 0.5}),
+    dict(name="greedy", num_warmup_steps=10, num_training_steps=100),
     dict(name="cosine", num_warmup_steps=10),
     dict(name="linear"),
     dict(name="cosine_with_min_lr", num_warmup_steps=10, num_training_steps=100),

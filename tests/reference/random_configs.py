@@ -685,6 +685,21 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
                 ),  # fmt: skip
             }
         )(*warmup_total(d)),
+        "get_greedy_schedule": lambda d: {
+            "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, -1)), [0.0, 1.0]),
+            "mode": d.r.choice(["min", "min", "max"]),
+            "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
+            "patience": d.length(4, [0, 2.5]),
+            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-6, -2)), [0.0]),
+            "threshold_mode": d.r.choice(["rel", "abs"]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
+            "warmup": d.pick(lambda: d.r.randint(0, 3), [0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, [1e-4]]),
+            "max_lr": d.pick(lambda: _g(10 ** d.r.uniform(-1, 0)), [1.0, 0.05]),
+            "smooth": d.flag(),
+            "window_size": d.r.randint(1, 8),
+            "reset_start": d.pick(lambda: d.r.randint(0, 6), [500]),
+        },
         "get_wsd_schedule": lambda d: {
             "lr": d.lr(),
             "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
@@ -696,6 +711,11 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
     }
 
 
+def _one(bound: Any) -> float:
+    """A per-group bound as one number (a list of one, or a number)."""
+    return bound[0] if isinstance(bound, list) else bound
+
+
 def transformers_random() -> tuple[str, list[dict]]:
     import torch
     import transformers
@@ -703,12 +723,33 @@ def transformers_random() -> tuple[str, list[dict]]:
     cases = []
     for name, _d, args in _configurations("transformers", _transformers_draws()):
         stopped: list[str] = []
+        ties: list[int] = []
 
-        def values(name: str = name, args: dict = args, stopped=stopped) -> list[float]:
+        # GreedyLR smooths with a running sum, whose float64 rounding (a value added, then
+        # taken away) decides ties; metrics on a grid of 2**-12 keep that sum exact.
+        observed = [round(v * 4096) / 4096 for v in metric(_d)] if "greedy" in name else None
+
+        def values(
+            name: str = name, args: dict = args, stopped=stopped, ties=ties, observed=observed
+        ) -> list[float]:
             opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
             kwargs = {k: v for k, v in args.items() if k != "lr"}
             sched = getattr(transformers, name)(opt, **kwargs)
             lrs = []
+            if observed is not None:  # the lr after each scheduler.step(metric)
+                for k, value in enumerate(observed):
+                    # Where lr * factor lands within float32's rounding of min_lr, whether
+                    # the lr reached min_lr (counted towards the reset) is float64's luck.
+                    lr, low = opt.param_groups[0]["lr"], _one(kwargs.get("min_lr", 1e-3))
+                    if not ties and 0 < low and abs(lr * kwargs["factor"] - low) <= 1e-6 * low:
+                        ties.append(k)
+                    try:
+                        sched.step(value)
+                    except ZeroDivisionError as error:  # an increase with factor 0
+                        stopped.append(_error(error))
+                        break
+                    lrs.append(_g(opt.param_groups[0]["lr"]))
+                return lrs
             for _ in range(STEPS):
                 lrs.append(_g(opt.param_groups[0]["lr"]))
                 opt.step()
@@ -720,6 +761,9 @@ def transformers_random() -> tuple[str, list[dict]]:
             return lrs
 
         case = _record(f"transformers.{name}", args, values)
+        if observed is not None:
+            case["metric"] = observed
+            case["tie"] = ties[0] if ties else None  # the first observation float32 can't decide
         if stopped:
             case["stopped"] = stopped[0]
         cases.append(case)

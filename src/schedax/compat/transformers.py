@@ -25,12 +25,14 @@ from typing import Any
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, like, select, warn
+from .._base import REGISTRY, Rule, constructor, fmt, is_concrete, like, select, warn
 from . import torch as _torch
 
 __all__ = [
     "get_scheduler",
     "get_reduce_on_plateau_schedule",
+    "get_greedy_schedule",
+    "GreedyLR",
     "get_constant_schedule",
     "get_constant_schedule_with_warmup",
     "get_cosine_schedule_with_warmup",
@@ -46,7 +48,8 @@ __all__ = [
 _LR = Rule("param")
 _STEPS = Rule("count", ge=0, whole=True)
 _CYCLES = Rule("param", ge=0)
-_LAST_EPOCH = Rule("option", choices=(-1,))  # resuming is calling the schedule at that step
+_LAST_EPOCH = Rule("option", choices=(-1,))
+_FLAG = Rule("flag")  # resuming is calling the schedule at that step
 
 
 def _at_least_one(n: Any) -> Any:
@@ -378,6 +381,76 @@ def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedul
     return _torch.ReduceLROnPlateau(lr, **kwargs)
 
 
+@constructor(lr=_LR)
+def GreedyLR(  # noqa: N802
+    lr: Any,
+    mode: str = "min",
+    factor: float = 0.95,
+    patience: int = 10,
+    threshold: float = 1e-6,
+    threshold_mode: str = "abs",
+    cooldown: int = 0,
+    warmup: int = 0,
+    min_lr: Any = 1e-3,
+    max_lr: Any = 1.0,
+    eps: float = 1e-8,
+    verbose: bool = False,
+    smooth: bool = False,
+    window_size: int = 50,
+    reset_start: int = 500,
+) -> sx.StatefulSchedule:
+    """transformers' `GreedyLR`: `schedax.greedy_lr` with transformers' arguments.
+
+    Feed it the metric with `state = schedule.observe(state, value)`; see `greedy_lr` for the
+    rule. `min_lr` and `max_lr` may be lists of one value (one per parameter group, as
+    transformers takes them); `verbose` is accepted and prints nothing (a jitted schedule
+    cannot print).
+
+    Example:
+        >>> from schedax.compat import transformers as hf
+        >>> greedy = hf.GreedyLR(0.1, factor=0.5, patience=0, min_lr=0.0)
+        >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 1.0)
+        >>> float(greedy(0, state)[0])
+        0.1
+    """
+    where = "GreedyLR"
+    if is_concrete(factor) and isinstance(factor, int | float) and factor >= 1:
+        raise ValueError(f"{where}: factor must be < 1.0, got {fmt(factor)}")
+    min_lr, max_lr = (_one_group(where, name, v) for name, v in (("min_lr", min_lr),
+                                                                  ("max_lr", max_lr)))  # fmt: skip
+    _FLAG(where, "verbose", verbose)
+    return sx.greedy_lr(
+        lr, mode=mode, factor=factor, patience=patience, threshold=threshold,
+        threshold_mode=threshold_mode, cooldown=cooldown, warmup=warmup, min_lr=min_lr,
+        max_lr=max_lr, eps=eps, smooth=smooth, window_size=window_size, reset_start=reset_start,
+    )  # fmt: skip
+
+
+def _one_group(where: str, arg: str, value: Any) -> Any:
+    """A per-group bound: a number, or a list of one (schedax schedules one learning rate)."""
+    if isinstance(value, list | tuple):
+        if len(value) != 1:
+            raise ValueError(f"{where}: {arg} must have one value per parameter group (1), got "
+                             f"{len(value)}")  # fmt: skip
+        return value[0]
+    return value
+
+
+@constructor(lr=_LR)
+def get_greedy_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
+    """transformers' `get_greedy_schedule`: `GreedyLR(lr, **kwargs)`. Stateful: feed the metric
+    with `state = schedule.observe(state, value)`.
+
+    Example:
+        >>> from schedax.compat import transformers as hf
+        >>> greedy = hf.get_greedy_schedule(0.1, factor=0.5, patience=0, min_lr=0.0)
+        >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 0.5)
+        >>> float(greedy(0, state)[0])
+        0.2
+    """
+    return GreedyLR(lr, **kwargs)
+
+
 # transformers' SchedulerType names, in its order, and the function each one calls.
 SCHEDULERS = {
     "linear": get_linear_schedule_with_warmup,
@@ -391,8 +464,10 @@ SCHEDULERS = {
     "cosine_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup,
     "cosine_warmup_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
     "warmup_stable_decay": get_wsd_schedule,
-    "greedy": None,  # not in schedax yet
+    "greedy": get_greedy_schedule,
 }
+# Configs name them by SchedulerType too: {"name": "transformers.cosine", "lr": ...}.
+REGISTRY.update({f"transformers.{name}": make for name, make in SCHEDULERS.items()})
 
 
 def get_scheduler(
@@ -405,9 +480,9 @@ def get_scheduler(
     """transformers' `get_scheduler`: the schedule a `SchedulerType` name stands for.
 
     `learning_rate` stands where transformers takes the optimizer. As in transformers,
-    "constant" takes nothing else, "reduce_lr_on_plateau" only `scheduler_specific_kwargs`,
-    the others need `num_warmup_steps`, and all but "constant_with_warmup" and "inverse_sqrt"
-    need `num_training_steps` too.
+    "constant" takes nothing else, "reduce_lr_on_plateau" and "greedy" only
+    `scheduler_specific_kwargs`, the others need `num_warmup_steps`, and all but
+    "constant_with_warmup" and "inverse_sqrt" need `num_training_steps` too.
 
     Args:
         name: a `SchedulerType` name ("linear", "cosine", ...).
@@ -430,12 +505,10 @@ def get_scheduler(
         raise ValueError(f"get_scheduler: {name!r} is not a valid SchedulerType, please select "
                          f"one of {list(SCHEDULERS)}")  # fmt: skip
     make = SCHEDULERS[name]
-    if make is None:
-        raise ValueError(f"get_scheduler: {name!r} is not in schedax.compat.transformers yet")
     kwargs = dict(scheduler_specific_kwargs or {})
     if name == "constant":
         return make(learning_rate)
-    if name == "reduce_lr_on_plateau":
+    if name in ("reduce_lr_on_plateau", "greedy"):
         return make(learning_rate, **kwargs)
     if num_warmup_steps is None:
         raise ValueError(f"get_scheduler: {name} requires `num_warmup_steps`, please provide "
