@@ -24,10 +24,11 @@ import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import optax as O
 from schedax.compat import torch as T
+from schedax.compat import timm as TIMM
 from schedax.compat import transformers as HF
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
-LIBRARIES = ["torch", "keras", "mlx", "optax", "transformers"]
+LIBRARIES = ["torch", "keras", "mlx", "optax", "transformers", "timm"]
 
 
 def _fractional(*values) -> bool:
@@ -154,6 +155,38 @@ RESTRICTIONS = [
         "negative lengths and boundaries",
     ),
     (
+        r"timm\.(CosineLRScheduler|TanhLRScheduler|PolyLRScheduler)",
+        lambda a: a["cycle_decay"] < 0,
+        "negative decay rates (sign-alternating or NaN learning rates)",
+    ),
+    (
+        r"timm\.(StepLRScheduler|MultiStepLRScheduler)",
+        lambda a: a["decay_rate"] < 0,
+        "negative decay rates (sign-alternating or NaN learning rates)",
+    ),
+    (
+        r"timm\.(CosineLRScheduler|TanhLRScheduler|PolyLRScheduler)",
+        lambda a: a["cycle_mul"] < 1,
+        "cycles that shrink (`cycle_mul < 1`)",
+    ),
+    (
+        r"timm\.(CosineLRScheduler|PolyLRScheduler)",
+        lambda a: a["k_decay"] < 0,
+        "a negative `k_decay` (timm divides by zero at each cycle's start)",
+    ),
+    (r"timm\.PolyLRScheduler", lambda a: a["power"] < 0, "a negative power"),
+    (
+        r"timm\.\w+Scheduler",
+        lambda a: _negative(a.get("warmup_t", 0), a.get("decay_t", 0) if "t_initial" not in a
+                            and not isinstance(a.get("decay_t"), list) else 0),
+        "negative lengths and boundaries",
+    ),
+    (
+        r"timm\.MultiStepLRScheduler",
+        lambda a: list(a["decay_t"]) != sorted(a["decay_t"]),
+        "unsorted boundaries",
+    ),
+    (
         r"optax\.(piecewise_interpolate_schedule|linear_onecycle_schedule|cosine_onecycle_schedule)",
         lambda a: any(0 < b - a < 1 for a, b in itertools.pairwise([0, *_optax_steps(a)])),
         "steps less than one step apart",
@@ -220,8 +253,19 @@ def _transformers(name: str, a: dict):
     return getattr(HF, name)(**a)
 
 
+def _timm(name: str, a: dict):
+    if name == "create_scheduler_v2":  # its num_epochs: tests/test_compat_timm.py
+        schedule, _ = TIMM.create_scheduler_v2(**_v2(a))
+        return schedule if schedule is not None else sx.constant_lr(a["lr"])  # timm's "none"
+    return getattr(TIMM, name)(**a)
+
+
+def _v2(a: dict) -> dict:
+    return {"learning_rate": a["lr"], **{k: v for k, v in a.items() if k != "lr"}}
+
+
 BUILD = {"torch": _torch, "keras": _keras, "mlx": _mlx, "optax": _optax,
-         "transformers": _transformers}  # fmt: skip
+         "transformers": _transformers, "timm": _timm}  # fmt: skip
 
 
 def _build(library: str, case: dict):
@@ -333,7 +377,7 @@ def _check_acceptance(library: str, i: int, case: dict, problems: list[str]):
             return None
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always" if library == "optax" else "error")
+            warnings.simplefilter("always" if library in ("optax", "timm") else "error")
             schedule = _build(library, case)
     except (ValueError, TypeError) as error:
         if not case["error"] and restriction(case["name"], case["args"]) is None:

@@ -15,6 +15,7 @@ from ._cosine import cosine_decay as cosine_decay
 from ._cyclic import cosine_restarts as cosine_restarts
 from ._cyclic import cyclic as cyclic
 from ._cyclic import one_cycle as one_cycle
+from ._cyclic import restarts as restarts
 from ._epochs import EpochState as EpochState
 from ._epochs import learning_rate_scheduler as learning_rate_scheduler
 from ._exponential import exponential_decay as exponential_decay
@@ -23,6 +24,7 @@ from ._exponential import step_lr as step_lr
 from ._join import chain_schedules as chain_schedules
 from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule
+from ._noise import noisy as noisy
 from ._optax import ScaleByScheduleState as ScaleByScheduleState
 from ._optax import current_lr as current_lr
 from ._optax import scale_by_schedule as scale_by_schedule

@@ -234,9 +234,10 @@ class Rule:
     "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
     steps, >= 0 and non-decreasing unless not `ordered`), "values" (a 1-D array of finite
     floats), "size" (a Python int that shapes a state), "flag" (a real bool), "option" (one
-    of `choices`), "function" (a callable), "schedules" (a sequence of schedules). Bounds
-    (`gt`, `ge`, `lt`, `le`) and `integer` apply to numbers; `optional` admits None. Concrete
-    values are checked; traced ones cannot be, and the formulas clamp them.
+    of `choices`), "function" (a callable), "schedule" (a schedax schedule), "schedules" (a
+    sequence of schedules). Bounds (`gt`, `ge`, `lt`, `le`) and `integer` apply to numbers;
+    `optional` admits None. Concrete values are checked; traced ones cannot be, and the
+    formulas clamp them.
     """
 
     def __init__(
@@ -339,6 +340,12 @@ class Rule:
             v = np.asarray(value, np.float64)
             if not np.all(v == np.floor(v)):
                 self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
+
+    def _schedule(self, where: str, arg: str, x: Any) -> Schedule:
+        if not isinstance(x, Schedule):
+            self._fail(where, arg, x, f"must be a schedax Schedule, got {type(x).__name__}",
+                       TypeError)  # fmt: skip
+        return x
 
     def _schedules(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
         if isinstance(x, Module) or not isinstance(x, Sequence):
@@ -456,11 +463,16 @@ def param(
 
 def count(
     default: Any = MISSING, *, arg: str | None = None, kw_only: bool = False,
-    integer: bool = False, optional: bool = False, **bounds: float,
+    integer: bool = False, whole: bool = False, optional: bool = False, **bounds: float,
 ) -> Any:  # fmt: skip
     """A length or position in steps: an array leaf kept as given (integer or floating)."""
-    rule = Rule("count", integer=integer, optional=optional, **bounds)
+    rule = Rule("count", integer=integer, whole=whole, optional=optional, **bounds)
     return _field(_LEAF, rule, default, arg, kw_only)
+
+
+def schedule() -> Any:
+    """A schedule (a PyTree child)."""
+    return _field(_CHILD, Rule("schedule"), MISSING, None, False)
 
 
 def schedules() -> Any:

@@ -17,7 +17,7 @@ from ._base import REGISTRY, Module, default_float
 def constructors() -> dict[str, Callable[..., Any]]:
     """Every schedule constructor a config can name: the core curves, registered when they are
     defined, and the compat layers' names (`torch.StepLR`), registered when imported."""
-    from .compat import keras, optax, torch, transformers  # noqa: F401  (importing registers their constructors)
+    from .compat import keras, optax, timm, torch, transformers  # noqa: F401  (importing registers their constructors)
 
     return dict(sorted(REGISTRY.items()))
 

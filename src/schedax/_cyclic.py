@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from ._base import (
@@ -17,6 +18,7 @@ from ._base import (
     option,
     param,
     positive,
+    power_of,
     safe_power,
 )
 from ._base import (
@@ -220,3 +222,86 @@ class one_cycle(Schedule):
         shape = half_cosine if self.anneal == "cos" else linear
         length = ends[phase] - start
         return anneal(values[phase], values[phase + 1], t - start, length, shape)
+
+
+# shape -> the weight of a cycle's peak at warped progress x in [0, 1)
+def _cosine_weight(x: Array, s: restarts) -> Array:
+    return 1 - half_cosine(x)
+
+
+def _tanh_weight(x: Array, s: restarts) -> Array:
+    lower, upper = s.lower.astype(x.dtype), s.upper.astype(x.dtype)
+    # (1 - tanh(z)) / 2 == sigmoid(-2 z), without the cancellation where tanh(z) is near 1.
+    return jax.nn.sigmoid(-2 * (lower + (upper - lower) * x))
+
+
+def _polynomial_weight(x: Array, s: restarts) -> Array:
+    return power_of(1 - x, jnp.maximum(s.power.astype(x.dtype), 0))
+
+
+RESTART_SHAPES = {"cosine": _cosine_weight, "tanh": _tanh_weight, "polynomial": _polynomial_weight}
+
+
+class restarts(Schedule):
+    """Decay cycles with warm restarts, of any shape (timm's cosine, tanh and poly schedulers).
+
+    Cycle `i` lasts `period * period_mult**i` steps; it starts at `init * peak_mult**i` and
+    decays towards `end` along `shape`; after `limit` cycles the value is `end`. The progress
+    through a cycle is warped by `warp` (timm's `k_decay`): `x = (s / T_i)**warp` at step `s`
+    of a cycle of `T_i` steps. `offset` steps of the curve are already done at step 0.
+
+    Formula: `end + (peak_i - end) * w(x)`, where `w` is, by `shape`:
+    "cosine" `(1 + cos(pi x)) / 2`; "tanh" `(1 - tanh(lower * (1 - x) + upper * x)) / 2`;
+    "polynomial" `(1 - x)**power`.
+
+    Args:
+        init: the peak of the first cycle.
+        period: the length of the first cycle in steps, > 0. A traced value is clamped to > 0.
+        shape: "cosine", "tanh" or "polynomial".
+        period_mult: the growth of each cycle's length, >= 1. A traced value is clamped to >= 1.
+        peak_mult: the factor on each cycle's peak, >= 0. A traced value is clamped to >= 0.
+        end: the value each cycle decays towards, and the value after `limit` cycles.
+        limit: the number of cycles, >= 0 (cycle `i` runs while `i < limit`), or None.
+        warp: the exponent on the progress through a cycle, >= 0 (0: `end` throughout).
+        power: the polynomial's exponent, >= 0 (`shape="polynomial"`).
+        lower: the tanh argument at the start of a cycle (`shape="tanh"`).
+        upper: the tanh argument at its end (`shape="tanh"`).
+        offset: the steps of the curve done at step 0, >= 0.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> sx.restarts(1.0, 4, "polynomial", limit=2)(jnp.arange(0, 10, 2))
+        Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
+    """
+
+    init: Array = param()
+    period: Array = count(gt=0)
+    shape: str = option(tuple(RESTART_SHAPES), default="cosine")
+    period_mult: Array = param(default=1.0, ge=1)
+    peak_mult: Array = param(default=1.0, ge=0)
+    end: Array = param(default=0.0)
+    limit: Array | None = count(default=None, optional=True, ge=0)
+    warp: Array = param(default=1.0, ge=0)
+    power: Array = param(default=1.0, ge=0)
+    lower: Array = param(default=-7.0)
+    upper: Array = param(default=3.0)
+    offset: Array = count(default=0, ge=0)
+
+    def _value(self, t: Array) -> Array:
+        t = t + jnp.maximum(self.offset.astype(t.dtype), 0)
+        i, position, length = restart_cycle(
+            t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
+        )
+        progress = jnp.clip(position / length, 0, 1)
+        x = safe_power(progress, jnp.maximum(self.warp.astype(t.dtype), 0))
+        peak = self.init.astype(t.dtype) * safe_power(
+            jnp.maximum(self.peak_mult.astype(t.dtype), 0), i
+        )
+        end = self.end.astype(t.dtype)
+        value = end + (peak - end) * RESTART_SHAPES[self.shape](x, self)
+        if self.limit is None:
+            return value
+        return jnp.where(i < self.limit.astype(t.dtype), value, end)

@@ -40,6 +40,7 @@ class _Join(Schedule):
     tables: tuple[Schedule, ...] = child()  # one stacked schedule per kind
     callables: tuple[Callable[[Array], Any], ...] = static()
     layout: tuple[tuple[int, int], ...] = static()  # piece -> (kind, row)
+    shift: bool = static()  # whether a piece sees the step from its boundary (else the step)
 
     _name = "join_schedules"
 
@@ -67,7 +68,8 @@ class _Join(Schedule):
         return self.callables[kind - len(self.tables)]
 
     def _repr_items(self) -> list[tuple[str, Any]]:
-        return [("schedules", self.schedules), ("boundaries", self.boundaries)]
+        items = [("schedules", self.schedules), ("boundaries", self.boundaries)]
+        return items if self.shift else [*items, ("shift", False)]
 
     _config_items = _repr_items
 
@@ -91,9 +93,9 @@ class _Join(Schedule):
                 # Float local steps carry gradients to the boundaries; user functions get
                 # integer ones for integer steps.
                 if integer and stacked._integer_steps:
-                    local = step - jnp.round(start).astype(step.dtype)
+                    local = step - jnp.round(start).astype(step.dtype) if self.shift else step
                 else:
-                    local = t - start
+                    local = t - start if self.shift else t
                 return jax.tree.map(lambda leaf: leaf[row], stacked)(local).astype(t.dtype)
 
             return run
@@ -108,6 +110,8 @@ class _Join(Schedule):
                     own = jnp.maximum(step - begin, 0)
                     if i < len(self.layout) - 1:
                         own = jnp.minimum(own, jnp.round(ends[i]).astype(step.dtype) - begin)
+                if not self.shift:  # the step itself, within the piece's range
+                    own = own + (starts[i] if not integer else begin)
                 return jnp.asarray(fn(own), t.dtype).reshape(())
 
             return run
@@ -185,14 +189,18 @@ def _stack(leaves: Sequence[Array]) -> Array:
 
 
 @constructor
-def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any) -> Schedule:
+def join_schedules(
+    schedules: Sequence[Callable[[Array], Any]], boundaries: Any, *, shift: bool = True
+) -> Schedule:
     """Schedules one after another (MLX's, optax's and torch `SequentialLR`'s meaning).
 
     Schedule `i + 1` is active from `step == boundaries[i]` on and sees `step - boundaries[i]`:
-    it starts at its own step 0 on its boundary. Boundaries are absolute steps.
+    it starts at its own step 0 on its boundary. Boundaries are absolute steps. With
+    `shift=False` every schedule sees the step itself: a piecewise function of the step, as a
+    warmup laid over a curve that counts from step 0 (timm's warmup without `warmup_prefix`).
 
     Formula: with `b_0 = 0` and `i = #{j : boundaries[j] <= step}`,
-    `lr(step) = schedules[i](step - b_i)`.
+    `lr(step) = schedules[i](step - b_i)` (`schedules[i](step)` with `shift=False`).
 
     The cost does not grow with the number of pieces: pieces of the same kind are stored as one
     table of hyperparameters, and each step finds its piece (counting boundaries, or a binary
@@ -212,6 +220,8 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         boundaries: `len(schedules) - 1` steps, >= 0 and non-decreasing. They may be traced
             (e.g. a warmup length under `vmap`); traced boundaries are clamped to >= 0 and made
             non-decreasing with a running maximum.
+        shift: whether a schedule sees the step counted from its boundary (True) or the step
+            itself (False).
 
     Returns:
         A `Schedule`. Its dtype is the promotion of the pieces' dtypes.
@@ -224,6 +234,7 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
     """
     fn = "join_schedules"
+    shift = Rule("flag")(fn, "shift", shift)
     where, arg = error_names(fn, "schedules", schedules)
     if callable(schedules) or not isinstance(schedules, Sequence):
         got = repr(schedules) if callable(schedules) else type(schedules).__name__
@@ -258,9 +269,8 @@ def join_schedules(schedules: Sequence[Callable[[Array], Any]], boundaries: Any)
         if not isinstance(s, Schedule):
             layout[i] = (len(tables) + len(callables), 0)
             callables.append(s)
-    return _Join._build(
-        boundaries=bounds, tables=tuple(tables), callables=tuple(callables), layout=tuple(layout)
-    )
+    return _Join._build(boundaries=bounds, tables=tuple(tables), callables=tuple(callables),
+                        layout=tuple(layout), shift=shift)  # fmt: skip
 
 
 class chain_schedules(Schedule):

@@ -978,7 +978,7 @@ if __name__ == "__main__":
     # Random configurations (tests/test_parity.py): "random", or "random_torch" and the like.
     import random_configs as rc
 
-    for library in ("torch", "keras", "mlx", "optax", "transformers"):
+    for library in ("torch", "keras", "mlx", "optax", "transformers", "timm"):
         if "random" in wanted or f"random_{library}" in wanted:
             record = getattr(rc, f"{library}_random")
             _write(f"random_{library}.json", library, *record())

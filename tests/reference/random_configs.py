@@ -768,3 +768,150 @@ def transformers_random() -> tuple[str, list[dict]]:
             case["stopped"] = stopped[0]
         cases.append(case)
     return transformers.__version__, cases
+
+
+# ----------------------------------------------------------------------------- timm
+
+
+def timm_scheduler() -> Any:
+    """`timm.scheduler` without timm's package `__init__` (which imports torchvision, whose
+    wheels do not match torch 2.13's CPU build): timm under a stub package."""
+    import importlib.util
+    import sys
+    import types
+
+    if "timm.scheduler" not in sys.modules:
+        spec = importlib.util.find_spec("timm")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("timm is not installed: pip install --no-deps timm==1.0.31")
+        stub = types.ModuleType("timm")
+        stub.__path__ = list(spec.submodule_search_locations)
+        sys.modules["timm"] = stub
+    import timm.scheduler
+
+    return timm.scheduler
+
+
+def timm_version() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("timm")
+
+
+def timm_values(sched: Any, opt: Any, steps: int, t_in_epochs: bool = True) -> list[float]:
+    """The lr timm sets at t = 0 .. steps - 1: `step(t)`, or `step_update(t)` in updates."""
+    lrs = []
+    for t in range(steps):
+        if t_in_epochs:
+            sched.step(t)
+        else:
+            sched.step_update(t)
+        lrs.append(_g(opt.param_groups[0]["lr"]))
+    return lrs
+
+
+def _timm_draws() -> dict[str, Callable[[Draw], dict]]:
+    def warmup(d: Draw, prefix: bool) -> dict:
+        return {
+            "warmup_t": d.pick(lambda: d.r.choice([0, d.r.randint(1, 10)]), [0, 1, 2.5, -2]),
+            "warmup_lr_init": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0, 1.0]),
+            "warmup_prefix": d.pick(lambda: d.flag(), [prefix]),
+            "t_in_epochs": d.flag(),
+        }
+
+    def cycles(d: Draw) -> dict:
+        return {
+            "t_initial": d.length(30, [1, 2.5, 0, -3, 7]),
+            "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0, -1e-4]),
+            "cycle_mul": d.pick(lambda: d.r.choice([1.0, 2.0, _g(d.r.uniform(1, 2.5))]),
+                                [1.0, 0.5, 3]),  # fmt: skip
+            "cycle_decay": d.pick(lambda: d.r.choice([1.0, _g(d.r.uniform(0.1, 1))]),
+                                  [0.0, 1.5, -0.5]),  # fmt: skip
+            "cycle_limit": d.pick(lambda: d.r.randint(1, 5), [0, 1, 100, 2.5, -1]),
+        }
+
+    def k_decay(d: Draw) -> dict:
+        return {"k_decay": d.pick(lambda: d.r.choice([1.0, _g(d.r.uniform(0.3, 3))]),
+                                  [1.0, 0.0, -1.0])}  # fmt: skip
+
+    return {
+        "CosineLRScheduler": lambda d: {"lr": d.lr(), **cycles(d), **warmup(d, False), **k_decay(d)},
+        "TanhLRScheduler": lambda d: {
+            "lr": d.lr(), **cycles(d), **warmup(d, False),
+            "lb": d.pick(lambda: _g(d.r.uniform(-9, -2)), [-7.0, 3.0, 4.0]),
+            "ub": d.pick(lambda: _g(d.r.uniform(1, 5)), [3.0]),
+        },  # fmt: skip
+        "PolyLRScheduler": lambda d: {
+            "lr": d.lr(), **cycles(d), **warmup(d, False), **k_decay(d),
+            "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [0.5, 1.0, 0.0, -1.0]),
+        },  # fmt: skip
+        "StepLRScheduler": lambda d: {
+            "lr": d.lr(), **warmup(d, True),
+            "decay_t": d.pick(lambda: d.r.randint(1, 15), [1, 2.5, 0, -3]),
+            "decay_rate": d.rate(),
+        },  # fmt: skip
+        "MultiStepLRScheduler": lambda d: {
+            "lr": d.lr(), **warmup(d, True),
+            "decay_t": d.pick(lambda: d.steps(d.r.choice([1, 2, 3, 4]), 40),
+                              [[], [0], [1, 1, 5], [10, 5], [2.5, 7]]),
+            "decay_rate": d.rate(),
+        },  # fmt: skip
+        "WSDLRScheduler": lambda d: (
+            lambda t: {
+                "lr": d.lr(),
+                "t_initial": t,
+                "decay_t": d.pick(lambda: d.r.randint(1, t), [t, 0, t + 1]),
+                "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0, 0.5]),
+                "decay_fn": d.r.choice(["linear", "1-sqrt", "cosine"]),
+                "warmup_t": d.pick(lambda: d.r.randint(0, 10), [0]),
+                "warmup_lr_init": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0]),
+                "t_in_epochs": d.flag(),
+            }
+        )(d.pick(lambda: d.r.randint(1, 40), [1, 5])),
+        "create_scheduler_v2": lambda d: {
+            "lr": d.lr(),
+            "sched": d.r.choice(["cosine", "tanh", "step", "multistep", "poly", "wsd",
+                                 "constant", "none"]),  # fmt: skip
+            "num_epochs": d.pick(lambda: d.r.randint(2, 30), [1, 2]),
+            "decay_epochs": d.pick(lambda: d.r.choice([None, d.r.randint(1, 10),
+                                                       _g(d.r.uniform(0.05, 0.9))]), [None]),  # fmt: skip
+            "decay_milestones": d.steps(d.r.choice([1, 2, 3]), 30),
+            "cooldown_epochs": d.pick(lambda: d.r.randint(0, 5), [0]),
+            "decay_rate": d.pick(lambda: _g(d.r.uniform(0.1, 0.9)), [0.1, 1.0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0]),
+            "warmup_lr": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [1e-5]),
+            "warmup_epochs": d.pick(lambda: d.r.randint(0, 6), [0]),
+            "warmup_prefix": d.flag(),
+            "cycle_mul": d.pick(lambda: 1.0, [2.0, 1.5]),
+            "cycle_decay": d.pick(lambda: _g(d.r.uniform(0.1, 1)), [0.1]),
+            "cycle_limit": d.pick(lambda: d.r.randint(1, 4), [1]),
+            "k_decay": d.pick(lambda: 1.0, [0.5, 2.0]),
+            "step_on_epochs": d.flag(),
+            "updates_per_epoch": d.pick(lambda: d.r.randint(1, 4), [0, 1]),
+        },
+    }
+
+
+def timm_random() -> tuple[str, list[dict]]:
+    import torch
+
+    scheduler = timm_scheduler()
+    cases = []
+    for name, _d, args in _configurations("timm", _timm_draws()):
+        extra: dict[str, Any] = {}
+
+        def values(name: str = name, args: dict = args, extra=extra) -> list[float]:
+            opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
+            kwargs = {k: v for k, v in args.items() if k != "lr"}
+            if name == "create_scheduler_v2":
+                sched, extra["num_epochs"] = scheduler.create_scheduler_v2(opt, **kwargs)
+                if sched is None:
+                    return [_g(opt.param_groups[0]["lr"])] * STEPS
+                return timm_values(sched, opt, STEPS, kwargs["step_on_epochs"])
+            sched = getattr(scheduler, name)(opt, **kwargs)
+            return timm_values(sched, opt, STEPS, kwargs.get("t_in_epochs", True))
+
+        case = _record(f"timm.{name}", args, values)
+        case.update(extra)
+        cases.append(case)
+    return timm_version(), cases

@@ -1,0 +1,503 @@
+"""timm's schedulers (`timm.scheduler`), as schedax schedules.
+
+The value of a schedule at `t` is timm's `_get_lr(t)`: what `scheduler.step(t)` sets, or
+`scheduler.step_update(t)` with `t_in_epochs=False`. timm counts `t` in epochs by default
+(`t_in_epochs=True`): call the schedule with the epoch, or build it in updates
+(`create_scheduler_v2(..., step_on_epochs=False, updates_per_epoch=n)`, timm's
+`--sched-on-updates`) and call it with the optimizer step. `t_in_epochs` and `initialize` are
+accepted for the signature's sake: a schedax schedule is a function of whatever `t` you give it.
+Each function takes the base learning rate where timm takes the optimizer, and timm's other
+arguments by their names; values are checked against timm 1.0.31.
+
+Noise (`noise_range_t`, `noise_pct`, `noise_std`, `noise_seed`) follows timm's distribution
+and range rules with JAX's random numbers (`schedax.noisy`): deterministic in the seed and the
+step, traceable, but not the numbers of torch's generator.
+
+Example:
+    >>> import jax.numpy as jnp
+    >>> from schedax.compat import timm
+    >>> lr = timm.CosineLRScheduler(1.0, t_initial=4, warmup_t=2, warmup_prefix=True)
+    >>> lr(jnp.arange(0, 8, 2))  # warmup, then a cycle from step 2 on
+    Array([0. , 1. , 0.5, 0. ], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import jax.numpy as jnp
+
+import schedax as sx
+
+from .._base import Rule, constructor, fmt, is_concrete, warn
+
+__all__ = [
+    "CosineLRScheduler",
+    "MultiStepLRScheduler",
+    "PolyLRScheduler",
+    "StepLRScheduler",
+    "TanhLRScheduler",
+    "WSDLRScheduler",
+    "create_scheduler_v2",
+]
+
+_LR = Rule("param")
+_FLAG = Rule("flag")
+
+
+def _python(x: Any) -> bool:
+    return is_concrete(x) and isinstance(x, int | float)
+
+
+def _require(where: str, ok: Any, arg: str, value: Any, allowed: str) -> None:
+    """timm's asserts, as ValueErrors naming the argument (traced values cannot be checked)."""
+    if _python(value) and not ok:
+        raise ValueError(f"{where}: {arg} must be {allowed}, got {fmt(value)}")
+
+
+def _with_noise(
+    schedule: sx.Schedule, noise_range_t: Any, pct: Any, std: Any, seed: Any
+) -> sx.Schedule:
+    """timm's noise: on `t >= noise_range_t`, or `start <= t < stop` for a pair."""
+    if noise_range_t is None:
+        return schedule
+    if isinstance(noise_range_t, list | tuple):
+        if len(noise_range_t) < 2:
+            raise ValueError(f"noise_range_t must be a number or a pair (start, stop), got "
+                             f"{noise_range_t!r}")  # fmt: skip
+        start, stop = noise_range_t[0], noise_range_t[1]
+    else:
+        start, stop = noise_range_t, None
+    # A negative start is step 0; a stop at or before it: no noisy step.
+    start = max(start, 0) if _python(start) else start
+    if stop is not None and _python(stop) and _python(start) and stop <= start:
+        return schedule
+    return sx.noisy(schedule, start, stop, pct=pct, std=std, seed=seed)
+
+
+def _warmup(
+    lr: Any, warmup_t: Any, warmup_lr_init: Any, then: sx.Schedule, prefix: bool, target: Any = None
+) -> sx.Schedule:
+    """timm's linear warmup from `warmup_lr_init` to `target` (the base lr) before `warmup_t`,
+    then `then`, counted from `warmup_t` with `prefix`, else from 0."""
+    if _python(warmup_t) and warmup_t == 0:  # timm: `if self.warmup_t:`, no warmup, no shift
+        return then
+    ramp = sx.linear_schedule(warmup_lr_init, lr if target is None else target, warmup_t)
+    return sx.join_schedules([ramp, then], [warmup_t], shift=prefix)
+
+
+def _cycles(
+    where: str, lr: Any, t_initial: Any, lr_min: Any, cycle_mul: Any, cycle_decay: Any,
+    cycle_limit: Any, shape: str, **options: Any,
+) -> sx.Schedule:  # fmt: skip
+    """timm's cycles (cosine, tanh, poly): `restarts` with timm's argument checks."""
+    _require(where, t_initial > 0 if _python(t_initial) else True, "t_initial", t_initial, "> 0")
+    _require(where, lr_min >= 0 if _python(lr_min) else True, "lr_min", lr_min, ">= 0")
+    if _python(t_initial) and t_initial == 1 and cycle_mul == 1 and cycle_decay == 1:
+        warn(f"{where}: the schedule has no effect on the learning rate since t_initial = "
+             "cycle_mul = cycle_decay = 1 (timm logs this too)")  # fmt: skip
+    limit = max(math.ceil(cycle_limit), 0) if _python(cycle_limit) else cycle_limit
+    return sx.restarts(lr, t_initial, shape, period_mult=cycle_mul, peak_mult=cycle_decay,
+                       end=lr_min, limit=limit, **options)  # fmt: skip
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+def CosineLRScheduler(  # noqa: N802
+    lr: Any,
+    t_initial: int,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    k_decay: float = 1.0,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `CosineLRScheduler`: SGDR cosine cycles after a linear warmup.
+
+    Cycle `i` lasts `t_initial * cycle_mul**i`, peaks at `lr * cycle_decay**i` and decays to
+    `lr_min` along `(1 + cos(pi x)) / 2` with `x = (t_cur / t_i)**k_decay`; after
+    `cycle_limit` cycles, `lr_min`. The warmup goes from `warmup_lr_init` to `lr` over
+    `warmup_t`; with `warmup_prefix` the cycles start after it, else at 0.
+
+    Returns:
+        A `restarts` (after a `join_schedules` warmup, under `noisy` noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)(jnp.arange(0, 10, 2))
+        Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
+    """
+    where = "CosineLRScheduler"
+    cycles = _cycles(where, lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, "cosine",
+                     warp=k_decay)  # fmt: skip
+    schedule = _warmup(lr, warmup_t, warmup_lr_init, cycles, warmup_prefix)
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+def TanhLRScheduler(  # noqa: N802
+    lr: Any,
+    t_initial: int,
+    lb: float = -7.0,
+    ub: float = 3.0,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `TanhLRScheduler`: cycles along `(1 - tanh(lb * (1 - x) + ub * x)) / 2`.
+
+    As `CosineLRScheduler` (no `k_decay`); without `warmup_prefix` the warmup ends at the
+    curve's value at `warmup_t`, as timm's does.
+
+    Returns:
+        A `restarts` with `shape="tanh"` (after a warmup, under noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> timm.TanhLRScheduler(1.0, t_initial=10)(jnp.array([0, 7, 10])).round(4)
+        Array([1. , 0.5, 0. ], dtype=float32)
+    """
+    where = "TanhLRScheduler"
+    if _python(lb) and _python(ub) and not lb < ub:
+        raise ValueError(f"{where}: lb must be < ub, got lb={fmt(lb)}, ub={fmt(ub)}")
+    _require(where, cycle_limit >= 0 if _python(cycle_limit) else True, "cycle_limit",
+             cycle_limit, ">= 0")  # fmt: skip
+    _require(where, warmup_t >= 0 if _python(warmup_t) else True, "warmup_t", warmup_t, ">= 0")
+    _require(where, warmup_lr_init >= 0 if _python(warmup_lr_init) else True, "warmup_lr_init",
+             warmup_lr_init, ">= 0")  # fmt: skip
+    cycles = _cycles(where, lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, "tanh",
+                     lower=lb, upper=ub)  # fmt: skip
+    target = None if warmup_prefix or (_python(warmup_t) and warmup_t == 0) else cycles(warmup_t)
+    schedule = _warmup(lr, warmup_t, warmup_lr_init, cycles, warmup_prefix, target)
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+def PolyLRScheduler(  # noqa: N802
+    lr: Any,
+    t_initial: int,
+    power: float = 0.5,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    k_decay: float = 1.0,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `PolyLRScheduler`: cycles along `(1 - x)**power`, `x = (t_cur / t_i)**k_decay`.
+
+    As `CosineLRScheduler` otherwise.
+
+    Returns:
+        A `restarts` with `shape="polynomial"` (after a warmup, under noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> timm.PolyLRScheduler(1.0, t_initial=4, power=1.0)(jnp.arange(5))
+        Array([1.  , 0.75, 0.5 , 0.25, 0.  ], dtype=float32)
+    """
+    where = "PolyLRScheduler"
+    cycles = _cycles(where, lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit,
+                     "polynomial", warp=k_decay, power=power)  # fmt: skip
+    schedule = _warmup(lr, warmup_t, warmup_lr_init, cycles, warmup_prefix)
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+def StepLRScheduler(  # noqa: N802
+    lr: Any,
+    decay_t: float,
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `StepLRScheduler`: `lr * decay_rate**(t // decay_t)` after a linear warmup.
+
+    With `warmup_prefix` (timm's default here) `t` counts from the end of the warmup.
+
+    Returns:
+        An `exponential_decay` with `staircase=True` (after a warmup, under noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> timm.StepLRScheduler(1.0, decay_t=2, decay_rate=0.5)(jnp.arange(5))
+        Array([1.  , 1.  , 0.5 , 0.5 , 0.25], dtype=float32)
+    """
+    steps = sx.exponential_decay(lr, decay_rate, decay_t, staircase=True)
+    schedule = _warmup(lr, warmup_t, warmup_lr_init, steps, warmup_prefix)
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+def MultiStepLRScheduler(  # noqa: N802
+    lr: Any,
+    decay_t: Sequence[int],
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `MultiStepLRScheduler`: `lr * decay_rate**k`, `k` the milestones `<= t + 1`.
+
+    timm compares the milestones with `t + 1`: a milestone of 10 applies from `t = 9` (torch's
+    `MultiStepLR` from 10). Repeated milestones count each time.
+
+    Returns:
+        A `piecewise_constant` (after a warmup, under noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> timm.MultiStepLRScheduler(1.0, decay_t=[2, 4], decay_rate=0.5)(jnp.arange(5))
+        Array([1.  , 0.5 , 0.5 , 0.25, 0.25], dtype=float32)
+    """
+    where = "MultiStepLRScheduler"
+    if isinstance(decay_t, str) or not isinstance(decay_t, Sequence):
+        raise TypeError(f"{where}: decay_t must be a list of milestones, got "
+                        f"{type(decay_t).__name__}")  # fmt: skip
+    if all(map(_python, decay_t)) and list(decay_t) != sorted(decay_t):
+        raise ValueError(f"{where}: decay_t must be sorted (timm bisects it), got {decay_t}")
+    # A milestone m applies from t = m - 1; those <= 1 from the start.
+    bounds = [max(m - 1, 0) if _python(m) else jnp.maximum(m - 1, 0) for m in decay_t]
+    values = [lr * decay_rate**k for k in range(len(decay_t) + 1)]
+    steps = sx.piecewise_constant(bounds, values)
+    schedule = _warmup(lr, warmup_t, warmup_lr_init, steps, warmup_prefix)
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG)
+def WSDLRScheduler(  # noqa: N802
+    lr: Any,
+    t_initial: int,
+    decay_t: int,
+    lr_min: float = 0.0,
+    stable_fn: str = "constant",
+    stable_timescale: Any = None,
+    stable_power: float = 0.5,
+    decay_fn: Any = "1-sqrt",
+    decay_power: float = 0.5,
+    decay_ratio: float = 0.1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    t_in_epochs: bool = True,
+    noise_range_t: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    initialize: bool = True,
+) -> sx.Schedule:
+    """timm's `WSDLRScheduler`: warmup, stable, decay to `lr_min` over the last `decay_t` of
+    `t_initial` (the stable and decay phases, after the warmup), then `lr_min`.
+
+    Returns:
+        A `warmup_stable_decay` (under noise).
+
+    Example:
+        >>> import jax.numpy as jnp
+        >>> from schedax.compat import timm
+        >>> lr = timm.WSDLRScheduler(1.0, t_initial=4, decay_t=2, decay_fn="linear")
+        >>> lr(jnp.arange(5))
+        Array([1. , 1. , 1. , 0.5, 0. ], dtype=float32)
+    """
+    where = "WSDLRScheduler"
+    _require(where, t_initial > 0 if _python(t_initial) else True, "t_initial", t_initial, "> 0")
+    if _python(decay_t) and _python(t_initial) and not 0 < decay_t <= t_initial:
+        raise ValueError(f"{where}: decay_t must be in (0, t_initial] with t_initial="
+                         f"{fmt(t_initial)}, got {fmt(decay_t)}")  # fmt: skip
+    _require(where, lr_min >= 0 if _python(lr_min) else True, "lr_min", lr_min, ">= 0")
+    stable_fns, decay_fns = ("constant", "rsqrt", "power"), ("linear", "1-sqrt", "cosine",
+                                                             "power", "exp")  # fmt: skip
+    if stable_fn not in stable_fns:
+        raise ValueError(f"{where}: stable_fn must be one of {stable_fns}, got {stable_fn!r}")
+    if not callable(decay_fn) and decay_fn not in decay_fns:
+        raise ValueError(f"{where}: decay_fn must be one of {decay_fns} or a callable, got "
+                         f"{decay_fn!r}")  # fmt: skip
+    _require(where, 0 < decay_ratio < 1 if _python(decay_ratio) else True, "decay_ratio",
+             decay_ratio, "in (0, 1)")  # fmt: skip
+    _require(where, decay_power > 0 if _python(decay_power) else True, "decay_power",
+             decay_power, "> 0")  # fmt: skip
+    _require(where, stable_power > 0 if _python(stable_power) else True, "stable_power",
+             stable_power, "> 0")  # fmt: skip
+    if stable_fn != "constant" or callable(decay_fn) or decay_fn in ("power", "exp"):
+        raise ValueError(f"{where}: stable_fn={stable_fn!r} with decay_fn={decay_fn!r} is not in "
+                         "schedax.compat.timm yet (constant with linear, 1-sqrt or cosine is)")  # fmt: skip
+    if _python(lr) and _python(lr_min) and lr < lr_min:  # timm's stable value is max(lr, lr_min)
+        then = sx.constant_lr(lr_min)
+        schedule = _warmup(lr, warmup_t, warmup_lr_init, then, True)
+    else:
+        schedule = sx.warmup_stable_decay(lr, warmup_t, t_initial - decay_t, decay_t,
+                                          warmup_lr_init, lr_min, decay_fn)  # fmt: skip
+    return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+# create_scheduler_v2's names, and the schedulers they build.
+SCHEDULERS = ("cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "constant", "plateau",
+              "none")  # fmt: skip
+
+
+def create_scheduler_v2(
+    learning_rate: Any,
+    sched: str = "cosine",
+    num_epochs: int = 300,
+    decay_epochs: Any = None,
+    decay_milestones: Sequence[int] = (90, 180, 270),
+    cooldown_epochs: int = 0,
+    patience_epochs: int = 10,
+    decay_rate: float = 0.1,
+    min_lr: float = 0.0,
+    warmup_lr: float = 1e-5,
+    warmup_epochs: int = 0,
+    warmup_prefix: bool = False,
+    noise: Any = None,
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: int = 42,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 0.1,
+    cycle_limit: int = 1,
+    k_decay: float = 1.0,
+    decay_fn: Any = None,
+    stable_timescale: Any = None,
+    plateau_mode: str = "max",
+    step_on_epochs: bool = True,
+    updates_per_epoch: int = 0,
+) -> tuple[Any, int]:
+    """timm's `create_scheduler_v2`: `(schedule, num_epochs)` for a scheduler name.
+
+    `learning_rate` stands where timm takes the optimizer; the rest is timm's: with
+    `step_on_epochs=False` lengths are converted to updates (`updates_per_epoch` of them per
+    epoch) and the schedule is called with the update count; `num_epochs` is the total to train,
+    cycles, warmup prefix and cooldown included, as timm returns it. "none" gives
+    `(None, num_epochs)`.
+
+    Example:
+        >>> from schedax.compat import timm
+        >>> lr, epochs = timm.create_scheduler_v2(0.1, "cosine", num_epochs=100, warmup_epochs=5,
+        ...                                       warmup_prefix=True, cooldown_epochs=10)
+        >>> epochs
+        115
+    """
+    where = "create_scheduler_v2"
+    if sched not in SCHEDULERS:
+        raise ValueError(f"{where}: unknown scheduler {sched!r}; timm's are {SCHEDULERS}")
+    if decay_epochs is None:
+        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
+    t_initial, warmup_t, decay_t = num_epochs, warmup_epochs, decay_epochs
+    cooldown_t, timescale_t = cooldown_epochs, stable_timescale
+    if not step_on_epochs:
+        if not updates_per_epoch > 0:
+            raise ValueError(f"{where}: updates_per_epoch must be set to the number of "
+                             f"dataloader batches (> 0), got {updates_per_epoch}")  # fmt: skip
+        n = updates_per_epoch
+        t_initial, warmup_t, decay_t, cooldown_t = (t_initial * n, warmup_t * n, decay_t * n,
+                                                    cooldown_t * n)  # fmt: skip
+        decay_milestones = [d * n for d in decay_milestones]
+        timescale_t = None if timescale_t is None else timescale_t * n
+    if noise is None:
+        noise_range = None
+    elif isinstance(noise, list | tuple):
+        noise_range = [x * t_initial for x in noise]
+        noise_range = noise_range[0] if len(noise_range) == 1 else noise_range
+    else:
+        noise_range = noise * t_initial
+    warmup = dict(warmup_lr_init=warmup_lr, warmup_t=warmup_t, warmup_prefix=warmup_prefix)
+    noises = dict(noise_range_t=noise_range, noise_pct=noise_pct, noise_std=noise_std,
+                  noise_seed=noise_seed)  # fmt: skip
+    cycles = dict(cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit)
+    lr = learning_rate
+    length = None  # the scheduler's get_cycle_length(), where it has one
+    if sched == "none":
+        return None, num_epochs + (warmup_epochs if warmup_prefix else 0)
+    if sched == "plateau":
+        raise ValueError(f"{where}: 'plateau' is not in schedax.compat.timm yet; use "
+                         "schedax.reduce_on_plateau")  # fmt: skip
+    if sched in ("cosine", "tanh", "poly"):
+        if sched == "cosine":
+            schedule = CosineLRScheduler(lr, t_initial, min_lr, **cycles, **warmup, **noises,
+                                         k_decay=k_decay)  # fmt: skip
+        elif sched == "tanh":
+            schedule = TanhLRScheduler(lr, t_initial, lr_min=min_lr, **cycles, **warmup, **noises)
+        else:
+            schedule = PolyLRScheduler(lr, t_initial, decay_rate, min_lr, **cycles, **warmup,
+                                       **noises, k_decay=k_decay)  # fmt: skip
+        length = _cycle_length(t_initial, cycle_mul, cycle_limit)
+        length += warmup_t if warmup_prefix else 0
+    elif sched in ("step", "constant"):
+        rate, every = (decay_rate, decay_t) if sched == "step" else (1.0, 1)
+        schedule = StepLRScheduler(lr, every, rate, **warmup, **noises)
+    elif sched == "multistep":
+        schedule = MultiStepLRScheduler(lr, list(decay_milestones), decay_rate, **warmup, **noises)
+    else:  # wsd, rsqrt
+        t_sched = t_initial if warmup_prefix else t_initial - warmup_t
+        if 0 < decay_epochs < 1:
+            decay_t = decay_epochs * t_sched  # a fraction of the stable + decay length
+        decay_t = int(round(decay_t))
+        if not 0 < decay_t <= t_sched:
+            within = "" if warmup_prefix else " - warmup_epochs"
+            raise ValueError(f"{where}: {sched} schedule requires 0 < decay_epochs <= "
+                             f"epochs{within}, got decay {decay_t} and stable + decay length "
+                             f"{t_sched}")  # fmt: skip
+        schedule = WSDLRScheduler(
+            lr, t_sched, decay_t, min_lr, stable_fn="rsqrt" if sched == "rsqrt" else "constant",
+            stable_timescale=timescale_t,
+            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"),
+            warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noises,
+        )  # fmt: skip
+        length = warmup_t + t_sched
+    if length is None:
+        return schedule, num_epochs + (warmup_epochs if warmup_prefix else 0)
+    total = length + cooldown_t
+    return schedule, total if step_on_epochs else total // updates_per_epoch
+
+
+def _cycle_length(t_initial: Any, cycle_mul: Any, cycle_limit: Any) -> Any:
+    """timm's `get_cycle_length()`: the length of `cycle_limit` cycles (at least one)."""
+    cycles = max(1, cycle_limit or 1)
+    if cycle_mul == 1.0:
+        return t_initial * cycles
+    return int(math.floor(-t_initial * (cycle_mul**cycles - 1) / (1 - cycle_mul)))
