@@ -228,9 +228,9 @@ def test_traced_invalid_values_are_clamped_not_nan():
             r"^warmup_cosine_decay: total_steps must be > 0, got 0$",
         ),
         (
-            lambda: sx.warmup_stable_decay(0.1, 10, 10, 10, decay_shape="exp"),
+            lambda: sx.warmup_stable_decay(0.1, 10, 10, 10, decay_shape="step"),
             ValueError,
-            r"^warmup_stable_decay: decay_shape must be one of \('linear', 'cosine', '1-sqrt'\), got 'exp'$",
+            r"^warmup_stable_decay: decay_shape must be one of \('linear', 'cosine', '1-sqrt', 'power', 'exp'\), got 'step'$",
         ),
         (
             lambda: sx.warmup_stable_decay(0.1, 10, -5, 10),

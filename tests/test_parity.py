@@ -23,8 +23,8 @@ from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, optax_arguments, optax_warn
 import schedax as sx
 from schedax.compat import keras as K
 from schedax.compat import optax as O
-from schedax.compat import torch as T
 from schedax.compat import timm as TIMM
+from schedax.compat import torch as T
 from schedax.compat import transformers as HF
 
 README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
@@ -177,9 +177,18 @@ RESTRICTIONS = [
     (r"timm\.PolyLRScheduler", lambda a: a["power"] < 0, "a negative power"),
     (
         r"timm\.\w+Scheduler",
-        lambda a: _negative(a.get("warmup_t", 0), a.get("decay_t", 0) if "t_initial" not in a
-                            and not isinstance(a.get("decay_t"), list) else 0),
+        lambda a: _negative(
+            a.get("warmup_t", 0),
+            a.get("decay_t", 0)
+            if "t_initial" not in a and not isinstance(a.get("decay_t"), list)
+            else 0,
+        ),
         "negative lengths and boundaries",
+    ),
+    (
+        r"timm\.PlateauLRScheduler",
+        lambda a: _fractional(a.get("patience_t")),
+        "a fractional patience",
     ),
     (
         r"timm\.MultiStepLRScheduler",
@@ -289,12 +298,13 @@ def _runner(schedule, observed: bool):
     if not observed:  # stateful, no observations
         return lambda s, m: jax.lax.scan(lambda st, k: s(k, st)[::-1], s.init(), steps)[1]
 
-    def run(s, m):  # the lr after each observation
-        def body(state, value):
+    def run(s, m):  # the lr after each observation, at step 1, 2... (timm's epochs)
+        def body(state, inputs):
+            step, value = inputs
             state = s.observe(state, value)
-            return state, s(0, state)[0]
+            return state, s(step, state)[0]
 
-        return jax.lax.scan(body, s.init(), m)[1]
+        return jax.lax.scan(body, s.init(), (jnp.arange(1, m.shape[0] + 1), m))[1]
 
     return run
 

@@ -138,12 +138,13 @@ OPTIMIZER_HINT = (
 _PACKAGE = str(pathlib.Path(__file__).parent)
 
 
-def warn(text: str) -> None:
-    """A `UserWarning` pointing at the user's line: the first caller outside schedax."""
+def warn(text: str, category: type[Warning] = UserWarning) -> None:
+    """A warning (`UserWarning` unless said) pointing at the user's line: the first caller
+    outside schedax."""
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
-    warnings.warn(text, UserWarning, stacklevel=level)
+    warnings.warn(text, category, stacklevel=level)
 
 
 # ----------------------------------------------------------------------------- who is calling

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, count, default_float, flag, option, param, size
+from ._base import Array, count, default_float, flag, is_concrete, option, param, size
 from ._stateful import StatefulSchedule
 
 
@@ -28,7 +29,7 @@ class PlateauState(NamedTuple):
     best: Array  # the best metric so far (+inf in min mode, -inf in max mode, before any)
     num_bad: Array  # observations since the last improvement (torch num_bad_epochs, Keras wait)
     cooldown_counter: Array  # observations left in the cooldown
-    observed: Array  # whether any observation was made (Keras takes the first as the best)
+    observations: Array  # how many were made (Keras takes the first as the best)
 
 
 class reduce_on_plateau(StatefulSchedule):
@@ -43,7 +44,12 @@ class reduce_on_plateau(StatefulSchedule):
     `patience`, the learning rate becomes `max(lr * factor, min_lr)` (unless that changes it by
     no more than `eps`), and the next `cooldown` observations are not counted. Keras's counting
     (`counting="keras"`, as its callback) reduces when they reach `patience`, does not count
-    observations in cooldown, and resets nothing once at `min_lr`.
+    observations in cooldown, and resets nothing once at `min_lr`. With `warmup_steps` (timm's
+    `PlateauLRScheduler`), the value at steps `1 .. warmup_steps` climbs linearly from
+    `warmup_init` to `init` (`warmup_init` at step 0), and the first `warmup_steps`
+    observations are ignored: one observation per step, as a loop that observes once per epoch
+    and counts epochs as steps makes them. The plateau then starts from the warmup's value at
+    its last whole step (`init` for a whole `warmup_steps`).
 
     Args:
         init: the initial learning rate (torch: the optimizer's).
@@ -56,6 +62,8 @@ class reduce_on_plateau(StatefulSchedule):
         mode: "min" (a loss) or "max" (an accuracy).
         eps: reductions changing the lr by no more than this are skipped, >= 0.
         counting: "torch" or "keras".
+        warmup_steps: the warmup's length in steps (and ignored observations), >= 0.
+        warmup_init: the value at step 0 with a warmup.
 
     Returns:
         A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
@@ -81,6 +89,8 @@ class reduce_on_plateau(StatefulSchedule):
     mode: str = option(("min", "max"), default="min", kw_only=True)
     eps: Array = param(default=1e-8, kw_only=True, ge=0)
     counting: str = option(("torch", "keras"), default="torch", kw_only=True)
+    warmup_steps: Array = count(default=0, kw_only=True, ge=0)
+    warmup_init: Array = param(default=0.0, kw_only=True)
 
     @property
     def dtype(self) -> np.dtype:
@@ -91,15 +101,28 @@ class reduce_on_plateau(StatefulSchedule):
         worst = np.inf if self.mode == "min" else -np.inf
         zero = jnp.array(0, jnp.int32)
         return PlateauState(
-            lr=jnp.array(self.init_lr, self.dtype, copy=True),
+            lr=self._warmup_lr(jnp.floor(jnp.maximum(self.warmup_steps, 0))),
             best=jnp.array(worst, metric),
             num_bad=zero,
             cooldown_counter=zero,
-            observed=jnp.array(False),
+            observations=zero,
         )
 
+    def _warmup_lr(self, step: Array) -> Array:
+        """The warmup's value at `step` (`init` without a warmup): the plateau starts from its
+        value at the last whole step of the warmup (`init` when `warmup_steps` is whole)."""
+        init = jnp.asarray(self.init_lr, self.dtype)
+        warmup = jnp.maximum(self.warmup_steps, 0).astype(self.dtype)
+        start = self.warmup_init.astype(self.dtype)
+        ramp = start + step.astype(self.dtype) * (init - start) / jnp.where(warmup > 0, warmup, 1)
+        return jnp.where(warmup > 0, ramp, init)
+
     def _step(self, step: Array, state: PlateauState) -> tuple[Array, PlateauState]:
-        return state.lr, state
+        if is_concrete(self.warmup_steps) and np.asarray(self.warmup_steps) == 0:
+            return state.lr, state
+        warmup = jnp.maximum(self.warmup_steps.astype(state.lr.dtype), 0)
+        in_warmup = (warmup > 0) & (step.astype(warmup.dtype) <= warmup)
+        return jnp.where(in_warmup, self._warmup_lr(step), state.lr), state
 
     def _is_better(self, value: Array, best: Array) -> Array:
         return improves(self, value, best)
@@ -110,7 +133,8 @@ class reduce_on_plateau(StatefulSchedule):
 
     def _observe(self, state: PlateauState, value: Any) -> PlateauState:
         value = jnp.asarray(value).astype(state.best.dtype)
-        lr, best, num_bad, cooldown, observed = state
+        lr, best, num_bad, cooldown, observations = state
+        observed = observations > 0
         patience = jnp.maximum(self.patience, 0).astype(num_bad.dtype)
         better = self._is_better(value, best)
         if self.counting == "keras":  # Keras's first value is the best, whatever it is (NaN too)
@@ -136,9 +160,13 @@ class reduce_on_plateau(StatefulSchedule):
         cooldown_length = jnp.maximum(self.cooldown, 0).astype(cooldown.dtype)
         cooldown = jnp.where(reset, cooldown_length, cooldown)
         num_bad = jnp.where(reset, 0, num_bad)
-        return PlateauState(
-            lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown, observed=jnp.array(True)
-        )
+        new = PlateauState(lr=lr, best=best, num_bad=num_bad, cooldown_counter=cooldown,
+                           observations=observations + 1)  # fmt: skip
+        # Observations during the warmup only count themselves.
+        warmup = jnp.maximum(self.warmup_steps, 0).astype(default_float())
+        ignored = (observations + 1).astype(warmup.dtype) <= warmup
+        return jax.tree.map(lambda a, b: jnp.where(ignored, a, b),
+                            state._replace(observations=observations + 1), new)  # fmt: skip
 
 
 class GreedyState(NamedTuple):

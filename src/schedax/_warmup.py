@@ -8,6 +8,7 @@ from collections.abc import Callable
 import jax.numpy as jnp
 
 from ._base import (
+    MIN_LENGTH,
     Array,
     Schedule,
     anneal,
@@ -18,6 +19,7 @@ from ._base import (
     linear,
     option,
     param,
+    safe_power,
 )
 from ._base import length as steps_length
 
@@ -123,9 +125,13 @@ class warmup_stable_decay(Schedule):
     decay to `end` over `decay_steps`, and `end` after. The decay's shape is the weight of
     `peak` at progress `p` of the decay: "linear" `1 - p`, "cosine" `(1 + cos(pi p)) / 2`
     (with `decay_cycles` c: `(1 + cos(2 pi c p)) / 2`, then `end` at `p = 1`), "1-sqrt"
-    `1 - sqrt(p)`; the warmup's is the weight of `peak` at progress `x`: "linear" `x`, "cosine"
-    `(1 - cos(pi x)) / 2`, "1-sqrt" `1 - sqrt(1 - x)`. Values match transformers'
-    `get_wsd_schedule` with `init = end = min_lr_ratio * peak`.
+    `1 - sqrt(p)`, "power" `1 - p**decay_power`, "exp" `(r**p - r) / (1 - r)` with
+    `r = decay_ratio`; the warmup's is the weight of `peak` at progress `x`: "linear" `x`,
+    "cosine" `(1 - cos(pi x)) / 2`, "1-sqrt" `1 - sqrt(1 - x)`. With a `stable_timescale`, the
+    value after the warmup decays as `max(peak * (1 + s / stable_timescale)**-stable_power,
+    end)` at `s` steps past the warmup, through the stable and the decay phases (timm's "rsqrt"
+    and "power" stable functions). Values match transformers' `get_wsd_schedule` with
+    `init = end = min_lr_ratio * peak`, and timm's `WSDLRScheduler`.
 
     Args:
         peak: the value of the stable phase.
@@ -134,11 +140,17 @@ class warmup_stable_decay(Schedule):
         decay_steps: > 0. A traced value is clamped to > 0.
         init: the value at step 0.
         end: the value at the end of the decay and after.
-        decay_shape: "linear", "cosine" or "1-sqrt".
+        decay_shape: "linear", "cosine", "1-sqrt", "power" or "exp".
         warmup_shape: "linear", "cosine" or "1-sqrt".
         decay_cycles: the number of cosine waves over the decay (transformers' `num_cycles`),
             > 0, or None for half a wave; with `decay_shape="cosine"` only. A traced value is
             clamped to >= 0.
+        decay_power: the exponent of the "power" decay, > 0.
+        decay_ratio: the fraction the "exp" decay would reach before its normalization, in
+            (0, 1).
+        stable_timescale: the timescale of the decaying stable value, > 0, or None for a
+            constant one. A traced value is clamped to > 0.
+        stable_power: its exponent, > 0 (0.5: reciprocal square root).
 
     Returns:
         A `Schedule`.
@@ -155,27 +167,44 @@ class warmup_stable_decay(Schedule):
     decay_steps: Array = count(gt=0)
     init: Array = param(default=0.0)
     end: Array = param(default=0.0)
-    decay_shape: str = option(tuple(DECAY_SHAPES), default="linear")
+    decay_shape: str = option((*DECAY_SHAPES, "power", "exp"), default="linear")
     warmup_shape: str = option(tuple(WARMUP_SHAPES), default="linear")
     decay_cycles: Array | None = param(default=None, optional=True, gt=0)
+    decay_power: Array = param(default=0.5, gt=0)
+    decay_ratio: Array = param(default=0.1, gt=0, lt=1)
+    stable_timescale: Array | None = count(default=None, optional=True, gt=0)
+    stable_power: Array = param(default=0.5, gt=0)
 
     def _check(self) -> None:
         if self.decay_cycles is not None and self.decay_shape != "cosine":
             raise self._invalid(f"{{0}} shapes a cosine decay only, got {{1}}="
                                 f"{self.decay_shape!r}", "decay_cycles", "decay_shape")  # fmt: skip
 
+    def _weight(self, progress: Array) -> Array:
+        """The weight of the stable value at `progress` in [0, 1] of a waved, power or exp
+        decay."""
+        if self.decay_shape == "power":
+            return 1 - safe_power(progress, jnp.maximum(self.decay_power.astype(progress.dtype), 0))
+        if self.decay_shape == "exp":
+            r = jnp.clip(self.decay_ratio.astype(progress.dtype), MIN_LENGTH, 1 - MIN_LENGTH)
+            return (r**progress - r) / (1 - r)
+        cycles = jnp.maximum(self.decay_cycles.astype(progress.dtype), 0)
+        return (1 + jnp.cos(2 * math.pi * cycles * progress)) / 2
+
     def _value(self, t: Array) -> Array:
         warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
         start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
         elapsed = jnp.maximum(t - start, 0)
-        if self.decay_cycles is None:
-            shape = DECAY_SHAPES[self.decay_shape]
-            decay = anneal(self.peak, self.end, elapsed, self.decay_steps, *shape)
-        else:  # waves: not monotone, so not an anneal
+        peak, end = self.peak.astype(t.dtype), self.end.astype(t.dtype)
+        top = peak  # the stable value, at t
+        if self.stable_timescale is not None:
+            since = jnp.maximum(t - warmup, 0) / steps_length(self.stable_timescale.astype(t.dtype))
+            power = jnp.maximum(self.stable_power.astype(t.dtype), 0)
+            top = jnp.maximum(peak * (1 + since) ** -power, end)
+        if self.decay_cycles is None and self.decay_shape in DECAY_SHAPES:
+            decay = anneal(top, end, elapsed, self.decay_steps, *DECAY_SHAPES[self.decay_shape])
+        else:  # waves are not monotone, power and exp take a parameter: not an anneal
             length = steps_length(self.decay_steps.astype(t.dtype))
             progress = jnp.minimum(elapsed / length, 1)
-            cycles = jnp.maximum(self.decay_cycles.astype(t.dtype), 0)
-            weight = (1 + jnp.cos(2 * math.pi * cycles * progress)) / 2
-            peak, end = self.peak.astype(t.dtype), self.end.astype(t.dtype)
-            decay = jnp.where(progress < 1, end + (peak - end) * weight, end)
+            decay = jnp.where(progress < 1, end + (top - end) * self._weight(progress), end)
         return _warmup(self.init, self.peak, t, warmup, decay, self.warmup_shape)

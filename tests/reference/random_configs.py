@@ -823,10 +823,12 @@ def _timm_draws() -> dict[str, Callable[[Draw], dict]]:
         return {
             "t_initial": d.length(30, [1, 2.5, 0, -3, 7]),
             "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0, -1e-4]),
-            "cycle_mul": d.pick(lambda: d.r.choice([1.0, 2.0, _g(d.r.uniform(1, 2.5))]),
-                                [1.0, 0.5, 3]),  # fmt: skip
-            "cycle_decay": d.pick(lambda: d.r.choice([1.0, _g(d.r.uniform(0.1, 1))]),
-                                  [0.0, 1.5, -0.5]),  # fmt: skip
+            "cycle_mul": d.pick(
+                lambda: d.r.choice([1.0, 2.0, _g(d.r.uniform(1, 2.5))]), [1.0, 0.5, 3]
+            ),  # fmt: skip
+            "cycle_decay": d.pick(
+                lambda: d.r.choice([1.0, _g(d.r.uniform(0.1, 1))]), [0.0, 1.5, -0.5]
+            ),  # fmt: skip
             "cycle_limit": d.pick(lambda: d.r.randint(1, 5), [0, 1, 100, 2.5, -1]),
         }
 
@@ -835,25 +837,39 @@ def _timm_draws() -> dict[str, Callable[[Draw], dict]]:
                                   [1.0, 0.0, -1.0])}  # fmt: skip
 
     return {
-        "CosineLRScheduler": lambda d: {"lr": d.lr(), **cycles(d), **warmup(d, False), **k_decay(d)},
+        "CosineLRScheduler": lambda d: {
+            "lr": d.lr(),
+            **cycles(d),
+            **warmup(d, False),
+            **k_decay(d),
+        },
         "TanhLRScheduler": lambda d: {
-            "lr": d.lr(), **cycles(d), **warmup(d, False),
+            "lr": d.lr(),
+            **cycles(d),
+            **warmup(d, False),
             "lb": d.pick(lambda: _g(d.r.uniform(-9, -2)), [-7.0, 3.0, 4.0]),
             "ub": d.pick(lambda: _g(d.r.uniform(1, 5)), [3.0]),
         },  # fmt: skip
         "PolyLRScheduler": lambda d: {
-            "lr": d.lr(), **cycles(d), **warmup(d, False), **k_decay(d),
+            "lr": d.lr(),
+            **cycles(d),
+            **warmup(d, False),
+            **k_decay(d),
             "power": d.pick(lambda: _g(d.r.uniform(0.3, 3)), [0.5, 1.0, 0.0, -1.0]),
         },  # fmt: skip
         "StepLRScheduler": lambda d: {
-            "lr": d.lr(), **warmup(d, True),
+            "lr": d.lr(),
+            **warmup(d, True),
             "decay_t": d.pick(lambda: d.r.randint(1, 15), [1, 2.5, 0, -3]),
             "decay_rate": d.rate(),
         },  # fmt: skip
         "MultiStepLRScheduler": lambda d: {
-            "lr": d.lr(), **warmup(d, True),
-            "decay_t": d.pick(lambda: d.steps(d.r.choice([1, 2, 3, 4]), 40),
-                              [[], [0], [1, 1, 5], [10, 5], [2.5, 7]]),
+            "lr": d.lr(),
+            **warmup(d, True),
+            "decay_t": d.pick(
+                lambda: d.steps(d.r.choice([1, 2, 3, 4]), 40),
+                [[], [0], [1, 1, 5], [10, 5], [2.5, 7]],
+            ),
             "decay_rate": d.rate(),
         },  # fmt: skip
         "WSDLRScheduler": lambda d: (
@@ -862,19 +878,41 @@ def _timm_draws() -> dict[str, Callable[[Draw], dict]]:
                 "t_initial": t,
                 "decay_t": d.pick(lambda: d.r.randint(1, t), [t, 0, t + 1]),
                 "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0, 0.5]),
-                "decay_fn": d.r.choice(["linear", "1-sqrt", "cosine"]),
+                "decay_fn": d.r.choice(["linear", "1-sqrt", "cosine", "power", "exp"]),
+                "decay_power": d.pick(lambda: _g(d.r.uniform(0.2, 3)), [0.5, 0.0]),
+                "decay_ratio": d.pick(lambda: _g(d.r.uniform(0.01, 0.9)), [0.1, 1.0]),
+                "stable_fn": d.r.choice(["constant", "constant", "rsqrt", "power"]),
+                "stable_timescale": d.pick(
+                    lambda: d.r.choice([None, d.r.randint(1, 20)]), [None, 0, 2.5]
+                ),  # fmt: skip
+                "stable_power": d.pick(lambda: _g(d.r.uniform(0.2, 2)), [0.5]),
                 "warmup_t": d.pick(lambda: d.r.randint(0, 10), [0]),
                 "warmup_lr_init": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0]),
                 "t_in_epochs": d.flag(),
             }
         )(d.pick(lambda: d.r.randint(1, 40), [1, 5])),
+        "PlateauLRScheduler": lambda d: {
+            "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
+            "decay_rate": d.factor([0.0, 0.999, 1.0, -0.5]),
+            "patience_t": d.length(5, [0, 2.5]),
+            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0]),
+            "cooldown_t": d.pick(lambda: d.r.randint(0, 3), [0]),
+            "warmup_t": d.pick(lambda: d.r.choice([0, d.r.randint(1, 8)]), [0, 2.5]),
+            "warmup_lr_init": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0]),
+            "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
+            "mode": d.r.choice(["min", "max"]),
+        },
         "create_scheduler_v2": lambda d: {
             "lr": d.lr(),
-            "sched": d.r.choice(["cosine", "tanh", "step", "multistep", "poly", "wsd",
-                                 "constant", "none"]),  # fmt: skip
+            "sched": d.r.choice(
+                ["cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "constant", "none"]
+            ),  # fmt: skip
+            "decay_fn": d.pick(lambda: None, ["linear", "cosine", "exp"]),
+            "stable_timescale": d.pick(lambda: None, [3, 0.5]),
             "num_epochs": d.pick(lambda: d.r.randint(2, 30), [1, 2]),
-            "decay_epochs": d.pick(lambda: d.r.choice([None, d.r.randint(1, 10),
-                                                       _g(d.r.uniform(0.05, 0.9))]), [None]),  # fmt: skip
+            "decay_epochs": d.pick(
+                lambda: d.r.choice([None, d.r.randint(1, 10), _g(d.r.uniform(0.05, 0.9))]), [None]
+            ),  # fmt: skip
             "decay_milestones": d.steps(d.r.choice([1, 2, 3]), 30),
             "cooldown_epochs": d.pick(lambda: d.r.randint(0, 5), [0]),
             "decay_rate": d.pick(lambda: _g(d.r.uniform(0.1, 0.9)), [0.1, 1.0]),
@@ -900,9 +938,19 @@ def timm_random() -> tuple[str, list[dict]]:
     for name, _d, args in _configurations("timm", _timm_draws()):
         extra: dict[str, Any] = {}
 
+        if name == "PlateauLRScheduler":
+            extra["metric"] = metric(_d)
+
         def values(name: str = name, args: dict = args, extra=extra) -> list[float]:
             opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=args["lr"])
             kwargs = {k: v for k, v in args.items() if k != "lr"}
+            if name == "PlateauLRScheduler":  # the lr after step(epoch, metric), epochs 1, 2...
+                sched = getattr(scheduler, name)(opt, **kwargs)
+                lrs = []
+                for epoch, value in enumerate(extra["metric"], 1):
+                    sched.step(epoch, value)
+                    lrs.append(_g(opt.param_groups[0]["lr"]))
+                return lrs
             if name == "create_scheduler_v2":
                 sched, extra["num_epochs"] = scheduler.create_scheduler_v2(opt, **kwargs)
                 if sched is None:

@@ -36,6 +36,7 @@ from .._base import Rule, constructor, fmt, is_concrete, warn
 __all__ = [
     "CosineLRScheduler",
     "MultiStepLRScheduler",
+    "PlateauLRScheduler",
     "PolyLRScheduler",
     "StepLRScheduler",
     "TanhLRScheduler",
@@ -363,16 +364,87 @@ def WSDLRScheduler(  # noqa: N802
              decay_power, "> 0")  # fmt: skip
     _require(where, stable_power > 0 if _python(stable_power) else True, "stable_power",
              stable_power, "> 0")  # fmt: skip
-    if stable_fn != "constant" or callable(decay_fn) or decay_fn in ("power", "exp"):
-        raise ValueError(f"{where}: stable_fn={stable_fn!r} with decay_fn={decay_fn!r} is not in "
-                         "schedax.compat.timm yet (constant with linear, 1-sqrt or cosine is)")  # fmt: skip
-    if _python(lr) and _python(lr_min) and lr < lr_min:  # timm's stable value is max(lr, lr_min)
-        then = sx.constant_lr(lr_min)
-        schedule = _warmup(lr, warmup_t, warmup_lr_init, then, True)
+    if callable(decay_fn):
+        raise TypeError(f"{where}: decay_fn must be one of {decay_fns}: a Python function of the "
+                        "progress cannot be traced into a schedax schedule; join a lambda_lr "
+                        "after the stable phase instead")  # fmt: skip
+    timescale, power = None, stable_power
+    if stable_fn != "constant":
+        timescale = warmup_t if stable_timescale is None else stable_timescale
+        if _python(timescale) and timescale <= 0:
+            raise ValueError(f"{where}: stable_fn={stable_fn} requires a positive "
+                             f"stable_timescale, it defaults to warmup_t ({fmt(warmup_t)}); set "
+                             "it explicitly when there is no warmup")  # fmt: skip
+        power = 0.5 if stable_fn == "rsqrt" else stable_power
+    if timescale is None and _python(lr) and _python(lr_min) and lr < lr_min:
+        # timm's stable value is max(lr, lr_min), and the decay from it to lr_min is flat.
+        schedule = _warmup(lr, warmup_t, warmup_lr_init, sx.constant_lr(lr_min), True)
     else:
-        schedule = sx.warmup_stable_decay(lr, warmup_t, t_initial - decay_t, decay_t,
-                                          warmup_lr_init, lr_min, decay_fn)  # fmt: skip
+        schedule = sx.warmup_stable_decay(
+            lr, warmup_t, t_initial - decay_t, decay_t, warmup_lr_init, lr_min, decay_fn,
+            decay_power=decay_power, decay_ratio=decay_ratio, stable_timescale=timescale,
+            stable_power=power,
+        )  # fmt: skip
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
+
+
+@constructor(lr=_LR, initialize=_FLAG)
+def PlateauLRScheduler(  # noqa: N802
+    lr: Any,
+    decay_rate: float = 0.1,
+    patience_t: int = 10,
+    threshold: float = 1e-4,
+    cooldown_t: int = 0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    lr_min: float = 0.0,
+    mode: str = "max",
+    noise_range_t: Any = None,
+    noise_type: str = "normal",
+    noise_pct: float = 0.67,
+    noise_std: float = 1.0,
+    noise_seed: Any = None,
+    initialize: bool = True,
+) -> sx.StatefulSchedule:
+    """timm's `PlateauLRScheduler` (deprecated in timm, which warns; so does schedax): torch's
+    `ReduceLROnPlateau` after a linear warmup.
+
+    Stateful: where timm's loop calls `scheduler.step(epoch, metric)`, call
+    `state = schedule.observe(state, metric)`, then `lr, state = schedule(epoch, state)`. The
+    value at epochs `1 .. warmup_t` climbs from `warmup_lr_init` to `lr`, and the first
+    `warmup_t` observations are ignored, as timm ignores the metrics of the warmup epochs; at
+    epoch 0 it is the lr before any step (`warmup_lr_init` with a warmup, else `lr`). Noise is
+    not supported here (`noise_range_t` must be None).
+
+    Returns:
+        A `reduce_on_plateau`.
+
+    Example:
+        >>> import warnings
+        >>> from schedax.compat import timm
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore", FutureWarning)
+        ...     plateau = timm.PlateauLRScheduler(0.1, patience_t=0, mode="min", decay_rate=0.5)
+        >>> state = plateau.observe(plateau.observe(plateau.init(), 1.0), 1.0)
+        >>> round(float(plateau(2, state)[0]), 6)
+        0.05
+    """
+    where = "PlateauLRScheduler"
+    warn(f"{where} is deprecated in timm (its metric-driven state is not in its checkpoints); "
+         "schedax's reduce_on_plateau keeps it in an explicit state", FutureWarning)  # fmt: skip
+    if noise_range_t is not None:
+        raise ValueError(f"{where}: noise_range_t must be None (noise on a plateau schedule is "
+                         f"not in schedax), got {noise_range_t!r}")  # fmt: skip
+    if noise_type not in ("normal", "uniform"):
+        raise ValueError(f"{where}: noise_type must be 'normal' or 'uniform', got {noise_type!r}")
+    if _python(decay_rate) and decay_rate >= 1:  # torch's ReduceLROnPlateau refuses it
+        raise ValueError(f"{where}: decay_rate must be < 1.0, got {fmt(decay_rate)}")
+    factor = 0.0 if _python(decay_rate) and decay_rate < 0 else decay_rate  # max(lr * f, min)
+    return sx.reduce_on_plateau(
+        lr, factor=factor, patience=patience_t, threshold=threshold, cooldown=cooldown_t,
+        min_lr=lr_min, mode=mode, warmup_steps=max(warmup_t, 0) if _python(warmup_t) else warmup_t,
+        warmup_init=warmup_lr_init,
+    )  # fmt: skip
 
 
 # create_scheduler_v2's names, and the schedulers they build.
@@ -454,8 +526,14 @@ def create_scheduler_v2(
     if sched == "none":
         return None, num_epochs + (warmup_epochs if warmup_prefix else 0)
     if sched == "plateau":
-        raise ValueError(f"{where}: 'plateau' is not in schedax.compat.timm yet; use "
-                         "schedax.reduce_on_plateau")  # fmt: skip
+        if not step_on_epochs:
+            raise ValueError(f"{where}: plateau only supports step per epoch "
+                             "(step_on_epochs=True)")  # fmt: skip
+        schedule = PlateauLRScheduler(
+            lr, decay_rate, patience_epochs, cooldown_t=0, warmup_t=warmup_t,
+            warmup_lr_init=warmup_lr, lr_min=min_lr, mode=plateau_mode, **noises,
+        )  # fmt: skip
+        return schedule, num_epochs + (warmup_epochs if warmup_prefix else 0)
     if sched in ("cosine", "tanh", "poly"):
         if sched == "cosine":
             schedule = CosineLRScheduler(lr, t_initial, min_lr, **cycles, **warmup, **noises,
