@@ -61,16 +61,21 @@ def evaluate_all(
     schedules: list, num_steps: list[int], metrics: list | None = None
 ) -> list[np.ndarray]:
     """Each schedule at steps 0 .. n - 1 (a stateful one without observations, or, given a
-    metric sequence, its lr after each observation), all in one compiled program: many small
+    metric sequence, its lr after each observation, at steps 1, 2...), all in one compiled program: many small
     programs cost about three times the compilation of one that holds them all. Tests call it
     once per file (`functools.cache`) and check a case each."""
     import schedax as sx
 
     def one(schedule, n: int, metric):
         steps = jnp.arange(n, dtype=jnp.int32)
-        if metric is not None:
-            observe = lambda state, v: (s := schedule.observe(state, v), schedule(0, s)[0])  # noqa: E731
-            return jax.lax.scan(observe, schedule.init(), jnp.asarray(metric, jnp.float32))[1]
+        if metric is not None:  # observed at steps 1, 2... (timm's epochs)
+
+            def observe(state, inputs):
+                state = schedule.observe(state, inputs[1])
+                return state, schedule(inputs[0], state)[0]
+
+            inputs = (jnp.arange(1, len(metric) + 1), jnp.asarray(metric, jnp.float32))
+            return jax.lax.scan(observe, schedule.init(), inputs)[1]
         if isinstance(schedule, sx.StatefulSchedule):
             body = lambda state, k: schedule(k, state)[::-1]  # noqa: E731
             return jax.lax.scan(body, schedule.init(), steps)[1]

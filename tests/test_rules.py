@@ -36,6 +36,8 @@ EXAMPLES = {type(case.build()): case.kwargs | case.static for case in reversed(C
     sx.learning_rate_scheduler: dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1),
     sx.reduce_on_plateau: dict(init=0.1, factor=0.5),
     sx.greedy_lr: dict(init=0.1, smooth=True, window_size=4),
+    sx.restarts: dict(init=0.1, period=10, shape="polynomial", limit=3),
+    sx.noisy: dict(schedule=sx.constant_lr(0.1), start=5, stop=20),
 }
 CLASSES = sorted((c for c in REGISTRY.values() if isinstance(c, type)), key=lambda c: c.__name__)
 
@@ -77,6 +79,8 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
         return [([NAN] * len(valid), ValueError, "must be finite, got nan")]
     if rule.kind == "function":
         return [(0.1, TypeError, "must be a callable")]
+    if rule.kind == "schedule":
+        return [(0.1, TypeError, "must be a schedax Schedule, got float")]
     if rule.kind == "schedules":
         return [([0.1], TypeError, "must be a schedax Schedule, got float")]
     raise AssertionError(f"no bad inputs for rule kind {rule.kind!r}")
@@ -142,6 +146,9 @@ def _compat_examples() -> dict[str, dict]:
             examples.setdefault(f"transformers.{case['name']}", dict(lr=0.02, **case["args"]))
     examples["transformers.get_reduce_on_plateau_schedule"] = dict(lr=0.1)
     examples["transformers.get_greedy_schedule"] = dict(lr=0.1)
+    for case in reference("timm_compat.json")[1]:
+        if "signature" in case and case["name"] != "create_scheduler_v2":
+            examples.setdefault(f"timm.{case['name']}", dict(lr=0.02, **case["args"]))
     for name, make in HF.SCHEDULERS.items():  # configs' SchedulerType names
         examples[f"transformers.{name}"] = examples[f"transformers.{make.__name__}"]
     examples["torch.ReduceLROnPlateau"] = dict(lr=0.1)

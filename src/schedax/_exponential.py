@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, constructor, count, flag, param, periods
+from ._base import Array, Schedule, constructor, count, flag, param, periods, safe_power
 from ._base import length as steps_length
 
 
@@ -68,7 +68,8 @@ def decay(init: Array, rate: Array, elapsed: Array) -> Array:
     zero = init == 0
     base = jnp.where((elapsed == 0) | zero, 1, rate)  # 0**0 == 1; gradients 0 there, not NaN
     first = jnp.floor(elapsed * 0.5)  # whole halves: 0.5**1 * 0.5**2 is 0.125 exactly
-    return jnp.where(zero, 0, init * base**first * base ** (elapsed - first))
+    # safe_power: a rate of 0 has finite gradients (0**0 == 1 in the first half of one step).
+    return jnp.where(zero, 0, init * safe_power(base, first) * safe_power(base, elapsed - first))
 
 
 @constructor

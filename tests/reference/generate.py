@@ -5,6 +5,7 @@ Run in an environment that has the reference libraries (not schedax's test depen
     python -m venv /tmp/refvenv
     /tmp/refvenv/bin/pip install "mlx[cpu]" torch==2.13.0 keras jax optax==0.2.8 \
         transformers==5.23.0 numpy
+    /tmp/refvenv/bin/pip install --no-deps timm==1.0.31  # imported under a stub package
     /tmp/refvenv/bin/python tests/reference/generate.py            # everything
     /tmp/refvenv/bin/python tests/reference/generate.py random     # random configurations only
 
@@ -742,6 +743,155 @@ GET_SCHEDULER = [
 ]  # fmt: skip
 
 
+# ----------------------------------------------------------------------------- timm
+
+TIMM_COMPAT = [  # (scheduler, arguments but the optimizer (lr 0.02), steps): past the end
+    ("CosineLRScheduler", dict(t_initial=50), 80),
+    ("CosineLRScheduler", dict(t_initial=20, warmup_t=5, warmup_lr_init=1e-4, cycle_limit=3,
+                               cycle_decay=0.5), 80),
+    ("CosineLRScheduler", dict(t_initial=20, warmup_t=5, warmup_lr_init=1e-4, warmup_prefix=True,
+                               cycle_limit=3, lr_min=1e-4), 80),
+    ("CosineLRScheduler", dict(t_initial=10, cycle_mul=2.0, cycle_limit=4, k_decay=2.0), 160),
+    ("CosineLRScheduler", dict(t_initial=7, cycle_mul=1.5, cycle_limit=5, k_decay=0.5,
+                               t_in_epochs=False), 100),
+    ("TanhLRScheduler", dict(t_initial=40, warmup_t=5), 60),
+    ("TanhLRScheduler", dict(t_initial=15, lb=-4.0, ub=4.0, cycle_limit=3, cycle_mul=2.0,
+                             cycle_decay=0.7, warmup_t=3, warmup_prefix=True), 120),
+    ("PolyLRScheduler", dict(t_initial=40, power=2.0, lr_min=1e-5), 60),
+    ("PolyLRScheduler", dict(t_initial=12, cycle_limit=3, k_decay=1.5, warmup_t=4,
+                             warmup_lr_init=1e-3), 60),
+    ("StepLRScheduler", dict(decay_t=10, decay_rate=0.5), 50),
+    ("StepLRScheduler", dict(decay_t=7.5, decay_rate=0.3, warmup_t=5, warmup_lr_init=1e-4), 50),
+    ("StepLRScheduler", dict(decay_t=10, decay_rate=0.5, warmup_t=5, warmup_prefix=False), 50),
+    ("MultiStepLRScheduler", dict(decay_t=[10, 20, 20, 35], decay_rate=0.5), 50),
+    ("MultiStepLRScheduler", dict(decay_t=[0, 1, 15], decay_rate=0.1, warmup_t=3,
+                                  warmup_lr_init=1e-3), 30),
+    ("MultiStepLRScheduler", dict(decay_t=[10, 20], decay_rate=0.1, warmup_t=5,
+                                  warmup_prefix=False), 30),
+    ("WSDLRScheduler", dict(t_initial=40, decay_t=10, warmup_t=5), 60),
+    ("WSDLRScheduler", dict(t_initial=40, decay_t=15, warmup_t=5, decay_fn="cosine",
+                            lr_min=1e-4), 60),
+    ("WSDLRScheduler", dict(t_initial=40, decay_t=20, warmup_t=5, stable_fn="rsqrt",
+                            decay_fn="linear"), 60),
+    ("WSDLRScheduler", dict(t_initial=30, decay_t=10, stable_fn="power", stable_timescale=3,
+                            stable_power=0.8, decay_fn="power", decay_power=2.0), 40),
+    ("WSDLRScheduler", dict(t_initial=30, decay_t=30, decay_fn="exp", decay_ratio=0.05,
+                            t_in_epochs=False), 40),
+]  # fmt: skip
+
+CREATE_SCHEDULER_V2 = [  # create_scheduler_v2's arguments but the optimizer (lr 0.02)
+    dict(sched="cosine", num_epochs=30),
+    dict(sched="cosine", num_epochs=20, warmup_epochs=3, warmup_prefix=True, cooldown_epochs=5,
+         cycle_limit=2, cycle_decay=0.5, min_lr=1e-5),
+    dict(sched="cosine", num_epochs=10, warmup_epochs=2, step_on_epochs=False,
+         updates_per_epoch=4, cooldown_epochs=2),
+    dict(sched="cosine", num_epochs=10, cycle_mul=2.0, cycle_limit=3),
+    dict(sched="tanh", num_epochs=20, warmup_epochs=3),
+    dict(sched="step", num_epochs=30, decay_epochs=7, decay_rate=0.5, warmup_epochs=2),
+    dict(sched="step", num_epochs=30, warmup_epochs=2, warmup_prefix=True),
+    dict(sched="multistep", num_epochs=30, decay_milestones=[5, 12, 12], decay_rate=0.5),
+    dict(sched="multistep", num_epochs=8, decay_milestones=[3, 6], step_on_epochs=False,
+         updates_per_epoch=3),
+    dict(sched="poly", num_epochs=20, decay_rate=2.0, warmup_epochs=2, k_decay=1.5),
+    dict(sched="wsd", num_epochs=30, warmup_epochs=3),
+    dict(sched="wsd", num_epochs=30, warmup_epochs=3, warmup_prefix=True, decay_epochs=5,
+         decay_fn="cosine", cooldown_epochs=3),
+    dict(sched="rsqrt", num_epochs=30, warmup_epochs=4),
+    dict(sched="rsqrt", num_epochs=10, warmup_epochs=2, step_on_epochs=False,
+         updates_per_epoch=5, stable_timescale=3),
+    dict(sched="constant", num_epochs=20, warmup_epochs=4),
+    dict(sched="none", num_epochs=20, warmup_epochs=4, warmup_prefix=True),
+    dict(sched="plateau", num_epochs=20, warmup_epochs=3, decay_rate=0.5, patience_epochs=2,
+         plateau_mode="min"),
+    dict(sched="cosine", num_epochs=10, step_on_epochs=False),
+    dict(sched="wsd", num_epochs=10, warmup_epochs=10),
+    dict(sched="plateau", num_epochs=10, step_on_epochs=False, updates_per_epoch=2),
+    dict(sched="no_such_schedule"),
+]  # fmt: skip
+
+TIMM_NOISE = [  # (scheduler, arguments): the noise-free values and timm's noisy ones
+    ("CosineLRScheduler", dict(t_initial=200, noise_range_t=20)),
+    ("StepLRScheduler", dict(decay_t=50, decay_rate=0.5, noise_range_t=[30, 150], noise_pct=0.2,
+                             noise_std=0.5, noise_seed=7)),
+]  # fmt: skip
+
+TIMM_PLATEAU = [  # PlateauLRScheduler's arguments (lr 0.02), over plateau_metric()
+    dict(mode="min", patience_t=2, decay_rate=0.5),
+    dict(mode="min", patience_t=3, decay_rate=0.3, warmup_t=5, warmup_lr_init=1e-4, cooldown_t=2,
+         lr_min=1e-4),
+    dict(mode="max", patience_t=1, decay_rate=0.5, warmup_t=3),
+]  # fmt: skip
+
+
+def timm_compat_cases() -> tuple[str, list[dict]]:
+    """Each scheduler's lr after `step(t)` (or `step_update(t)`), its signature, the noise,
+    the plateau's lr after `step(epoch, metric)`, and create_scheduler_v2's schedule and
+    `num_epochs` (or its error); lr 0.02. timm.scheduler is imported under a stub package."""
+    import inspect
+
+    import random_configs as rc
+    import torch
+
+    scheduler = rc.timm_scheduler()
+
+    def optimizer():
+        return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.02)
+
+    def signature(fn) -> list:
+        parameters = inspect.signature(fn).parameters.values()
+        return [[p.name, "<required>" if p.default is p.empty else
+                 (list(p.default) if isinstance(p.default, tuple) else p.default)]
+                for p in parameters]  # fmt: skip
+
+    cases = []
+    for name, args, n in TIMM_COMPAT:
+        opt = optimizer()
+        sched = getattr(scheduler, name)(opt, **args)
+        lrs = rc.timm_values(sched, opt, n, args.get("t_in_epochs", True))
+        cases.append({"name": name, "args": args, "lr": lrs,
+                      "signature": signature(getattr(scheduler, name))})  # fmt: skip
+    for name, args in TIMM_NOISE:
+        opt = optimizer()
+        quiet = {k: v for k, v in args.items() if not k.startswith("noise")}
+        clean = rc.timm_values(getattr(scheduler, name)(opt, **quiet), opt, 200)
+        opt = optimizer()
+        noisy = rc.timm_values(getattr(scheduler, name)(opt, **args), opt, 200)
+        cases.append({"name": name, "args": args, "lr": clean, "noisy": noisy})
+    metric = plateau_metric()
+    for args in TIMM_PLATEAU:
+        opt = optimizer()
+        sched = scheduler.PlateauLRScheduler(opt, **args)
+        lrs = [opt.param_groups[0]["lr"]]  # epoch 0: before any step
+        for epoch, value in enumerate(metric, 1):
+            sched.step(epoch, value)
+            lrs.append(opt.param_groups[0]["lr"])
+        cases.append({"name": "PlateauLRScheduler", "args": args, "metric": metric, "lr": lrs,
+                      "signature": signature(scheduler.PlateauLRScheduler)})  # fmt: skip
+    for args in CREATE_SCHEDULER_V2:
+        opt = optimizer()
+        case = {"name": "create_scheduler_v2", "args": args, "error": None, "lr": []}
+        try:
+            sched, case["num_epochs"] = scheduler.create_scheduler_v2(opt, **args)
+        except Exception as error:  # noqa: BLE001
+            case["error"] = f"{type(error).__name__}: {error}"
+            cases.append(case)
+            continue
+        if sched is None:
+            case["lr"] = [opt.param_groups[0]["lr"]] * 40
+        elif args["sched"] == "plateau":
+            case["metric"] = metric[:60]
+            case["lr"] = [opt.param_groups[0]["lr"]]
+            for epoch, value in enumerate(case["metric"], 1):
+                sched.step(epoch, value)
+                case["lr"].append(opt.param_groups[0]["lr"])
+        else:
+            case["lr"] = rc.timm_values(sched, opt, 60, args.get("step_on_epochs", True))
+        cases.append(case)
+    cases.append({"name": "create_scheduler_v2", "signature":
+                  signature(scheduler.create_scheduler_v2)})  # fmt: skip
+    return rc.timm_version(), cases
+
+
 # ----------------------------------------------------------------------------- optax
 
 
@@ -962,7 +1112,15 @@ def optax_cases() -> tuple[str, list[dict]]:
 if __name__ == "__main__":
     import sys
 
-    wanted = set(sys.argv[1:]) or {"mlx", "torch", "keras", "transformers", "optax", "random"}
+    wanted = set(sys.argv[1:]) or {
+        "mlx",
+        "torch",
+        "keras",
+        "transformers",
+        "optax",
+        "timm",
+        "random",
+    }
     if "mlx" in wanted:
         mlx_cases()
     if "torch" in wanted:
@@ -975,6 +1133,8 @@ if __name__ == "__main__":
         _write("optax.json", "optax", *optax_cases())
     if "transformers_compat" in wanted or "transformers" in wanted:
         _write("transformers_compat.json", "transformers", *transformers_compat_cases())
+    if "timm" in wanted:
+        _write("timm_compat.json", "timm", *timm_compat_cases())
     # Random configurations (tests/test_parity.py): "random", or "random_torch" and the like.
     import random_configs as rc
 

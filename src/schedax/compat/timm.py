@@ -23,15 +23,16 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, warn
+from .._base import Rule, constructor, fmt, is_concrete, like, select, warn
 
 __all__ = [
     "CosineLRScheduler",
@@ -46,6 +47,24 @@ __all__ = [
 
 _LR = Rule("param")
 _FLAG = Rule("flag")
+_WARMUP = Rule("count", ge=0)  # timm accepts a negative warmup_t: it shifts the curve back
+
+
+_REAL = Rule("count", optional=True)  # a finite real number, kept as given
+_MILESTONES = Rule("values")
+
+
+def _checked(fn: Callable) -> Callable:
+    """A timm constructor: registered, with its flags and numbers checked (finite reals,
+    named as timm names them) before timm's own rules."""
+    rules = {"lr": _LR}
+    for p in inspect.signature(fn).parameters.values():
+        if isinstance(p.default, bool):
+            rules[p.name] = _FLAG
+        elif p.name != "lr" and (isinstance(p.default, int | float) or p.default is p.empty):
+            rules[p.name] = _MILESTONES if fn.__name__ == "MultiStepLRScheduler" and (
+                p.name == "decay_t") else _REAL  # fmt: skip
+    return constructor(fn, **rules)
 
 
 def _python(x: Any) -> bool:
@@ -83,9 +102,11 @@ def _warmup(
 ) -> sx.Schedule:
     """timm's linear warmup from `warmup_lr_init` to `target` (the base lr) before `warmup_t`,
     then `then`, counted from `warmup_t` with `prefix`, else from 0."""
-    if _python(warmup_t) and warmup_t == 0:  # timm: `if self.warmup_t:`, no warmup, no shift
-        return then
-    ramp = sx.linear_schedule(warmup_lr_init, lr if target is None else target, warmup_t)
+    _WARMUP("timm", "warmup_t", warmup_t)
+    # warmup_t == 0 (timm: `if self.warmup_t:`): no warmup and no shift, in the same structure
+    # as a warmup, so that a sweep over warmup_t compiles once.
+    length = select(warmup_t > 0, warmup_t, like(warmup_t, 1))
+    ramp = sx.linear_schedule(warmup_lr_init, lr if target is None else target, length)
     return sx.join_schedules([ramp, then], [warmup_t], shift=prefix)
 
 
@@ -99,12 +120,14 @@ def _cycles(
     if _python(t_initial) and t_initial == 1 and cycle_mul == 1 and cycle_decay == 1:
         warn(f"{where}: the schedule has no effect on the learning rate since t_initial = "
              "cycle_mul = cycle_decay = 1 (timm logs this too)")  # fmt: skip
-    limit = max(math.ceil(cycle_limit), 0) if _python(cycle_limit) else cycle_limit
+    if _python(cycle_limit) and (cycle_limit < 0 or cycle_limit != math.floor(cycle_limit)):
+        cycle_limit = max(math.ceil(cycle_limit), 0)  # cycle i runs while i < cycle_limit
+    limit = cycle_limit
     return sx.restarts(lr, t_initial, shape, period_mult=cycle_mul, peak_mult=cycle_decay,
                        end=lr_min, limit=limit, **options)  # fmt: skip
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+@_checked
 def CosineLRScheduler(  # noqa: N802
     lr: Any,
     t_initial: int,
@@ -146,7 +169,7 @@ def CosineLRScheduler(  # noqa: N802
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+@_checked
 def TanhLRScheduler(  # noqa: N802
     lr: Any,
     t_initial: int,
@@ -190,12 +213,12 @@ def TanhLRScheduler(  # noqa: N802
              warmup_lr_init, ">= 0")  # fmt: skip
     cycles = _cycles(where, lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, "tanh",
                      lower=lb, upper=ub)  # fmt: skip
-    target = None if warmup_prefix or (_python(warmup_t) and warmup_t == 0) else cycles(warmup_t)
+    target = None if warmup_prefix else cycles(warmup_t)  # (inactive with warmup_t == 0)
     schedule = _warmup(lr, warmup_t, warmup_lr_init, cycles, warmup_prefix, target)
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+@_checked
 def PolyLRScheduler(  # noqa: N802
     lr: Any,
     t_initial: int,
@@ -235,7 +258,7 @@ def PolyLRScheduler(  # noqa: N802
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+@_checked
 def StepLRScheduler(  # noqa: N802
     lr: Any,
     decay_t: float,
@@ -268,7 +291,7 @@ def StepLRScheduler(  # noqa: N802
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG, warmup_prefix=_FLAG)
+@_checked
 def MultiStepLRScheduler(  # noqa: N802
     lr: Any,
     decay_t: Sequence[int],
@@ -311,7 +334,7 @@ def MultiStepLRScheduler(  # noqa: N802
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, t_in_epochs=_FLAG, initialize=_FLAG)
+@_checked
 def WSDLRScheduler(  # noqa: N802
     lr: Any,
     t_initial: int,
@@ -388,7 +411,7 @@ def WSDLRScheduler(  # noqa: N802
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
 
 
-@constructor(lr=_LR, initialize=_FLAG)
+@_checked
 def PlateauLRScheduler(  # noqa: N802
     lr: Any,
     decay_rate: float = 0.1,
