@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import json
 import os
@@ -61,9 +62,9 @@ def evaluate_all(
     schedules: list, num_steps: list[int], metrics: list | None = None
 ) -> list[np.ndarray]:
     """Each schedule at steps 0 .. n - 1 (a stateful one without observations, or, given a
-    metric sequence, its lr after each observation, at steps 1, 2...), all in one compiled program: many small
-    programs cost about three times the compilation of one that holds them all. Tests call it
-    once per file (`functools.cache`) and check a case each."""
+    metric sequence, its lr after each observation, at steps 1, 2...), all in one compiled
+    program: many small programs cost about three times the compilation of one that holds
+    them all. Tests call it once per file (`functools.cache`) and check a case each."""
     import schedax as sx
 
     def one(schedule, n: int, metric):
@@ -81,9 +82,29 @@ def evaluate_all(
             return jax.lax.scan(body, schedule.init(), steps)[1]
         return schedule(steps)
 
+    # Schedules of the same structure, leaf types and metric length are stacked and mapped
+    # over: the program grows with the number of structures, not of schedules.
     metrics = metrics or [None] * len(schedules)
-    run = jax.jit(lambda ss: [one(*a) for a in zip(ss, num_steps, metrics, strict=True)])
-    return [np.asarray(x) for x in run(list(schedules))]
+    groups: dict = collections.defaultdict(list)
+    for i, (schedule, metric) in enumerate(zip(schedules, metrics, strict=True)):
+        leaves, treedef = jax.tree.flatten(schedule)
+        types = tuple((x.shape, x.dtype, getattr(x, "weak_type", False)) for x in leaves)
+        groups[treedef, types, None if metric is None else len(metric)].append(i)
+    members = list(groups.values())
+    stacked = [jax.tree.map(lambda *xs: jnp.stack(xs), *(schedules[i] for i in g)) for g in members]
+    observed = [None if metrics[g[0]] is None else jnp.asarray([metrics[i] for i in g], jnp.float32)
+                for g in members]  # fmt: skip
+    longest = [max(num_steps[i] for i in g) for g in members]
+
+    def run(stacked, observed):
+        return [jax.vmap(lambda s, m, n=n: one(s, n, m), in_axes=(0, None if m is None else 0))(s, m)
+                for s, m, n in zip(stacked, observed, longest, strict=True)]  # fmt: skip
+
+    out: list = [None] * len(schedules)
+    for g, values in zip(members, jax.jit(run)(stacked, observed), strict=True):
+        for row, i in enumerate(g):
+            out[i] = np.asarray(values[row][: num_steps[i]])
+    return out
 
 
 def reference(filename: str) -> tuple[str, list[dict]]:

@@ -62,6 +62,9 @@ def test_list_names_every_schedule_with_defaults(capsys):
     )
     assert "torch.OneCycleLR(max_lr, total_steps=None" in out
     assert "keras.CosineDecay(initial_learning_rate, decay_steps, alpha=0.0" in out
+    assert "timm.CosineLRScheduler(lr, t_initial, lr_min=0.0, cycle_mul=1.0" in out
+    assert "transformers.cosine(lr, num_warmup_steps, num_training_steps, num_cycles=0.5" in out
+    assert "transformers.get_greedy_schedule(lr, **kwargs)" in out
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,10 @@ def _list(args: argparse.Namespace) -> None:
     for name, make in sorted(constructors().items()):
         parameters = []
         for p in inspect.signature(make).parameters.values():
-            parameters.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
+            if p.kind == p.VAR_KEYWORD:
+                parameters.append(f"**{p.name}")
+            else:
+                parameters.append(p.name if p.default is p.empty else f"{p.name}={p.default!r}")
         print(f"{name}({', '.join(parameters)})")
 
 

@@ -696,9 +696,9 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
             "warmup": d.pick(lambda: d.r.randint(0, 3), [0]),
             "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, [1e-4]]),
             "max_lr": d.pick(lambda: _g(10 ** d.r.uniform(-1, 0)), [1.0, 0.05]),
-            "smooth": d.flag(),
-            "window_size": d.r.randint(1, 8),
             "reset_start": d.pick(lambda: d.r.randint(0, 6), [500]),
+            # The window's length shapes the state: two lengths keep the programs few.
+            **d.r.choice([{}, {"smooth": True, "window_size": d.r.choice([1, 4])}]),
         },
         "get_wsd_schedule": lambda d: {
             "lr": d.lr(),
