@@ -17,7 +17,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-import scipy.stats
 from conftest import check_transformations, evaluate_all, reference, reference_params
 
 import schedax as sx
@@ -118,6 +117,8 @@ def test_noise_follows_timms_range_and_bounds(case):
 def test_noise_distribution_is_timms(kind, pct, std):
     # timm redraws a normal until |noise| < pct (a truncated normal), or draws a uniform in
     # [-pct, pct): the draws at 20,000 steps against scipy's distribution (Kolmogorov-Smirnov).
+    import scipy.stats  # here: importing it costs every test worker 2 s at collection
+
     noise = sx.noisy(sx.constant_lr(1.0), 0, pct=pct, std=std, seed=3, kind=kind)
     draws = np.asarray(noise(jnp.arange(20_000)), np.float64) - 1
     if kind == "normal":
