@@ -128,15 +128,46 @@ WARMUP_SHAPES = {
 
 
 def _wsd(t, peak, warmup_steps, stable_steps, decay_steps, init=0.0, end=0.0, decay_shape="linear",
-         warmup_shape="linear", decay_cycles=None):  # fmt: skip
+         warmup_shape="linear", decay_cycles=None, decay_power=0.5, decay_ratio=0.1,
+         stable_timescale=None, stable_power=0.5):  # fmt: skip
     start = warmup_steps + stable_steps
     p = np.clip((t - start) / decay_steps, 0, 1)
-    weight = (WSD_SHAPES[decay_shape](p) if decay_cycles is None
-              else np.where(p < 1, 0.5 * (1 + np.cos(2 * np.pi * decay_cycles * p)), 0))  # fmt: skip
-    decay = end + (peak - end) * weight
+    if decay_cycles is not None:
+        weight = np.where(p < 1, 0.5 * (1 + np.cos(2 * np.pi * decay_cycles * p)), 0)
+    elif decay_shape == "power":
+        weight = 1 - p**decay_power
+    elif decay_shape == "exp":
+        weight = (decay_ratio**p - decay_ratio) / (1 - decay_ratio)
+    else:
+        weight = WSD_SHAPES[decay_shape](p)
+    top = peak
+    if stable_timescale is not None:  # (1 + s / timescale)**-power past the warmup, >= end
+        top = np.maximum(peak * (1 + np.maximum(t - warmup_steps, 0) / stable_timescale)
+                         ** -stable_power, end)  # fmt: skip
+    decay = end + (top - end) * weight
     x = np.clip(t / max(warmup_steps, 1e-300), 0, 1)
     ramp = init + (peak - init) * WARMUP_SHAPES[warmup_shape](x)
-    return np.where(t < warmup_steps, ramp, np.where(t < start, peak, decay))
+    return np.where(t < warmup_steps, ramp, np.where(t < start, top, decay))
+
+
+def _restarts(t, init, period, shape="cosine", period_mult=1.0, peak_mult=1.0, end=0.0,
+              limit=None, warp=1.0, power=1.0, lower=-7.0, upper=3.0, offset=0):  # fmt: skip
+    t = t + offset
+    if period_mult == 1.0:
+        i = np.floor(t / period)
+        start, length = i * period, np.full_like(t, period)
+    else:  # the cycles of _cosine_restarts
+        m = period_mult
+        i = np.floor(np.log1p(t * (m - 1) / period) / np.log(m))
+        i = np.where(period * (m**i - 1) / (m - 1) > t, i - 1, i)
+        i = np.where(period * (m ** (i + 1) - 1) / (m - 1) <= t, i + 1, i)
+        start, length = period * (m**i - 1) / (m - 1), period * m**i
+    x = ((t - start) / length) ** warp
+    weight = {"cosine": 0.5 * (1 + np.cos(np.pi * x)),
+              "tanh": 0.5 * (1 - np.tanh(lower * (1 - x) + upper * x)),
+              "polynomial": (1 - x) ** power}[shape]  # fmt: skip
+    value = end + (init * peak_mult**i - end) * weight
+    return value if limit is None else np.where(i < limit, value, end)
 
 
 def _cosine_restarts(t, init, period, period_mult=1.0, peak_mult=1.0, end=0.0):
@@ -397,6 +428,29 @@ CASES = [
     ],
     *[
         Case(
+            f"wsd_{shape}_stable_timescale",  # timm's power and exp decays, rsqrt-like stable
+            sx.warmup_stable_decay,
+            dict(
+                peak=0.02,
+                warmup_steps=10,
+                stable_steps=30,
+                decay_steps=40,
+                end=0.001,
+                decay_power=1.7,
+                decay_ratio=0.05,
+                stable_timescale=8.0,
+                stable_power=0.6,
+            ),
+            _wsd,
+            ("peak", "end", "decay_power", "decay_ratio", "stable_power"),
+            80,
+            static=dict(decay_shape=shape),
+            sweeps=dict(decay_ratio=(0.5, 0.9), stable_timescale=(1.0, 100.0)),
+        )
+        for shape in ("exp",)  # "power": timm's recorded values (tests/test_parity.py)
+    ],
+    *[
+        Case(
             f"wsd_warmup_{shape}_cycles",  # transformers' warmup_type and num_cycles
             sx.warmup_stable_decay,
             dict(
@@ -434,6 +488,28 @@ CASES = [
         np.inf,
         sweeps=dict(period_mult=(1.0, 3.0), peak_mult=(1.0, 0.9)),
         edge=True,
+    ),
+    Case(
+        "restarts_polynomial",
+        sx.restarts,
+        dict(
+            init=0.1,
+            period=12,
+            period_mult=1.5,
+            peak_mult=0.7,
+            end=1e-3,
+            limit=4,
+            warp=1.5,
+            power=2.0,
+            offset=3,
+        ),
+        _restarts,
+        ("init", "end", "power"),
+        np.inf,
+        static=dict(shape="polynomial"),
+        sweeps=dict(period_mult=(1.0, 2.0), limit=(1, 100), offset=(0, 20), warp=(1.0, 0.5)),
+        edge=True,
+        rtol=2e-6,  # cycles of 12 * 1.5**i steps start between whole steps
     ),
     Case(
         "cyclic",

@@ -286,7 +286,7 @@ class Rule:
     def _check_bounds(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if not self.bounds or not is_concrete(value):
             return
-        v = np.asarray(value, np.float64)
+        v = _host(raw, value)
         tests = {"gt": np.greater, "ge": np.greater_equal, "lt": np.less, "le": np.less_equal}
         if not all(np.all(tests[op](v, bound)) for op, bound in self.bounds):
             self._fail(where, arg, raw, f"must be {self._describe_bounds()}, got {fmt(value)}")
@@ -312,7 +312,7 @@ class Rule:
             self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
         if arr.ndim != 0:
             self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
-        if is_concrete(arr) and not np.isfinite(np.asarray(arr, np.float64)):
+        if is_concrete(arr) and not np.isfinite(_host(x, arr)):
             self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
         if self.integer and not jnp.issubdtype(arr.dtype, jnp.integer):
             if _is_integer(x):  # an integer beyond the default integer's range
@@ -322,10 +322,13 @@ class Rule:
         return arr
 
     def _param(self, where: str, arg: str, x: Any) -> Array:
-        arr = self._real(where, arg, x)
+        # A Python int becomes the default float at once (one array, not two).
+        arr = self._real(where, arg, float(x) if type(x) is int and abs(x) < 2**53 else x)
         if jnp.issubdtype(arr.dtype, jnp.integer):  # integers become the default float
             arr = jnp.asarray(float(x)) if isinstance(x, int) else arr.astype(default_float())
-        if is_concrete(arr) and not np.isfinite(np.asarray(arr)):  # 2**200 in float32
+        if is_concrete(arr) and not np.isfinite(  # 2**200 in float32 (rounded on the host)
+            np.asarray(x, arr.dtype) if type(x) is float else np.asarray(arr)
+        ):
             self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")
         self._check_bounds(where, arg, x, arr)
         return arr
@@ -338,7 +341,7 @@ class Rule:
 
     def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if self.whole and is_concrete(value):
-            v = np.asarray(value, np.float64)
+            v = _host(raw, value)
             if not np.all(v == np.floor(v)):
                 self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
 
@@ -430,6 +433,14 @@ class Rule:
             self._fail(where, arg, x, f"must be {self.allowed or 'a callable'}, got "
                        f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
         return x
+
+
+def _host(raw: Any, value: Array) -> np.ndarray:
+    """A concrete value on the host, as float64: a Python number as given (no transfer from
+    the device), else the array's."""
+    if type(raw) in (int, float) and abs(raw) < 2**53:
+        return np.float64(raw)
+    return np.asarray(value, np.float64)
 
 
 def _is_integer(x: Any) -> bool:

@@ -32,7 +32,7 @@ import jax.numpy as jnp
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, like, select, warn
+from .._base import Rule, constructor, error_names, fmt, is_concrete, like, select, warn
 
 __all__ = [
     "CosineLRScheduler",
@@ -72,7 +72,8 @@ def _python(x: Any) -> bool:
 
 
 def _require(where: str, ok: Any, arg: str, value: Any, allowed: str) -> None:
-    """timm's asserts, as ValueErrors naming the argument (traced values cannot be checked)."""
+    """timm's asserts, as ValueErrors naming the argument (traced values cannot be checked:
+    `ok` is then never read)."""
     if _python(value) and not ok:
         raise ValueError(f"{where}: {arg} must be {allowed}, got {fmt(value)}")
 
@@ -85,7 +86,8 @@ def _with_noise(
         return schedule
     if isinstance(noise_range_t, list | tuple):
         if len(noise_range_t) < 2:
-            raise ValueError(f"noise_range_t must be a number or a pair (start, stop), got "
+            where, arg = error_names("timm", "noise_range_t", noise_range_t)
+            raise ValueError(f"{where}: {arg} must be a number or a pair (start, stop), got "
                              f"{noise_range_t!r}")  # fmt: skip
         start, stop = noise_range_t[0], noise_range_t[1]
     else:
@@ -115,16 +117,15 @@ def _cycles(
     cycle_limit: Any, shape: str, **options: Any,
 ) -> sx.Schedule:  # fmt: skip
     """timm's cycles (cosine, tanh, poly): `restarts` with timm's argument checks."""
-    _require(where, t_initial > 0 if _python(t_initial) else True, "t_initial", t_initial, "> 0")
-    _require(where, lr_min >= 0 if _python(lr_min) else True, "lr_min", lr_min, ">= 0")
+    _require(where, t_initial > 0, "t_initial", t_initial, "> 0")
+    _require(where, lr_min >= 0, "lr_min", lr_min, ">= 0")
     if _python(t_initial) and t_initial == 1 and cycle_mul == 1 and cycle_decay == 1:
         warn(f"{where}: the schedule has no effect on the learning rate since t_initial = "
              "cycle_mul = cycle_decay = 1 (timm logs this too)")  # fmt: skip
     if _python(cycle_limit) and (cycle_limit < 0 or cycle_limit != math.floor(cycle_limit)):
         cycle_limit = max(math.ceil(cycle_limit), 0)  # cycle i runs while i < cycle_limit
-    limit = cycle_limit
     return sx.restarts(lr, t_initial, shape, period_mult=cycle_mul, peak_mult=cycle_decay,
-                       end=lr_min, limit=limit, **options)  # fmt: skip
+                       end=lr_min, limit=cycle_limit, **options)  # fmt: skip
 
 
 @_checked
@@ -206,10 +207,10 @@ def TanhLRScheduler(  # noqa: N802
     where = "TanhLRScheduler"
     if _python(lb) and _python(ub) and not lb < ub:
         raise ValueError(f"{where}: lb must be < ub, got lb={fmt(lb)}, ub={fmt(ub)}")
-    _require(where, cycle_limit >= 0 if _python(cycle_limit) else True, "cycle_limit",
+    _require(where, cycle_limit >= 0, "cycle_limit",
              cycle_limit, ">= 0")  # fmt: skip
-    _require(where, warmup_t >= 0 if _python(warmup_t) else True, "warmup_t", warmup_t, ">= 0")
-    _require(where, warmup_lr_init >= 0 if _python(warmup_lr_init) else True, "warmup_lr_init",
+    _require(where, warmup_t >= 0, "warmup_t", warmup_t, ">= 0")
+    _require(where, warmup_lr_init >= 0, "warmup_lr_init",
              warmup_lr_init, ">= 0")  # fmt: skip
     cycles = _cycles(where, lr, t_initial, lr_min, cycle_mul, cycle_decay, cycle_limit, "tanh",
                      lower=lb, upper=ub)  # fmt: skip
@@ -369,11 +370,11 @@ def WSDLRScheduler(  # noqa: N802
         Array([1. , 1. , 1. , 0.5, 0. ], dtype=float32)
     """
     where = "WSDLRScheduler"
-    _require(where, t_initial > 0 if _python(t_initial) else True, "t_initial", t_initial, "> 0")
+    _require(where, t_initial > 0, "t_initial", t_initial, "> 0")
     if _python(decay_t) and _python(t_initial) and not 0 < decay_t <= t_initial:
         raise ValueError(f"{where}: decay_t must be in (0, t_initial] with t_initial="
                          f"{fmt(t_initial)}, got {fmt(decay_t)}")  # fmt: skip
-    _require(where, lr_min >= 0 if _python(lr_min) else True, "lr_min", lr_min, ">= 0")
+    _require(where, lr_min >= 0, "lr_min", lr_min, ">= 0")
     stable_fns, decay_fns = ("constant", "rsqrt", "power"), ("linear", "1-sqrt", "cosine",
                                                              "power", "exp")  # fmt: skip
     if stable_fn not in stable_fns:
@@ -383,9 +384,9 @@ def WSDLRScheduler(  # noqa: N802
                          f"{decay_fn!r}")  # fmt: skip
     _require(where, 0 < decay_ratio < 1 if _python(decay_ratio) else True, "decay_ratio",
              decay_ratio, "in (0, 1)")  # fmt: skip
-    _require(where, decay_power > 0 if _python(decay_power) else True, "decay_power",
+    _require(where, decay_power > 0, "decay_power",
              decay_power, "> 0")  # fmt: skip
-    _require(where, stable_power > 0 if _python(stable_power) else True, "stable_power",
+    _require(where, stable_power > 0, "stable_power",
              stable_power, "> 0")  # fmt: skip
     if callable(decay_fn):
         raise TypeError(f"{where}: decay_fn must be one of {decay_fns}: a Python function of the "

@@ -409,8 +409,9 @@ def GreedyLR(  # noqa: N802
     Example:
         >>> from schedax.compat import transformers as hf
         >>> greedy = hf.GreedyLR(0.1, factor=0.5, patience=0, min_lr=0.0)
-        >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 1.0)
-        >>> float(greedy(0, state)[0])
+        >>> state = greedy.observe(greedy.init(), 1.0)  # better than none: up
+        >>> state = greedy.observe(state, 1.0)  # not better: down
+        >>> round(float(greedy(0, state)[0]), 6)
         0.1
     """
     where = "GreedyLR"
@@ -444,9 +445,9 @@ def get_greedy_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     Example:
         >>> from schedax.compat import transformers as hf
         >>> greedy = hf.get_greedy_schedule(0.1, factor=0.5, patience=0, min_lr=0.0)
-        >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 0.5)
-        >>> float(greedy(0, state)[0])
-        0.2
+        >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 0.5)  # better twice
+        >>> round(float(greedy(0, state)[0]), 6)
+        0.4
     """
     return GreedyLR(lr, **kwargs)
 
