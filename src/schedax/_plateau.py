@@ -12,6 +12,11 @@ from ._base import Array, count, default_float, flag, is_concrete, option, param
 from ._stateful import StatefulSchedule
 
 
+def worst(mode: str) -> Array:
+    """The best metric before any observation: +inf in min mode, -inf in max mode."""
+    return jnp.array(np.inf if mode == "min" else -np.inf, default_float())
+
+
 def improves(schedule: StatefulSchedule, value: Array, best: Array) -> Array:
     """Whether `value` beats `best` by the schedule's `threshold` in its `threshold_mode`
     ("rel": by a fraction of `best`, "abs": by an amount) and `mode` ("min" or "max")."""
@@ -97,12 +102,10 @@ class reduce_on_plateau(StatefulSchedule):
         return jnp.dtype(jnp.result_type(self.init_lr))
 
     def init(self) -> PlateauState:
-        metric = default_float()
-        worst = np.inf if self.mode == "min" else -np.inf
         zero = jnp.array(0, jnp.int32)
         return PlateauState(
             lr=self._warmup_lr(jnp.floor(jnp.maximum(self.warmup_steps, 0))),
-            best=jnp.array(worst, metric),
+            best=worst(self.mode),
             num_bad=zero,
             cooldown_counter=zero,
             observations=zero,
@@ -246,17 +249,16 @@ class greedy_lr(StatefulSchedule):
         return jnp.dtype(jnp.result_type(self.init_lr))
 
     def init(self) -> GreedyState:
-        metric = default_float()
         zero = jnp.array(0, jnp.int32)
         return GreedyState(
             lr=jnp.array(self.init_lr, self.dtype, copy=True),
-            best=jnp.array(np.inf if self.mode == "min" else -np.inf, metric),
+            best=worst(self.mode),
             num_bad=zero,
             num_good=zero,
             cooldown_counter=zero,
             warmup_counter=zero,
             reset_left=jnp.asarray(self.reset_start, jnp.int32),
-            window=jnp.zeros((self.window_size if self.smooth else 0,), metric),
+            window=jnp.zeros((self.window_size if self.smooth else 0,), default_float()),
             seen=zero,
         )
 
@@ -297,7 +299,7 @@ class greedy_lr(StatefulSchedule):
         cooldown_length = jnp.maximum(self.cooldown, 0).astype(cooldown.dtype)
         return GreedyState(
             lr=jnp.where(reset, self.init_lr.astype(lr.dtype), lr),
-            best=jnp.where(reset, self.init().best, best),
+            best=jnp.where(reset, worst(self.mode), best),
             num_bad=jnp.where(reduce, 0, num_bad),
             num_good=jnp.where(increase | reset, 0, num_good),
             cooldown_counter=jnp.where(reduce, cooldown_length, cooldown),

@@ -33,6 +33,7 @@ import jax.numpy as jnp
 import schedax as sx
 
 from .._base import Rule, constructor, error_names, fmt, is_concrete, like, select, warn
+from .torch import _no_negative
 
 __all__ = [
     "CosineLRScheduler",
@@ -461,12 +462,10 @@ def PlateauLRScheduler(  # noqa: N802
                          f"not in schedax), got {noise_range_t!r}")  # fmt: skip
     if noise_type not in ("normal", "uniform"):
         raise ValueError(f"{where}: noise_type must be 'normal' or 'uniform', got {noise_type!r}")
-    if _python(decay_rate) and decay_rate >= 1:  # torch's ReduceLROnPlateau refuses it
-        raise ValueError(f"{where}: decay_rate must be < 1.0, got {fmt(decay_rate)}")
-    factor = 0.0 if _python(decay_rate) and decay_rate < 0 else decay_rate  # max(lr * f, min)
     return sx.reduce_on_plateau(
-        lr, factor=factor, patience=patience_t, threshold=threshold, cooldown=cooldown_t,
-        min_lr=lr_min, mode=mode, warmup_steps=max(warmup_t, 0) if _python(warmup_t) else warmup_t,
+        lr, factor=_no_negative(decay_rate), patience=patience_t, threshold=threshold,
+        cooldown=cooldown_t, min_lr=lr_min, mode=mode,
+        warmup_steps=max(warmup_t, 0) if _python(warmup_t) else warmup_t,
         warmup_init=warmup_lr_init,
     )  # fmt: skip
 

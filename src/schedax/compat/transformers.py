@@ -381,7 +381,7 @@ def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedul
     return _torch.ReduceLROnPlateau(lr, **kwargs)
 
 
-@constructor(lr=_LR)
+@constructor(lr=_LR, verbose=_FLAG)
 def GreedyLR(  # noqa: N802
     lr: Any,
     mode: str = "min",
@@ -415,11 +415,8 @@ def GreedyLR(  # noqa: N802
         0.1
     """
     where = "GreedyLR"
-    if is_concrete(factor) and isinstance(factor, int | float) and factor >= 1:
-        raise ValueError(f"{where}: factor must be < 1.0, got {fmt(factor)}")
     min_lr, max_lr = (_one_group(where, name, v) for name, v in (("min_lr", min_lr),
                                                                   ("max_lr", max_lr)))  # fmt: skip
-    _FLAG(where, "verbose", verbose)
     return sx.greedy_lr(
         lr, mode=mode, factor=factor, patience=patience, threshold=threshold,
         threshold_mode=threshold_mode, cooldown=cooldown, warmup=warmup, min_lr=min_lr,
