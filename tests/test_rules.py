@@ -13,6 +13,7 @@ import inspect
 import math
 import re
 
+import jax
 import jax.numpy as jnp
 import pytest
 from cases import CASES
@@ -222,3 +223,46 @@ def test_only_constructors_are_registered():
         isinstance(c, type) and issubclass(c, Module) or callable(c) for c in REGISTRY.values()
     )
     assert "tanh_decay" in REGISTRY and "torch.StepLR" in constructors()
+
+
+def _numbers(rule: Rule) -> list:
+    """Python numbers around what a rule admits: its bounds and just past them, the integer
+    limits of int32 and of float64's exact integers, tiny and huge ones, and non-finite ones."""
+    near = [b + d for _, b in rule.bounds for d in (-1, -0.5, 0, 1e-9, 0.5, 1)]
+    edges = [0, 1, 2, -3, 0.5, 2.0, 1e-45, 3e38, 1e39, 2**31 - 1, 2**31, -(2**31) - 1,
+             2**53 - 1, 2**53, 2.0**53, 10**20, NAN, math.inf]  # fmt: skip
+    return [*near, *[int(v) for v in near if v == int(v)], *edges]
+
+
+@pytest.mark.parametrize("x64", [False, True])
+def test_python_numbers_take_a_shortcut_to_the_same_arrays(x64, monkeypatch):
+    # Valid Python numbers are checked on the host (Rule._number); the general path must give
+    # the same array (value, dtype, weak type) or the same error for every one of them.
+    def outcome(rule, x):
+        try:
+            arr = rule("f", "a", x)
+        except (ValueError, TypeError) as error:
+            return type(error), str(error)
+        return arr.dtype, arr.weak_type, arr.tolist()
+
+    rules = {(rule.kind, tuple(rule.bounds), rule.integer, rule.whole): rule
+             for cls in CLASSES for _, _, rule in cls._fields
+             if rule is not None and rule.kind in ("param", "count")}  # fmt: skip
+    for rule in (
+        Rule("count", ge=0, whole=True),
+        Rule("count", integer=True, gt=0),
+        Rule("param", integer=True),
+        Rule("param", gt=0, lt=1),
+    ):  # compat's rules too
+        rules[rule.kind, tuple(rule.bounds), rule.integer, rule.whole] = rule
+    checked = 0
+    with jax.enable_x64(x64):
+        for rule in rules.values():
+            for x in _numbers(rule):
+                fast = outcome(rule, x)
+                with monkeypatch.context() as m:
+                    m.setattr(Rule, "_number", lambda self, x, count: None)
+                    general = outcome(rule, x)
+                assert fast == general, (rule.kind, rule.bounds, x)
+                checked += not isinstance(fast[0], type)
+    assert len(rules) >= 8 and checked >= 100
