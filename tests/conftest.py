@@ -67,7 +67,7 @@ def evaluate_all(
     them all. Tests call it once per file (`functools.cache`) and check a case each."""
     import schedax as sx
 
-    def one(schedule, n: int, metric):
+    def one(schedule, metric, n: int):
         steps = jnp.arange(n, dtype=jnp.int32)
         if metric is not None:  # observed at steps 1, 2... (timm's epochs)
 
@@ -96,8 +96,10 @@ def evaluate_all(
                 for g in members]  # fmt: skip
     longest = [max(num_steps[i] for i in g) for g in members]
 
+    # lax.map, not vmap: one plain trace of each structure (a batching trace cost twice as
+    # much, and vmap has tests of its own); the same values, in a loop over the rows.
     def run(stacked, observed):
-        return [jax.vmap(lambda s, m, n=n: one(s, n, m), in_axes=(0, None if m is None else 0))(s, m)
+        return [jax.lax.map(lambda sm, n=n: one(*sm, n), (s, m))
                 for s, m, n in zip(stacked, observed, longest, strict=True)]  # fmt: skip
 
     out: list = [None] * len(schedules)

@@ -319,7 +319,8 @@ def _evaluate(groups: list[list[tuple]]) -> list[np.ndarray]:
     runs = [_runner(g[0][2], "metric" in g[0][1]) for g in groups]
 
     def all_groups(stacked, metrics):
-        return [jax.vmap(run)(s, m) for run, s, m in zip(runs, stacked, metrics, strict=True)]
+        return [jax.lax.map(lambda sm, run=run: run(*sm), (s, m))
+                for run, s, m in zip(runs, stacked, metrics, strict=True)]  # fmt: skip
 
     return [np.asarray(x) for x in jax.jit(all_groups)(stacked, metrics)]
 
