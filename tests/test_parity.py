@@ -310,10 +310,9 @@ def _runner(schedule, observed: bool):
 
 
 def _evaluate(groups: list[list[tuple]]) -> list[np.ndarray]:
-    """Values of groups of same-structure schedules `(index, case, schedule)`: each group
-    stacked and mapped over, all groups in one compiled program."""
-    stacked = [jax.tree.map(lambda *xs: np.stack(xs), *(_normalized(s) for _, _, s in g))
-               for g in groups]  # fmt: skip
+    """Values of groups of same-structure schedules `(index, case, schedule)` (normalized):
+    each group stacked and mapped over, all groups in one compiled program."""
+    stacked = [jax.tree.map(lambda *xs: np.stack(xs), *(s for _, _, s in g)) for g in groups]
     metrics = [np.asarray([c.get("metric", [0.0] * STEPS) for _, c, _ in g], np.float32)
                for g in groups]  # fmt: skip
     runs = [_runner(g[0][2], "metric" in g[0][1]) for g in groups]
@@ -350,8 +349,10 @@ def test_random_configurations_give_the_library_values_and_errors(library, part,
         for i, case in enumerate(cases):
             item = _check_acceptance(library, i, case, problems[name])
             if item is not None:
-                leaves, treedef = jax.tree.flatten(_normalized(item[2]))
-                by_structure[treedef, tuple(x.shape for x in leaves)].append(item)
+                i, case, schedule = item
+                schedule = _normalized(schedule)
+                leaves, treedef = jax.tree.flatten(schedule)
+                by_structure[treedef, tuple(x.shape for x in leaves)].append((i, case, schedule))
     # Every structure of every constructor of the library in one compiled program.
     groups = list(by_structure.values())
     for group, ours in zip(groups, _evaluate(groups), strict=True):
