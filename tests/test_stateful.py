@@ -514,3 +514,44 @@ def test_current_lr_errors():
         match=r"^to_optax: schedule must be a schedax Schedule or StatefulSchedule, got function$",
     ):
         sx.to_optax(lambda step: 0.1)
+
+
+def test_current_hyperparams_reads_every_injected_hyperparameter_by_name():
+    # Weight decay and SGD's learning rate and momentum, each scheduled, in a chain of two
+    # injected transformations; after update k each is its schedule at step k (numpy's formula).
+    decay = optax.inject_hyperparams(optax.add_decayed_weights)(
+        weight_decay=sx.linear_schedule(1e-3, 0.0, 10)
+    )
+    sgd = optax.inject_hyperparams(optax.sgd)(
+        learning_rate=sx.cosine_decay(0.1, 10), momentum=sx.linear_schedule(0.85, 0.95, 10)
+    )
+    opt = optax.chain(decay, optax.chain(sgd))  # nested
+    params = jnp.ones(2)
+
+    def step(state, _):
+        _, state = opt.update(jnp.ones(2), state, params)
+        return state, sx.current_hyperparams(state)
+
+    seen = jax.jit(lambda: jax.lax.scan(step, opt.init(params), length=12)[1])()
+    k = np.minimum(np.arange(12), 10)
+    expected = {"weight_decay": 1e-3 * (1 - k / 10), "momentum": 0.85 + 0.1 * k / 10,
+                "learning_rate": 0.05 * (1 + np.cos(np.pi * k / 10))}  # fmt: skip
+    assert set(seen) == set(expected)
+    for name, values in expected.items():
+        np.testing.assert_allclose(seen[name], values, rtol=1e-6, atol=1e-9, err_msg=name)
+    # scale_by_schedule's lr is the learning rate; a name found twice is an error.
+    state = optax.chain(sx.scale_by_schedule(sx.constant_lr(0.5)), sgd).init(params)
+    with pytest.raises(ValueError, match="^current_hyperparams: found 'learning_rate' more than"):
+        sx.current_hyperparams(state)
+    assert sx.current_hyperparams(optax.sgd(0.1).init(params)) == {}
+
+
+def test_current_hyperparams_on_a_flax_nnx_optimizer_are_jax_arrays():
+    from flax import nnx  # a test dependency; imported here to keep collection fast
+
+    model = nnx.Linear(2, 1, rngs=nnx.Rngs(0))
+    tx = optax.inject_hyperparams(optax.sgd)(learning_rate=sx.cosine_decay(0.1, 10), momentum=0.9)
+    found = sx.current_hyperparams(nnx.Optimizer(model, tx, wrt=nnx.Param).opt_state)
+    assert sorted(found) == ["learning_rate", "momentum"]
+    assert all(type(v) is type(jnp.zeros(())) for v in found.values())
+    np.testing.assert_allclose([found["learning_rate"], found["momentum"]], [0.1, 0.9], rtol=1e-7)

@@ -26,6 +26,7 @@ from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule
 from ._noise import noisy as noisy
 from ._optax import ScaleByScheduleState as ScaleByScheduleState
+from ._optax import current_hyperparams as current_hyperparams
 from ._optax import current_lr as current_lr
 from ._optax import scale_by_schedule as scale_by_schedule
 from ._optax import to_optax as to_optax

@@ -176,22 +176,8 @@ def current_lr(opt_state: Any) -> Array:
         >>> sx.current_lr(state)
         Array(0.5, dtype=float32)
     """
-    optax = _optax("current_lr")
-    injected = (optax.InjectHyperparamsState, optax.InjectStatefulHyperparamsState)
-    found: list[Array] = []
-
-    def visit(node: Any) -> bool:
-        if isinstance(node, ScaleByScheduleState):
-            found.append(node.lr)
-            return True
-        if isinstance(node, injected) and "learning_rate" in node.hyperparams:
-            lr = node.hyperparams["learning_rate"]
-            get = getattr(lr, "get_value", None)  # flax nnx wraps it in a Variable (OptArray)
-            found.append(jnp.asarray(get() if callable(get) else lr))
-            return True
-        return False
-
-    jax.tree.flatten(opt_state, is_leaf=visit)
+    found = [value for name, value in _hyperparams("current_lr", opt_state)
+             if name == "learning_rate"]  # fmt: skip
     if len(found) != 1:
         what = "no learning rate" if not found else f"{len(found)} learning rates"
         raise ValueError(
@@ -199,3 +185,61 @@ def current_lr(opt_state: Any) -> Array:
             "sx.scale_by_schedule(schedule) or optax.inject_hyperparams(opt)(learning_rate=...)"
         )
     return found[0]
+
+
+def current_hyperparams(opt_state: Any) -> dict[str, Array]:
+    """Every injected hyperparameter in use, by name, read from an optimizer state.
+
+    Collects the hyperparameters of every `optax.inject_hyperparams` state anywhere in the
+    state (inside `optax.chain` and the like, and flax nnx optimizer states, whose values are
+    wrapped in Variables), and the learning rate of `scale_by_schedule` as "learning_rate".
+    Scheduled ones hold the value of the last update (before any update: the initial one).
+
+    Args:
+        opt_state: an optax optimizer state.
+
+    Returns:
+        A dict from each hyperparameter's name to its value, a JAX array.
+
+    Raises:
+        ValueError: when a name is found more than once (two injected optimizers in a chain
+            that both take a learning rate, say): read such states part by part.
+
+    Example:
+        >>> import jax.numpy as jnp, optax, schedax as sx
+        >>> sgd = optax.inject_hyperparams(optax.sgd)
+        >>> opt = sgd(learning_rate=sx.cosine_decay(0.1, 10), momentum=0.9)
+        >>> state = opt.init(jnp.zeros(2))
+        >>> {name: round(float(v), 4) for name, v in sx.current_hyperparams(state).items()}
+        {'momentum': 0.9, 'learning_rate': 0.1}
+    """
+    found: dict[str, Array] = {}
+    for name, value in _hyperparams("current_hyperparams", opt_state):
+        if name in found:
+            raise ValueError(
+                f"current_hyperparams: found {name!r} more than once in this optimizer state; "
+                "read the states of the chain's parts one by one"
+            )
+        found[name] = value
+    return found
+
+
+def _hyperparams(where: str, opt_state: Any) -> list[tuple[str, Array]]:
+    """`(name, value)` of every injected hyperparameter and `scale_by_schedule` lr in a state."""
+    optax = _optax(where)
+    injected = (optax.InjectHyperparamsState, optax.InjectStatefulHyperparamsState)
+    found: list[tuple[str, Array]] = []
+
+    def visit(node: Any) -> bool:
+        if isinstance(node, ScaleByScheduleState):
+            found.append(("learning_rate", node.lr))
+            return True
+        if isinstance(node, injected):
+            for name, value in node.hyperparams.items():
+                get = getattr(value, "get_value", None)  # flax nnx wraps it in a Variable
+                found.append((name, jnp.asarray(get() if callable(get) else value)))
+            return True
+        return False
+
+    jax.tree.flatten(opt_state, is_leaf=visit)
+    return found
