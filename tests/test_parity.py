@@ -349,8 +349,7 @@ def test_random_configurations_give_the_library_values_and_errors(library, part,
         for i, case in enumerate(cases):
             item = _check_acceptance(library, i, case, problems[name])
             if item is not None:
-                i, case, schedule = item
-                schedule = _normalized(schedule)
+                schedule = _normalized(item[2])
                 leaves, treedef = jax.tree.flatten(schedule)
                 by_structure[treedef, tuple(x.shape for x in leaves)].append((i, case, schedule))
     # Every structure of every constructor of the library in one compiled program.
