@@ -184,8 +184,9 @@ def _cosine_restarts(t, init, period, period_mult=1.0, peak_mult=1.0, end=0.0):
     return end + (peak - end) * 0.5 * (1 + np.cos(np.pi * (t - start) / length))
 
 
-def _cyclic(t, base, peak, step_size_up, step_size_down=None, mode="triangular", gamma=1.0):
-    # torch.optim.lr_scheduler.CyclicLR.get_lr, in numpy
+def _cyclic(t, base, peak, step_size_up, step_size_down=None, mode="triangular", gamma=1.0,
+            base_momentum=0.8, max_momentum=0.9):  # fmt: skip
+    # torch.optim.lr_scheduler.CyclicLR.get_lr, in numpy (the momentum: tests/test_momentum.py)
     down = step_size_up if step_size_down is None else step_size_down
     total = step_size_up + down
     ratio = step_size_up / total
@@ -205,18 +206,33 @@ def _one_cycle(
     final_div_factor=1e4,
     anneal="cos",
     three_phase=False,
+    base_momentum=0.85,
+    max_momentum=0.95,
 ):
     # torch.optim.lr_scheduler.OneCycleLR.get_lr, in numpy, held after the last step
     initial = peak / div_factor
     low = initial / final_div_factor
+    values = [initial, peak, initial, low] if three_phase else [initial, peak, low]
+    return _one_cycle_phases(t, total_steps, pct_start, anneal, three_phase, values)
+
+
+def _one_cycle_momentum(
+    t, total_steps, base_momentum=0.85, max_momentum=0.95, pct_start=0.3, anneal="cos",
+    three_phase=False,
+):  # fmt: skip
+    # OneCycleLR's momentum with cycle_momentum=True, in numpy
+    high, low = max_momentum, base_momentum
+    values = [high, low, high, high] if three_phase else [high, low, high]
+    return _one_cycle_phases(t, total_steps, pct_start, anneal, three_phase, values)
+
+
+def _one_cycle_phases(t, total_steps, pct_start, anneal, three_phase, values):
+    # OneCycleLR's phases: phase i ends on its step and anneals values[i] -> values[i + 1]
     if three_phase:
-        phases = [
-            (pct_start * total_steps - 1, initial, peak),
-            (2 * pct_start * total_steps - 2, peak, initial),
-            (total_steps - 1, initial, low),
-        ]
+        ends = [pct_start * total_steps - 1, 2 * pct_start * total_steps - 2, total_steps - 1]
     else:
-        phases = [(pct_start * total_steps - 1, initial, peak), (total_steps - 1, peak, low)]
+        ends = [pct_start * total_steps - 1, total_steps - 1]
+    phases = [(end, values[i], values[i + 1]) for i, end in enumerate(ends)]
     shape, t = np.shape(t), np.atleast_1d(t)
     out = np.empty_like(t)
     for j, step in enumerate(np.minimum(t, total_steps - 1)):
@@ -555,6 +571,15 @@ CASES = [
         239,
         static=dict(anneal="linear", three_phase=True),
         sweeps=dict(total_steps=(120, 300), pct_start=(0.2, 0.4)),
+    ),
+    Case(
+        "one_cycle_momentum",
+        sx.one_cycle_momentum,
+        dict(total_steps=200, base_momentum=0.8, max_momentum=0.95),
+        _one_cycle_momentum,
+        ("base_momentum", "max_momentum"),
+        199,
+        sweeps=dict(total_steps=(100, 250)),
     ),
 ]
 

@@ -15,6 +15,7 @@ from ._cosine import cosine_decay as cosine_decay
 from ._cyclic import cosine_restarts as cosine_restarts
 from ._cyclic import cyclic as cyclic
 from ._cyclic import one_cycle as one_cycle
+from ._cyclic import one_cycle_momentum as one_cycle_momentum
 from ._cyclic import restarts as restarts
 from ._epochs import EpochState as EpochState
 from ._epochs import learning_rate_scheduler as learning_rate_scheduler

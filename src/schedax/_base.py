@@ -841,6 +841,9 @@ class Schedule(Module):
             return self._evaluate(step)
         return eager(self, "_evaluate", step)
 
+    # Floating fields that do not set the output dtype (a cycle's momentum values).
+    _untyped: ClassVar[tuple[str, ...]] = ()
+
     def _habits(self) -> dict[str, str]:
         call = "schedax schedules are functions of the step: lr = schedule(step)"
         state = ("a schedule is a PyTree with no hidden state; save it with any PyTree "
@@ -882,7 +885,8 @@ class Schedule(Module):
     def dtype(self) -> np.dtype:
         """The output dtype: the promotion of the floating hyperparameters."""
         leaves = [getattr(self, field) for field, _, rule in self._fields
-                  if rule is not None and rule.kind in ("param", "values")]  # fmt: skip
+                  if rule is not None and rule.kind in ("param", "values")
+                  and field not in self._untyped]  # fmt: skip
         leaves = [leaf for leaf in leaves if leaf is not None]
         return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
 

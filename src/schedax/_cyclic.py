@@ -13,6 +13,7 @@ from ._base import (
     find_piece,
     flag,
     floor_div,
+    fmt,
     half_cosine,
     linear,
     option,
@@ -117,7 +118,30 @@ class cosine_restarts(Schedule):
         return anneal(peak, end, position, length, half_cosine)
 
 
-class cyclic(Schedule):
+class _MomentumCycle:
+    """`base_momentum` and `max_momentum` fields for a `momentum` schedule (torch's
+    `cycle_momentum`): both or neither (None: no momentum cycle); they do not set the
+    learning rate's dtype."""
+
+    _untyped = ("base_momentum", "max_momentum")
+
+    def _check(self) -> None:
+        if (self.base_momentum is None) != (self.max_momentum is None):
+            got = ", ".join(f"{{{i}}}={fmt(self._raw[f])}" for i, f in enumerate(self._untyped))
+            raise self._invalid(f"{{0}} and {{1}} go together (both or neither), got {got}",
+                                *self._untyped)  # fmt: skip
+
+    def _habits(self) -> dict[str, str]:
+        return {**super()._habits(), "momentum": "base_momentum and max_momentum are None "
+                "(torch's cycle_momentum=False); give both for a momentum cycle"}  # fmt: skip
+
+
+def _cycled(s: cyclic | one_cycle) -> None:
+    if s.base_momentum is None:  # AttributeError: __getattr__ explains, from _habits
+        raise AttributeError("momentum")
+
+
+class cyclic(_MomentumCycle, Schedule):
     """A triangular wave between `base` and `peak` (torch's `CyclicLR`, values included).
 
     Each cycle rises linearly from `base` to `peak` over `step_size_up` steps and falls back
@@ -132,6 +156,8 @@ class cyclic(Schedule):
         step_size_down: steps back down, > 0, or None for `step_size_up`.
         mode: "triangular", "triangular2" or "exp_range".
         gamma: the per-step factor of "exp_range", >= 0.
+        base_momentum: the momentum at `peak`, for `momentum` (torch's default).
+        max_momentum: the momentum at `base`, for `momentum` (torch's default).
 
     Returns:
         A `Schedule`.
@@ -148,6 +174,17 @@ class cyclic(Schedule):
     step_size_down: Array | None = count(default=None, optional=True, gt=0)
     mode: str = option(("triangular", "triangular2", "exp_range"), default="triangular")
     gamma: Array = param(default=1.0, ge=0)
+    base_momentum: Array | None = param(default=0.8, optional=True)
+    max_momentum: Array | None = param(default=0.9, optional=True)
+
+    @property
+    def momentum(self) -> cyclic:
+        """torch's momentum cycle: from `max_momentum` down to `base_momentum` as the learning
+        rate rises, and back, with the same scaling (`max_momentum - (max_momentum -
+        base_momentum) * scale`): a `cyclic` from `max_momentum` to `base_momentum`."""
+        _cycled(self)
+        return cyclic(self.max_momentum, self.base_momentum, self.step_size_up,
+                      self.step_size_down, self.mode, self.gamma, None, None)  # fmt: skip
 
     def _value(self, t: Array) -> Array:
         up = steps_length(self.step_size_up.astype(t.dtype))
@@ -165,7 +202,7 @@ class cyclic(Schedule):
         return base + (peak - base) * scale
 
 
-class one_cycle(Schedule):
+class one_cycle(_MomentumCycle, Schedule):
     """The 1cycle policy (torch's `OneCycleLR`, values included; held after the last step).
 
     From `peak / div_factor` up to `peak` until step `pct_start * total_steps - 1`, then down
@@ -184,9 +221,11 @@ class one_cycle(Schedule):
         final_div_factor: `initial lr / final lr`, > 0.
         anneal: "cos" or "linear".
         three_phase: the three-phase variant.
+        base_momentum: the momentum at the peak, for `momentum` (torch's default).
+        max_momentum: the momentum at the start and the end, for `momentum` (torch's default).
 
     Returns:
-        A `Schedule`.
+        A `Schedule`; its `momentum` is the matching `one_cycle_momentum`.
 
     Example:
         >>> import jax.numpy as jnp, schedax as sx
@@ -202,26 +241,79 @@ class one_cycle(Schedule):
     final_div_factor: Array = param(default=1e4, gt=0)
     anneal: str = option(("cos", "linear"), default="cos")
     three_phase: bool = flag(default=False)
+    base_momentum: Array | None = param(default=0.85, optional=True)
+    max_momentum: Array | None = param(default=0.95, optional=True)
+
+    @property
+    def momentum(self) -> one_cycle_momentum:
+        """torch's momentum cycle (`cycle_momentum=True`): from `max_momentum` down to
+        `base_momentum` while the learning rate rises, back up while it falls (with
+        `three_phase`: up in the second phase, held in the third), in the same phases."""
+        _cycled(self)
+        return one_cycle_momentum(self.total_steps, self.base_momentum, self.max_momentum,
+                                  self.pct_start, self.anneal, self.three_phase)  # fmt: skip
 
     def _value(self, t: Array) -> Array:
-        total = steps_length(self.total_steps.astype(t.dtype))
-        pct = jnp.clip(self.pct_start.astype(t.dtype), 0, 1)
-        t = jnp.minimum(t, jnp.maximum(total - 1, 0))  # the last step's value, held
         peak = self.peak.astype(t.dtype)
         initial = peak / positive(self.div_factor.astype(t.dtype))
         low = initial / positive(self.final_div_factor.astype(t.dtype))
-        # torch's phases: each ends on a step (pct * total - 1, ...), the next starts there.
-        if self.three_phase:
-            ends = jnp.stack([pct * total - 1, 2 * pct * total - 2, total - 1])
-            values = jnp.stack([initial, peak, initial, low])
-        else:
-            ends = jnp.stack([pct * total - 1, total - 1])
-            values = jnp.stack([initial, peak, low])
-        # The first phase with t <= its end, and where it starts.
-        phase, start = find_piece(ends[:-1], t, inclusive=False)
-        shape = half_cosine if self.anneal == "cos" else linear
-        length = ends[phase] - start
-        return anneal(values[phase], values[phase + 1], t - start, length, shape)
+        values = [initial, peak, initial, low] if self.three_phase else [initial, peak, low]
+        return _phases(self, t, values)
+
+
+class one_cycle_momentum(Schedule):
+    """The momentum of the 1cycle policy (torch's `OneCycleLR` with `cycle_momentum=True`).
+
+    In `one_cycle`'s phases (same `total_steps`, `pct_start`, `anneal`, `three_phase`): from
+    `max_momentum` down to `base_momentum` while the learning rate rises, then back up to
+    `max_momentum`; with `three_phase`, back up in the second phase and held in the third.
+    Usually read from a `one_cycle` as `schedule.momentum`, for SGD's `momentum` or Adam's `b1`.
+
+    Args:
+        total_steps: the length of the cycle in steps, > 0.
+        base_momentum: the momentum at the learning rate's peak.
+        max_momentum: the momentum at the start and the end.
+        pct_start: the fraction of the cycle spent rising, in [0, 1].
+        anneal: "cos" or "linear".
+        three_phase: the three-phase variant.
+
+    Returns:
+        A `Schedule`.
+
+    Example:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> lr = sx.one_cycle(1.0, 10, pct_start=0.3, anneal="linear")
+        >>> [round(float(m), 4) for m in lr.momentum(jnp.array([0, 1, 2, 9]))]
+        [0.95, 0.9, 0.85, 0.95]
+    """
+
+    total_steps: Array = count(gt=0)
+    base_momentum: Array = param(default=0.85)
+    max_momentum: Array = param(default=0.95)
+    pct_start: Array = param(default=0.3, ge=0, le=1)
+    anneal: str = option(("cos", "linear"), default="cos")
+    three_phase: bool = flag(default=False)
+
+    def _value(self, t: Array) -> Array:
+        low, high = self.base_momentum.astype(t.dtype), self.max_momentum.astype(t.dtype)
+        return _phases(self, t, [high, low, high, high] if self.three_phase else [high, low, high])
+
+
+def _phases(s: one_cycle | one_cycle_momentum, t: Array, values: list[Array]) -> Array:
+    """torch's 1cycle phases: each ends on a step (`pct * total - 1`, ...) and the next starts
+    there; phase `i` anneals from `values[i]` to `values[i + 1]`; held after the last step."""
+    total = steps_length(s.total_steps.astype(t.dtype))
+    pct = jnp.clip(s.pct_start.astype(t.dtype), 0, 1)
+    t = jnp.minimum(t, jnp.maximum(total - 1, 0))
+    if s.three_phase:
+        ends = jnp.stack([pct * total - 1, 2 * pct * total - 2, total - 1])
+    else:
+        ends = jnp.stack([pct * total - 1, total - 1])
+    # The first phase with t <= its end, and where it starts.
+    phase, start = find_piece(ends[:-1], t, inclusive=False)
+    shape = half_cosine if s.anneal == "cos" else linear
+    table = jnp.stack(values)
+    return anneal(table[phase], table[phase + 1], t - start, ends[phase] - start, shape)
 
 
 # shape -> the weight of a cycle's peak at warped progress x in [0, 1)
