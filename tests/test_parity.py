@@ -291,8 +291,8 @@ def _normalized(schedule):
     return jax.tree.map(lambda x: np.asarray(x, np.float32), schedule)
 
 
-def _runner(schedule, observed: bool):
-    steps = jnp.arange(STEPS)
+def _runner(schedule, observed: bool, num_steps: int):
+    steps = jnp.arange(num_steps)
     if isinstance(schedule, sx.Schedule):
         return lambda s, m: s(steps)
     if not observed:  # stateful, no observations
@@ -315,7 +315,8 @@ def _evaluate(groups: list[list[tuple]]) -> list[np.ndarray]:
     stacked = [jax.tree.map(lambda *xs: np.stack(xs), *(s for _, _, s in g)) for g in groups]
     metrics = [np.asarray([c.get("metric", [0.0] * STEPS) for _, c, _ in g], np.float32)
                for g in groups]  # fmt: skip
-    runs = [_runner(g[0][2], "metric" in g[0][1]) for g in groups]
+    runs = [_runner(g[0][2], "metric" in g[0][1], max(len(c["lr"]) for _, c, _ in g))
+            for g in groups]  # fmt: skip
 
     def all_groups(stacked, metrics):
         return [jax.lax.map(lambda sm, run=run: run(*sm), (s, m))
@@ -342,17 +343,53 @@ PARTS = [("torch", 0, 2), ("torch", 1, 2), *((library, 0, 1) for library in LIBR
 @pytest.mark.parametrize("library, part, parts", PARTS, ids=[f"{lib}-{i}" for lib, i, _ in PARTS])
 def test_random_configurations_give_the_library_values_and_errors(library, part, parts):
     problems: dict[str, list[str]] = collections.defaultdict(list)
-    by_structure = collections.defaultdict(list)  # structure -> [(i, case, schedule)]
+    accepted = []
     constructors = dict(list(_groups(library).items())[part::parts])
     for name, cases in constructors.items():
         assert len(cases) >= 100, name
         for i, case in enumerate(cases):
             item = _check_acceptance(library, i, case, problems[name])
             if item is not None:
-                schedule = _normalized(item[2])
-                leaves, treedef = jax.tree.flatten(schedule)
-                by_structure[treedef, tuple(x.shape for x in leaves)].append((i, case, schedule))
-    # Every structure of every constructor of the library in one compiled program.
+                accepted.append(item)
+    _compare(accepted, problems)
+    _report(problems, {name: len(cases) for name, cases in constructors.items()})
+
+
+def test_torch_momentum_is_torchs_in_sgd_and_adam():
+    """OneCycleLR and CyclicLR cycling the momentum (tests/reference/torch_momentum.json:
+    hand-picked and random configurations): `.momentum` is the momentum torch writes into SGD
+    and Adam's `betas[0]` before each step, the lr stays torch's, and without
+    `cycle_momentum` there is no `.momentum`."""
+    _, cases = reference("torch_momentum.json")
+    problems: dict[str, list[str]] = collections.defaultdict(list)
+    accepted = []
+    for i, case in enumerate(cases):
+        item = _check_acceptance("torch", i, case, problems[case["name"]])
+        if item is None:
+            continue
+        schedule = item[2]
+        if not case["args"].get("cycle_momentum", True):
+            assert not hasattr(schedule, "momentum"), case
+            accepted.append(item)
+            continue
+        assert case["momentum"] == case["beta1"]  # torch gives SGD and Adam the same values
+        accepted += [
+            item,
+            (i, {**case, "lr": case["momentum"], "what": "momentum"}, schedule.momentum),
+        ]
+    assert len(accepted) > len(cases)
+    _compare(accepted, problems)
+    _report(problems, collections.Counter(case["name"] for case in cases))
+
+
+def _compare(accepted: list[tuple], problems: dict[str, list[str]]) -> None:
+    """Each accepted `(i, case, schedule)` gives `case["lr"]`, else a line in `problems`."""
+    by_structure = collections.defaultdict(list)  # structure -> [(i, case, schedule)]
+    for i, case, schedule in accepted:
+        schedule = _normalized(schedule)
+        leaves, treedef = jax.tree.flatten(schedule)
+        by_structure[treedef, tuple(x.shape for x in leaves)].append((i, case, schedule))
+    # Every structure of every constructor in one compiled program.
     groups = list(by_structure.values())
     for group, ours in zip(groups, _evaluate(groups), strict=True):
         for (i, case, _), values in zip(group, ours, strict=True):
@@ -367,10 +404,14 @@ def test_random_configurations_give_the_library_values_and_errors(library, part,
             if not close.all():
                 bad = int(np.argmin(close))
                 problems[case["name"]].append(
-                    f"#{i} {case['args']}: step {bad}: schedax {values[bad]}, the library "
+                    f"#{i} {case['args']}: {case.get('what', 'lr')} at step {bad}: schedax "
+                    f"{values[bad]}, the library "
                     f"{theirs[bad]}"
                 )
-    report = [f"{name}: {len(lines)} of {len(constructors[name])} differ:\n  " + "\n  ".join(lines[:10])
+
+
+def _report(problems: dict[str, list[str]], counts: dict[str, int]) -> None:
+    report = [f"{name}: {len(lines)} of {counts[name]} differ:\n  " + "\n  ".join(lines[:10])
               for name, lines in problems.items() if lines]  # fmt: skip
     assert not report, "\n".join(report)
 

@@ -177,6 +177,7 @@ def torch_cases() -> None:
     _write("torch.json", "torch", torch.__version__, cases)
     _write("torch_plateau.json", "torch", torch.__version__, torch_plateau_cases())
     _write("torch_compat.json", "torch", torch.__version__, torch_compat_cases())
+    _write("torch_momentum.json", "torch", torch.__version__, torch_momentum_cases())
 
 
 # ----------------------------------------------------------------------------- plateaus
@@ -477,6 +478,69 @@ def torch_compat_cases() -> list[dict]:
             opt.step()
             sched.step()
         cases.append({"name": name, "args": args, "lr": lrs})
+    return cases
+
+
+# OneCycleLR and CyclicLR cycling the momentum (torch's default): what tests/test_momentum.py
+# compares `.momentum` with; seeded random configurations follow (random_configs.py).
+TORCH_MOMENTUM = [
+    ("OneCycleLR", {"max_lr": 0.1, "total_steps": 300}),
+    ("OneCycleLR", {"max_lr": 0.1, "epochs": 10, "steps_per_epoch": 30, "pct_start": 0.25,
+                    "anneal_strategy": "linear", "base_momentum": 0.8, "max_momentum": 0.9}),
+    ("OneCycleLR", {"max_lr": 0.05, "total_steps": 300, "three_phase": True,
+                    "base_momentum": 0.7, "max_momentum": 0.99}),
+    ("OneCycleLR", {"max_lr": 0.05, "total_steps": 240, "pct_start": 0.4, "three_phase": True,
+                    "anneal_strategy": "linear"}),
+    ("OneCycleLR", {"max_lr": 0.1, "total_steps": 100, "base_momentum": 0.95,
+                    "max_momentum": 0.85}),
+    ("OneCycleLR", {"max_lr": 0.1, "total_steps": 100, "cycle_momentum": False}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 20}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 15, "step_size_down": 35,
+                  "mode": "triangular2", "base_momentum": 0.85, "max_momentum": 0.95}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 10, "mode": "exp_range",
+                  "gamma": 0.995, "scale_mode": "iterations"}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 7, "step_size_down": 3,
+                  "mode": "exp_range", "gamma": 0.99, "base_momentum": 0.5,
+                  "max_momentum": 0.99}),
+    ("CyclicLR", {"base_lr": 0.001, "max_lr": 0.01, "step_size_up": 20, "cycle_momentum": False}),
+]  # fmt: skip
+
+
+def torch_momentum_cases() -> list[dict]:
+    """Each configuration's lr, and the momentum torch writes into SGD (`momentum`) and into
+    Adam (`betas[0]`), before each step (or the error torch raised at construction)."""
+    import random_configs as rc
+    import torch
+    from torch.optim import lr_scheduler
+
+    optimizers = {
+        "momentum": (lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), lambda g: g["momentum"]),
+        "beta1": (lambda p: torch.optim.Adam(p, lr=0.1), lambda g: g["betas"][0]),
+    }
+    hand_picked = [(name, args, 300) for name, args in TORCH_MOMENTUM]
+    drawn = [(name, args, 80) for name, args in rc.torch_momentum_configs()]
+    cases = []
+    for name, args, num_steps in hand_picked + drawn:
+        case: dict = {"name": f"torch.{name}", "args": args, "error": None, "lr": []}
+        for key, (make, read) in optimizers.items():
+            opt = make([torch.nn.Parameter(torch.zeros(1))])
+            try:
+                sched = getattr(lr_scheduler, name)(opt, **args)
+            except Exception as error:  # noqa: BLE001  (recorded: what torch rejects)
+                case["error"] = rc._error(error)
+                break
+            case[key], lrs = [], []
+            try:
+                for _ in range(num_steps):
+                    lrs.append(rc._g(opt.param_groups[0]["lr"]))
+                    case[key].append(rc._g(read(opt.param_groups[0])))
+                    opt.step()
+                    sched.step()
+            except Exception as error:  # noqa: BLE001  (OneCycleLR past its last step)
+                case["stopped"] = rc._error(error)
+            assert case["lr"] in ([], lrs)  # the same lr with either optimizer
+            case["lr"] = lrs
+        cases.append(case)
     return cases
 
 

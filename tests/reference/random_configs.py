@@ -178,6 +178,24 @@ def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
     return draws
 
 
+def torch_momentum_configs(per_constructor: int = 40) -> list[tuple[str, dict]]:
+    """`OneCycleLR` and `CyclicLR` with their momentum arguments: torch's draws above for the
+    learning rate, and momentum values with edges (inverted, equal, 0, 1, not cycled), from
+    seeds of their own (the configurations above stay as they are)."""
+
+    def momentum(d: Draw) -> dict:
+        base = d.pick(lambda: _g(d.r.uniform(0.5, 0.95)), [0.0, 1.0, 0.9])
+        top = d.pick(lambda: _g(d.r.uniform(base, 0.999)), [base, 0.5, 1.0])
+        cycle = d.pick(lambda: True, [False])
+        return {"cycle_momentum": cycle, "base_momentum": base, "max_momentum": top}
+
+    draws, configs = _torch_draws(), []
+    for name in ("OneCycleLR", "CyclicLR"):
+        d = Draw(f"torch.momentum.{name}")
+        configs += [(name, {**draws[name](d), **momentum(d)}) for _ in range(per_constructor)]
+    return configs
+
+
 def metric(d: Draw) -> list[float]:
     """A loss-like sequence: a random walk with plateaus, repeats and the odd spike."""
     value, values = 1.0, []

@@ -287,11 +287,16 @@ def CyclicLR(  # noqa: N802
     gamma: float = 1.0,
     scale_fn: Callable | None = None,
     scale_mode: str = "cycle",
+    cycle_momentum: bool = True,
+    base_momentum: float = 0.8,
+    max_momentum: float = 0.9,
 ) -> Schedule:
-    """torch's `CyclicLR` learning rates (momentum cycling is the optimizer's business).
+    """torch's `CyclicLR`: the learning rates, and the momentum as `.momentum`.
 
     Custom `scale_fn`s are not supported (a ValueError says to use `mode`); as in torch,
-    `scale_mode` and (but for "exp_range") `gamma` are then ignored.
+    `scale_mode` and (but for "exp_range") `gamma` are then ignored. torch writes the
+    momentum cycle into the optimizer (SGD's `momentum`, Adam's `betas[0]`: the same values);
+    here it is the schedule's `.momentum`, for `optax.inject_hyperparams`.
 
     Args:
         base_lr: the lower end of the wave.
@@ -302,23 +307,29 @@ def CyclicLR(  # noqa: N802
         gamma: the per-step factor of "exp_range".
         scale_fn: must be None.
         scale_mode: ignored, as torch ignores it without a `scale_fn`.
+        cycle_momentum: whether `.momentum` cycles (False: the schedule has no `.momentum`).
+        base_momentum: the momentum at `max_lr`.
+        max_momentum: the momentum at `base_lr`.
 
     Returns:
-        A `cyclic`.
+        A `cyclic`; `.momentum` is torch's momentum sequence.
 
     Example:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
-        >>> [float(x) for x in T.CyclicLR(0.0, 1.0, step_size_up=2)(jnp.arange(5))]
+        >>> lr = T.CyclicLR(0.0, 1.0, step_size_up=2)
+        >>> [float(x) for x in lr(jnp.arange(5))]
         [0.0, 0.5, 1.0, 0.5, 0.0]
+        >>> [round(float(m), 3) for m in lr.momentum(jnp.arange(5))]
+        [0.9, 0.85, 0.8, 0.85, 0.9]
     """
     if scale_fn is not None:
         raise ValueError("CyclicLR: scale_fn is not supported; use mode='triangular', "
                          "'triangular2' or 'exp_range', or schedax.lambda_lr")  # fmt: skip
     del scale_mode  # torch reads it only with a scale_fn
-    return cyclic(
-        base_lr, max_lr, step_size_up, step_size_down, mode, gamma if mode == "exp_range" else 1.0
-    )
+    momentum = (base_momentum, max_momentum) if cycle_momentum else (None, None)
+    gamma = gamma if mode == "exp_range" else 1.0
+    return cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma, *momentum)
 
 
 @constructor(
@@ -334,11 +345,17 @@ def OneCycleLR(  # noqa: N802
     steps_per_epoch: int | None = None,
     pct_start: float = 0.3,
     anneal_strategy: str = "cos",
+    cycle_momentum: bool = True,
+    base_momentum: float = 0.85,
+    max_momentum: float = 0.95,
     div_factor: float = 25.0,
     final_div_factor: float = 1e4,
     three_phase: bool = False,
 ) -> Schedule:
-    """torch's `OneCycleLR` learning rates (momentum cycling is the optimizer's business).
+    """torch's `OneCycleLR`: the learning rates, and the momentum as `.momentum`.
+
+    torch writes the momentum cycle into the optimizer (SGD's `momentum`, Adam's `betas[0]`:
+    the same values); here it is the schedule's `.momentum`, for `optax.inject_hyperparams`.
 
     Args:
         max_lr: the peak learning rate.
@@ -347,12 +364,16 @@ def OneCycleLR(  # noqa: N802
         steps_per_epoch: see `epochs`.
         pct_start: the fraction of the cycle spent rising, in [0, 1].
         anneal_strategy: "cos" or "linear".
+        cycle_momentum: whether `.momentum` cycles (False: the schedule has no `.momentum`).
+        base_momentum: the momentum at `max_lr`.
+        max_momentum: the momentum at the start (and the end).
         div_factor: `max_lr / initial lr`.
         final_div_factor: `initial lr / final lr`.
         three_phase: torch's three-phase variant.
 
     Returns:
-        A `one_cycle` (held after the last step, where torch raises).
+        A `one_cycle` (held after the last step, where torch raises); `.momentum` is torch's
+        momentum sequence.
 
     Example:
         >>> import jax.numpy as jnp
@@ -360,6 +381,8 @@ def OneCycleLR(  # noqa: N802
         >>> lr = T.OneCycleLR(1.0, total_steps=10, div_factor=10.0, anneal_strategy="linear")
         >>> [round(float(x), 2) for x in lr(jnp.array([0, 2]))]
         [0.1, 1.0]
+        >>> [round(float(m), 2) for m in lr.momentum(jnp.array([0, 2]))]
+        [0.95, 0.85]
     """
     if total_steps is None:
         if epochs is None or steps_per_epoch is None:
@@ -373,9 +396,9 @@ def OneCycleLR(  # noqa: N802
             f"OneCycleLR: pct_start ({pct_start}) * total_steps ({total_steps}) must not be 1: "
             "the first phase would end at step 0 (torch raises ZeroDivisionError)"
         )
-    return one_cycle(
-        max_lr, total_steps, pct_start, div_factor, final_div_factor, anneal_strategy, three_phase
-    )
+    momentum = (base_momentum, max_momentum) if cycle_momentum else (None, None)
+    return one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor,
+                     anneal_strategy, three_phase, *momentum)  # fmt: skip
 
 
 @constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
