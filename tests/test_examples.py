@@ -10,11 +10,14 @@ import sys
 
 import numpy as np
 import pytest
+from cases import _one_cycle, _one_cycle_momentum
+from conftest import np_cosine
 
 ROOT = pathlib.Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # Each example has a test below that checks what it prints.
-TESTED = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot", "plateau"}
+TESTED = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot", "plateau",
+          "one_cycle_sgd"}  # fmt: skip
 
 
 # All examples run as `__main__` in one fresh Python process (one start and one import of
@@ -63,6 +66,18 @@ def test_plateau_example_lowers_the_lr_when_the_loss_stalls(printed):
     # The loss had stalled at the first lr; with the lower ones it ends clearly lower.
     stalled = losses[(steps >= 50) & (steps < lowered[0])]
     assert stalled.size and losses[-1] < 0.5 * stalled.min()
+
+
+def test_one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay(printed):
+    row = r"^step +(\d+) +lr (\S+) +momentum (\S+) +weight_decay (\S+) +loss (\S+)$"
+    rows = np.array(re.findall(row, printed["one_cycle_sgd"], re.M), np.float64)
+    steps, lr, momentum, weight_decay, losses = rows.T
+    assert steps.tolist() == [*range(0, 300, 30), 299]
+    # What the optimizer used at each step: torch's OneCycleLR lr and momentum (numpy).
+    np.testing.assert_allclose(lr, _one_cycle(steps, 0.05, 300), rtol=2e-6)
+    np.testing.assert_allclose(momentum, _one_cycle_momentum(steps, 300), rtol=2e-6)
+    np.testing.assert_allclose(weight_decay, np_cosine(steps, 1e-3, 300), rtol=2e-6, atol=1e-12)
+    assert losses[-1] < 1e-6 * losses[0]
 
 
 def test_sweep_example_is_one_batched_call(printed):
