@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pathlib
 import re
 import subprocess
 import sys
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from cases import _one_cycle, _one_cycle_momentum
@@ -17,7 +20,7 @@ ROOT = pathlib.Path(__file__).parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # Each example has a test below that checks what it prints.
 TESTED = {"quickstart", "sweep", "torch_migration", "nano_optax_solver", "plot", "plateau",
-          "one_cycle_sgd"}  # fmt: skip
+          "one_cycle_sgd", "learn_schedule"}  # fmt: skip
 
 
 # All examples run as `__main__` in one fresh Python process (one start and one import of
@@ -78,6 +81,45 @@ def test_one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay(
     np.testing.assert_allclose(momentum, _one_cycle_momentum(steps, 300), rtol=2e-6)
     np.testing.assert_allclose(weight_decay, np_cosine(steps, 1e-3, 300), rtol=2e-6, atol=1e-12)
     assert losses[-1] < 1e-6 * losses[0]
+
+
+def test_learn_schedule_example_lowers_the_validation_loss(printed):
+    row = r"^ *(before|outer step +\d+): peak (\S+) +warmup +(\S+) +validation loss (\S+)$"
+    rows = re.findall(row, printed["learn_schedule"], re.M)
+    assert [r[0] for r in rows] == ["before", *(f"outer step {i}" for i in range(5, 31, 5))]
+    peaks, warmups, losses = np.array([r[1:] for r in rows], np.float64).T
+    assert peaks[0] == 0.005 and warmups[0] == 100.0 and np.all(warmups > 0)
+    assert np.all(np.diff(losses) < 0) and losses[-1] < 0.05 * losses[0]
+
+
+def _example(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_learn_schedule_hypergradient_is_the_central_difference_and_lowers_the_loss():
+    example = _example("learn_schedule")
+    with jax.enable_x64(True):
+        h = 1e-6
+
+        @jax.jit
+        def loss_hypergradient_and_central_differences(theta):
+            loss, grad = jax.value_and_grad(example.validation_loss)(theta, 50)
+            shifted = theta[None] + h * jnp.concatenate([jnp.eye(2), -jnp.eye(2)])
+            losses = jax.vmap(lambda x: example.validation_loss(x, 50))(shifted)
+            return loss, grad, (losses[:2] - losses[2:]) / (2 * h)
+
+        # Peak 0.01, warmup 20.5 steps (between steps: no kink) of 50 training steps; then
+        # three outer steps down the hypergradient.
+        theta, losses = jnp.log(jnp.array([0.01, 20.5])), []
+        for _ in range(4):
+            loss, grad, central = loss_hypergradient_and_central_differences(theta)
+            assert grad.dtype == jnp.float64 and np.all(grad != 0)
+            np.testing.assert_allclose(grad, central, rtol=1e-6)
+            theta, losses = theta - 0.1 * grad / jnp.linalg.norm(grad), [*losses, float(loss)]
+    assert np.all(np.diff(losses) < 0), losses
 
 
 def test_sweep_example_is_one_batched_call(printed):
