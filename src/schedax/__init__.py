@@ -25,6 +25,7 @@ from ._exponential import step_lr as step_lr
 from ._join import chain_schedules as chain_schedules
 from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule
+from ._models import without_schedules as without_schedules
 from ._noise import noisy as noisy
 from ._optax import ScaleByScheduleState as ScaleByScheduleState
 from ._optax import current_hyperparams as current_hyperparams
