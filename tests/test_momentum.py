@@ -80,3 +80,13 @@ def test_momentum_feeds_optax_inject_hyperparams():
 
     seen = jax.jit(lambda: jax.lax.scan(step, opt.init(params), length=25)[1])()
     np.testing.assert_allclose(seen, _one_cycle_momentum(np.arange(25.0), 20), rtol=1e-6)
+
+
+def test_a_stacked_cycle_has_the_stacked_momentum():
+    cycles = [sx.one_cycle(0.1, 100), sx.one_cycle(0.2, 80, base_momentum=0.8, max_momentum=0.9)]
+    waves = [sx.cyclic(0.01, 0.1, 5), sx.cyclic(0.01, 0.2, 7, base_momentum=0.7, max_momentum=0.9)]
+    steps = np.arange(100)
+    for schedules in (cycles, waves):
+        stacked = jax.jit(jax.vmap(lambda s: s.momentum(jnp.asarray(steps))))(sx.stack(schedules))
+        for row, s in zip(stacked, schedules, strict=True):
+            np.testing.assert_allclose(row, s.momentum(steps), rtol=1e-6)

@@ -183,8 +183,10 @@ class cyclic(_MomentumCycle, Schedule):
         rate rises, and back, with the same scaling (`max_momentum - (max_momentum -
         base_momentum) * scale`): a `cyclic` from `max_momentum` to `base_momentum`."""
         _cycled(self)
-        return cyclic(self.max_momentum, self.base_momentum, self.step_size_up,
-                      self.step_size_down, self.mode, self.gamma, None, None)  # fmt: skip
+        return cyclic._build(base=self.max_momentum, peak=self.base_momentum,
+                             step_size_up=self.step_size_up, step_size_down=self.step_size_down,
+                             mode=self.mode, gamma=self.gamma, base_momentum=None,
+                             max_momentum=None)  # fmt: skip
 
     def _value(self, t: Array) -> Array:
         up = steps_length(self.step_size_up.astype(t.dtype))
@@ -250,8 +252,10 @@ class one_cycle(_MomentumCycle, Schedule):
         `base_momentum` while the learning rate rises, back up while it falls (with
         `three_phase`: up in the second phase, held in the third), in the same phases."""
         _cycled(self)
-        return one_cycle_momentum(self.total_steps, self.base_momentum, self.max_momentum,
-                                  self.pct_start, self.anneal, self.three_phase)  # fmt: skip
+        # Its fields are this schedule's, checked already (or stacked, or traced).
+        return one_cycle_momentum._build(
+            **{f: getattr(self, f) for f, *_ in one_cycle_momentum._fields}
+        )
 
     def _value(self, t: Array) -> Array:
         peak = self.peak.astype(t.dtype)
