@@ -67,19 +67,25 @@ def test_momentum_values_do_not_set_the_learning_rate_dtype():
     assert wave(3).dtype == jnp.bfloat16 and wave.momentum(3).dtype == jnp.float32
 
 
-def test_momentum_feeds_optax_inject_hyperparams():
+def test_momentum_feeds_sgds_momentum_and_adams_b1_through_inject_hyperparams():
     import optax
 
     lr = sx.one_cycle(0.1, 20)
-    opt = optax.inject_hyperparams(optax.sgd)(learning_rate=lr, momentum=lr.momentum)
+    sgd = optax.inject_hyperparams(optax.sgd)(learning_rate=lr, momentum=lr.momentum)
+    adam = optax.inject_hyperparams(optax.adam)(learning_rate=lr, b1=lr.momentum)
     params = jnp.zeros(2)
 
-    def step(state, _):
-        _, state = opt.update(jnp.ones(2), state, params)
-        return state, sx.current_hyperparams(state)["momentum"]
+    def run(opt, name):
+        def step(state, _):
+            _, state = opt.update(jnp.ones(2), state, params)
+            return state, sx.current_hyperparams(state)[name]
 
-    seen = jax.jit(lambda: jax.lax.scan(step, opt.init(params), length=25)[1])()
-    np.testing.assert_allclose(seen, _one_cycle_momentum(np.arange(25.0), 20), rtol=1e-6)
+        return jax.lax.scan(step, opt.init(params), length=25)[1]
+
+    with jax.numpy_dtype_promotion("standard"):  # optax's adam mixes its int32 count in
+        seen = jax.jit(lambda: [run(sgd, "momentum"), run(adam, "b1")])()
+    for values in seen:
+        np.testing.assert_allclose(values, _one_cycle_momentum(np.arange(25.0), 20), rtol=1e-6)
 
 
 def test_a_stacked_cycle_has_the_stacked_momentum():
