@@ -205,7 +205,7 @@ def join_schedules(
 
     The cost does not grow with the number of pieces: pieces of the same kind are stored as one
     table of hyperparameters, and each step finds its piece (counting boundaries, or a binary
-    search past 16) and evaluates one formula per kind: only the active kind's when the step is
+    search past 4) and evaluates one formula per kind: only the active kind's when the step is
     a scalar, as in a training loop, so no inactive piece leaks a NaN into values or gradients.
 
     Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
