@@ -1,0 +1,105 @@
+"""The benchmark suite: schedax next to optax (and a hand-written formula) in the same run.
+
+Every timed figure is the time of a call after its compilation (`block_until_ready`), the
+minimum of `sizes.rounds` runs; compile figures are a fresh trace, lowering and compilation.
+Each test records what it measured in `extra_info`; benchmarks/report.py reads the JSON that
+pytest-benchmark saves and writes RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import pytest
+import workloads as W
+
+import schedax as sx
+
+
+def _time(benchmark, fn: Callable[[], jax.Array], sizes: W.Sizes, **info) -> None:
+    jax.block_until_ready(fn())  # compiled before it is timed
+    benchmark.extra_info.update(info)
+    benchmark.pedantic(lambda: jax.block_until_ready(fn()), rounds=sizes.rounds, iterations=1)
+
+
+def _steps(sizes: W.Sizes) -> jax.Array:
+    return jnp.arange(sizes.steps, dtype=jnp.int32)
+
+
+@pytest.mark.parametrize("library", ["schedax", "optax", "formula"])
+@pytest.mark.parametrize("mode", list(W.MODES))
+@pytest.mark.parametrize("case", ["warmup_cosine_decay", "3-piece join", "one_cycle"])
+def test_throughput(benchmark, sizes, case, mode, library):
+    ours, theirs, formula = W.throughput(sizes.steps)[case]
+    schedule = {"schedax": ours, "optax": theirs, "formula": formula}[library]
+    fn, args = W.program(library, schedule, mode)
+    jitted, steps = jax.jit(fn), _steps(sizes)
+    _time(benchmark, lambda: jitted(*args, steps), sizes, table="throughput", case=case,
+          mode=mode, library=library, steps=sizes.steps)  # fmt: skip
+
+
+@pytest.mark.parametrize("library", ["schedax", "optax"])
+@pytest.mark.parametrize("mode", ["compile", *W.MODES])
+@pytest.mark.parametrize("kinds", list(W.JOIN_KINDS))
+def test_join(benchmark, sizes, kinds, n, mode, library):
+    schedule = W.join(n, kinds)[library == "optax"]
+    info = dict(table="join", case=kinds, n=n, mode=mode, library=library, steps=sizes.steps)
+    fn, args = W.program(library, schedule, "vmap" if mode == "compile" else mode)
+    steps = _steps(sizes)
+    if mode != "compile":
+        jitted = jax.jit(fn)
+        _time(benchmark, lambda: jitted(*args, steps), sizes, **info)
+        return
+
+    compiled = []
+
+    def compile_fresh():  # a new function each time: traced, lowered and compiled anew
+        compiled.append(jax.jit(lambda *a: fn(*a)).lower(*args, steps).compile())
+
+    warmup = 1 if sizes.rounds > 1 else 0  # a smoke run compiles once
+    benchmark.pedantic(compile_fresh, rounds=sizes.rounds, iterations=1, warmup_rounds=warmup)
+    hlo = compiled[-1].as_text()
+    benchmark.extra_info.update(info, hlo_lines=hlo.count("\n"), gathers=hlo.count(" gather("))
+
+
+@pytest.mark.parametrize("library", ["schedax", "optax"])
+def test_sweep(benchmark, sizes, library):
+    """Every configuration's values, wall time including compilation (caches cleared)."""
+    configs, steps = W.sweep_configs(sizes.sweep_configs, sizes.sweep_steps), None
+    traces: list[int] = []
+
+    def schedax_sweep():
+        @jax.jit
+        def evaluate(stacked, t):
+            traces.append(1)
+            return jax.vmap(lambda s: s(t))(stacked)
+
+        stacked = sx.stack([sx.warmup_cosine_decay(p, w, total) for p, w, total in configs])
+        return evaluate(stacked, steps)
+
+    def optax_sweep():
+        import optax
+
+        outs = []
+        for p, w, total in configs:  # a closure per configuration: a compilation each
+            traces.append(1)
+            outs.append(jax.jit(optax.warmup_cosine_decay_schedule(0.0, p, w, total))(steps))
+        return jnp.stack(outs)
+
+    def run():
+        jax.clear_caches()
+        traces.clear()
+        return jax.block_until_ready({"schedax": schedax_sweep, "optax": optax_sweep}[library]())
+
+    steps = jnp.arange(sizes.sweep_steps, dtype=jnp.int32)
+    benchmark.pedantic(run, rounds=sizes.rounds, iterations=1)
+    benchmark.extra_info.update(table="sweep", library=library, configs=len(configs),
+                                steps=sizes.sweep_steps, compilations=len(traces))  # fmt: skip
+
+
+@pytest.mark.parametrize("lr", list(W.training_optimizers(16)))
+def test_training_loop(benchmark, sizes, lr):
+    train = W.training(W.training_optimizers(sizes.train_steps)[lr], sizes.train_steps)
+    _time(benchmark, train, sizes, table="training", case=lr, steps=sizes.train_steps)

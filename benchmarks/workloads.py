@@ -1,0 +1,193 @@
+"""What the benchmarks measure: each case as schedax, optax and (where there is one) a
+hand-written jnp formula of the same values. tests/test_benchmarks.py checks that they agree."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import optax
+
+import schedax as sx
+
+
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    steps: int  # steps of the throughput and join cases
+    rounds: int  # timed runs per figure (the minimum is reported)
+    pieces: tuple[int, ...]  # N of the joins
+    sweep_configs: int
+    sweep_steps: int
+    train_steps: int
+
+
+FULL = Sizes(1_000_000, 7, (2, 8, 32, 128), 32, 10_000, 10_000)
+QUICK = Sizes(2_000, 1, (2, 8), 4, 500, 200)  # a smoke run: everything runs, nothing is timed well
+
+
+# ----------------------------------------------------------------------------- throughput
+
+
+def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Callable]]:
+    """name -> (schedax schedule, optax schedule, hand-written formula), over `total` steps."""
+    peak, warmup, end = 1e-3, total // 100, 1e-5
+
+    def warmup_cosine(t):
+        t = t.astype(jnp.float32)
+        decay = end + (peak - end) * 0.5 * (
+            1 + jnp.cos(jnp.pi * jnp.minimum(t - warmup, total - warmup) / (total - warmup))
+        )
+        return jnp.where(t < warmup, peak * t / warmup, decay)
+
+    b1, b2, rest = total // 100, total // 2, total - total // 2
+
+    def three_pieces(t):
+        t = t.astype(jnp.float32)
+        decay = peak * 0.5 * (1 + jnp.cos(jnp.pi * jnp.minimum(t - b2, rest) / rest))
+        return jnp.where(t < b1, peak * t / b1, jnp.where(t < b2, peak, decay))
+
+    rise, low = 0.3 * total - 1, peak / 25
+
+    def one_cycle(t):
+        t = jnp.minimum(t.astype(jnp.float32), total - 1)
+        up = peak + (low - peak) / 2 * (jnp.cos(jnp.pi * t / rise) + 1)
+        pct = (t - rise) / (total - 1 - rise)
+        down = low / 1e4 + (peak - low / 1e4) / 2 * (jnp.cos(jnp.pi * pct) + 1)
+        return jnp.where(t <= rise, up, down)
+
+    ours_join = [
+        sx.linear_schedule(0.0, peak, b1),
+        sx.constant_lr(peak),
+        sx.cosine_decay(peak, rest),
+    ]
+    theirs_join = [optax.linear_schedule(0.0, peak, b1), optax.constant_schedule(peak),
+                   optax.cosine_decay_schedule(peak, rest)]  # fmt: skip
+    return {
+        "warmup_cosine_decay": (
+            sx.warmup_cosine_decay(peak, warmup, total, end=end),
+            optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total, end),
+            warmup_cosine,
+        ),
+        "3-piece join": (
+            sx.join_schedules(ours_join, [b1, b2]),
+            optax.join_schedules(theirs_join, [b1, b2]),
+            three_pieces,
+        ),
+        "one_cycle": (
+            sx.one_cycle(peak, total),
+            optax.cosine_onecycle_schedule(total, peak, 0.3, 25.0, 1e4),
+            one_cycle,
+        ),
+    }
+
+
+# ----------------------------------------------------------------------------- joins
+
+# Which kinds alternate in a join: cosine pieces only, or linear, cosine, exponential and step
+# in turn.
+JOIN_KINDS = {"cosine": (0,), "mixed": (0, 1, 2, 3)}
+PIECE_STEPS = 1000
+
+
+def join(n: int, kinds: str) -> tuple[sx.Schedule, Callable]:
+    """`n` pieces of PIECE_STEPS steps, of the given kinds in turn: (schedax, optax)."""
+    ours = [
+        lambda k: sx.cosine_decay(0.1 / (1 + k), PIECE_STEPS + k),
+        lambda k: sx.linear_schedule(0.1 / (1 + k), 0.0, PIECE_STEPS + k),
+        lambda k: sx.exponential_decay(0.1 / (1 + k), 0.999),
+        lambda k: sx.step_decay(0.1 / (1 + k), 0.9, 100 + k),
+    ]
+    theirs = [
+        lambda k: optax.cosine_decay_schedule(0.1 / (1 + k), PIECE_STEPS + k),
+        lambda k: optax.linear_schedule(0.1 / (1 + k), 0.0, PIECE_STEPS + k),
+        lambda k: optax.exponential_decay(0.1 / (1 + k), 1, 0.999),
+        lambda k: optax.exponential_decay(0.1 / (1 + k), 100 + k, 0.9, staircase=True),
+    ]
+    order = JOIN_KINDS[kinds]
+    pick = [order[k % len(order)] for k in range(n)]
+    boundaries = [PIECE_STEPS * (k + 1) for k in range(n - 1)]
+    return (sx.join_schedules([ours[i](k) for k, i in enumerate(pick)], boundaries),
+            optax.join_schedules([theirs[i](k) for k, i in enumerate(pick)], boundaries))  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- modes
+
+
+def vmapped(schedule: Callable) -> Callable:
+    return lambda t: jax.vmap(schedule)(t)
+
+
+def scanned(schedule: Callable) -> Callable:
+    return lambda t: jax.lax.scan(lambda c, k: (c, schedule(k)), None, t)[1]
+
+
+MODES = {"vmap": vmapped, "scan": scanned}
+
+
+def program(library: str, schedule: Callable, mode: str) -> tuple[Callable, tuple]:
+    """A function to jit and its arguments (without the steps): a schedax schedule is an
+    argument (one compilation for all its values), an optax one is closed over."""
+    wrap = MODES[mode]
+    if library == "schedax":
+        return (lambda s, t: wrap(s)(t)), (schedule,)
+    return (lambda t: wrap(schedule)(t)), ()
+
+
+# ----------------------------------------------------------------------------- sweeps
+
+
+def sweep_configs(n: int, steps: int) -> list[tuple[float, int, int]]:
+    """`n` (peak, warmup, total) warmup-cosine configurations, drawn with a fixed seed."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    total = rng.integers(steps // 2, steps, n)
+    warmup = (rng.uniform(0.0, 0.2, n) * total).astype(int)
+    peak = rng.uniform(1e-4, 1e-2, n)
+    return list(zip(peak.tolist(), warmup.tolist(), total.tolist(), strict=True))
+
+
+# ----------------------------------------------------------------------------- training loop
+
+
+def training_optimizers(n: int) -> dict[str, optax.GradientTransformationExtraArgs]:
+    """SGD with each learning rate, all taking `value=` (the plateau reads it)."""
+    pieces = [sx.cosine_decay(0.05 / (1 + k), n // 16) for k in range(16)]
+    join16 = sx.join_schedules(pieces, [n // 16 * (k + 1) for k in range(15)])
+    return {
+        "constant lr": optax.with_extra_args_support(optax.sgd(0.05)),
+        "warmup_cosine_decay": optax.with_extra_args_support(
+            optax.sgd(sx.warmup_cosine_decay(0.05, n // 10, n))
+        ),
+        "16-piece join": optax.with_extra_args_support(optax.sgd(join16)),
+        "reduce_on_plateau": optax.chain(
+            sx.scale_by_schedule(sx.reduce_on_plateau(0.05, patience=50)), optax.scale(-1.0)
+        ),
+    }
+
+
+def training(opt: optax.GradientTransformationExtraArgs, n: int) -> Callable[[], jax.Array]:
+    """A jitted lax.scan of `n` SGD steps of an MLP 32-64-1 on a batch of 256: the losses."""
+    kx, k1, k2 = jax.random.split(jax.random.key(0), 3)
+    x = jax.random.normal(kx, (256, 32))
+    y = jnp.sin(x[:, :1] * 3)
+    params = {"w1": jax.random.normal(k1, (32, 64)) * 0.1, "b1": jnp.zeros(64),
+              "w2": jax.random.normal(k2, (64, 1)) * 0.1, "b2": jnp.zeros(1)}  # fmt: skip
+
+    def loss(p):
+        h = jnp.tanh(x @ p["w1"] + p["b1"])
+        return jnp.mean((h @ p["w2"] + p["b2"] - y) ** 2)
+
+    @jax.jit
+    def train(p):
+        def step(carry, _):
+            p, state = carry
+            value, grads = jax.value_and_grad(loss)(p)
+            updates, state = opt.update(grads, state, p, value=value)
+            return (optax.apply_updates(p, updates), state), value
+
+        return jax.lax.scan(step, (p, opt.init(p)), length=n)[1]
+
+    return lambda: train(params)

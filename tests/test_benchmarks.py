@@ -1,0 +1,85 @@
+"""The benchmark suite's workloads compute the same values in schedax, optax and the
+hand-written formulas they are timed against; and the suite runs, end to end, in its smoke mode
+(`python benchmarks/report.py --run --quick`), writing a RESULTS.md from its own JSON."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+BENCHMARKS = pathlib.Path(__file__).parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+import workloads as W  # noqa: E402
+
+import schedax as sx  # noqa: E402
+
+STEPS = 5_000
+
+
+def _close(a, b) -> None:
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=2e-4, atol=1e-9)
+
+
+@pytest.fixture(autouse=True)
+def _standard_promotion():
+    # optax's schedules mix Python and int32 types; the MLP broadcasts its biases.
+    with jax.numpy_dtype_promotion("standard"), jax.numpy_rank_promotion("allow"):
+        yield
+
+
+def test_throughput_workloads_agree_with_optax_and_the_formula():
+    steps = jnp.arange(STEPS, dtype=jnp.int32)
+    cases = W.throughput(STEPS)
+    run = jax.jit(lambda ours: [s(steps) for s in ours])
+    values = run([c[0] for c in cases.values()])
+    for (name, (_, theirs, formula)), ours in zip(cases.items(), values, strict=True):
+        _close(ours, formula(steps))
+        if name != "one_cycle":  # optax's one-cycle places its phases otherwise (README)
+            _close(ours, jax.vmap(theirs)(steps))
+
+
+@pytest.mark.parametrize("kinds", list(W.JOIN_KINDS))
+def test_join_workloads_agree_with_optax(kinds):
+    steps = jnp.arange(0, 8 * W.PIECE_STEPS + 500, 7, dtype=jnp.int32)
+    ours, theirs = W.join(8, kinds)
+    _close(jax.jit(lambda s: s(steps))(ours), jax.vmap(theirs)(steps))
+
+
+def test_sweep_and_training_workloads():
+    configs = W.sweep_configs(3, 400)
+    steps = jnp.arange(400)
+    stacked = sx.stack([sx.warmup_cosine_decay(p, w, total) for p, w, total in configs])
+    ours = jax.vmap(lambda s: s(steps))(stacked)
+    for row, (p, w, total) in zip(ours, configs, strict=True):
+        _close(row, optax.warmup_cosine_decay_schedule(0.0, p, w, total)(steps))
+    losses = {name: W.training(opt, 30)() for name, opt in W.training_optimizers(32).items()}
+    for name, loss in losses.items():
+        assert loss.shape == (30,) and loss[-1] < loss[0], name
+
+
+def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
+    # Not as an xdist worker: pytest-benchmark would take the inner run for one and not save.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "report.py"), "--run", "--quick",
+         "--json", str(tmp_path / "results.json"), "--out", str(tmp_path / "RESULTS.md")],
+        capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = (tmp_path / "RESULTS.md").read_text()
+    assert "a --quick smoke run" in report and "## Targets (issue 15)" in report
+    for section in (
+        "## 1. One schedule",
+        "## 2. Join of N cosine",
+        "## 3. Sweep",
+        "## 4. Training",
+    ):
+        assert section in report, section
