@@ -121,7 +121,10 @@ class _Join(Schedule):
                   for k, fn in enumerate(self.callables)]  # fmt: skip
 
         kind = piece if kind_is_piece else jnp.asarray(kind_of)[piece]
-        row = jnp.asarray(row_of)[piece]
+        # One kind, its pieces in order (restarts of one curve): the row is the piece.
+        row = (
+            piece if np.array_equal(row_of, np.arange(len(row_of))) else jnp.asarray(row_of)[piece]
+        )
         if t.ndim == 0:
             if len(kinds) == 1:
                 return kinds[0](t, step, start, row)
