@@ -1,11 +1,12 @@
 """Writes benchmarks/RESULTS.md from the results the benchmark suite saved (no table by hand).
 
-    python benchmarks/report.py --run          # run the suite (minutes), then write RESULTS.md
+    python benchmarks/report.py --run          # run the suite twice (minutes), write RESULTS.md
     python benchmarks/report.py --run --quick  # a smoke run (seconds): sizes too small to read
     python benchmarks/report.py                # RESULTS.md again from benchmarks/results.json
 
-`--run` is `pytest benchmarks -n 0 --benchmark-json benchmarks/results.json` (pytest-benchmark,
-the `bench` extra); the JSON keeps every measurement and the machine it ran on.
+`--run` is `pytest benchmarks -n 0 --benchmark-json ...` (pytest-benchmark, the `bench` extra),
+`--runs` times (2), merged into benchmarks/results.json: each figure's minimum over the runs,
+what each test recorded, and the machine it ran on.
 """
 
 from __future__ import annotations
@@ -20,17 +21,32 @@ from collections.abc import Callable
 HERE = pathlib.Path(__file__).parent
 
 
-def run_suite(json_path: pathlib.Path, quick: bool) -> None:
-    command = [sys.executable, "-m", "pytest", str(HERE), "-n", "0", "-q", "-p", "no:cacheprovider",
-               f"--benchmark-json={json_path}", *(["--quick"] if quick else [])]  # fmt: skip
-    subprocess.run(command, check=True, cwd=HERE.parent)
+def run_suite(json_path: pathlib.Path, quick: bool, runs: int) -> None:
+    """Runs the suite `runs` times and saves each figure's minimum over the runs: this VM's
+    speed drifts over minutes, and all rounds of one figure fall in the same minute."""
+    merged: dict = {}
+    for run in range(runs):
+        part = json_path.with_suffix(f".run{run}.json")
+        command = [sys.executable, "-m", "pytest", str(HERE), "-n", "0", "-q", "-p",
+                   "no:cacheprovider", f"--benchmark-json={part}", *(["--quick"] if quick else [])]  # fmt: skip
+        subprocess.run(command, check=True, cwd=HERE.parent)
+        data = json.loads(part.read_text())
+        part.unlink()
+        if not merged:
+            merged = {**data, "runs": runs}
+            continue
+        for old, new in zip(merged["benchmarks"], data["benchmarks"], strict=True):
+            assert old["fullname"] == new["fullname"]
+            old["stats"]["min"] = min(old["stats"]["min"], new["stats"]["min"])
+            old["stats"]["rounds"] += new["stats"]["rounds"]
+    json_path.write_text(json.dumps(merged, indent=1))
 
 
 class Results:
     """The saved measurements, looked up by what each test recorded in `extra_info`."""
 
     def __init__(self, data: dict):
-        self.machine, self.rows = data["machine_info"], []
+        self.machine, self.runs, self.rows = data["machine_info"], data.get("runs", 1), []
         for bench in data["benchmarks"]:
             self.rows.append({**bench["extra_info"], "min": bench["stats"]["min"],
                               "rounds": bench["stats"]["rounds"]})  # fmt: skip
@@ -280,10 +296,11 @@ def report(r: Results) -> str:
         f"Machine: {cpu}, {m.get('cores')} cores; python {m.get('python')}, jax {m.get('jax')}, "
         f"optax {m.get('optax')}, schedax {m.get('schedax')}, backend {m.get('backend')}"
         + (" (**a --quick smoke run: sizes too small to read**)" if m.get("quick") else "")
-        + f". Each figure is the minimum of {rounds} runs, measured in the same run as what it "
-        "is compared with: calls after their compilation (`block_until_ready`), or a fresh "
-        "trace, lowering and compilation where a column says compile. This shared 2-core VM's "
-        "speed varies by tens of percent over minutes: read ratios within a run.",
+        + f". Each figure is the minimum of {rounds} timings over {r.runs} run(s) of the suite, "
+        "measured in the same runs as what it is compared with: calls after their compilation "
+        "(`block_until_ready`), or a fresh trace, lowering and compilation where a column says "
+        "compile. This shared 2-core VM's speed drifts by tens of percent over minutes (hence "
+        "the minimum over whole runs of the suite): read ratios, not absolute times.",
         "## Targets (issue 15)",
         table(["figure", "measured", "target", "met"], rows),
         "### Why the misses, and what would close them\n\n" + ("\n".join(misses) or "None."),
@@ -299,11 +316,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", action="store_true", help="run the suite first")
     parser.add_argument("--quick", action="store_true", help="with --run: smoke sizes")
+    parser.add_argument("--runs", type=int, default=2, help="with --run: runs of the suite")
     parser.add_argument("--json", type=pathlib.Path, default=HERE / "results.json")
     parser.add_argument("--out", type=pathlib.Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     if args.run:
-        run_suite(args.json, args.quick)
+        run_suite(args.json, args.quick, 1 if args.quick else args.runs)
     args.out.write_text(report(Results(json.loads(args.json.read_text()))))
     print(f"wrote {args.out}")
 
