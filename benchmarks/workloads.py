@@ -24,7 +24,7 @@ class Sizes:
 
 
 FULL = Sizes(1_000_000, 7, (2, 8, 32, 128), 32, 10_000, 10_000)
-QUICK = Sizes(2_000, 1, (2, 8), 4, 500, 200)  # a smoke run: everything runs, nothing is timed well
+QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput

@@ -53,16 +53,13 @@ def test_join_workloads_agree_with_optax(kinds):
     _close(jax.jit(lambda s: s(steps))(ours), jax.vmap(theirs)(steps))
 
 
-def test_sweep_and_training_workloads():
+def test_sweep_workload_agrees_with_optax():
     configs = W.sweep_configs(3, 400)
     steps = jnp.arange(400)
     stacked = sx.stack([sx.warmup_cosine_decay(p, w, total) for p, w, total in configs])
     ours = jax.vmap(lambda s: s(steps))(stacked)
     for row, (p, w, total) in zip(ours, configs, strict=True):
         _close(row, optax.warmup_cosine_decay_schedule(0.0, p, w, total)(steps))
-    losses = {name: W.training(opt, 30)() for name, opt in W.training_optimizers(32).items()}
-    for name, loss in losses.items():
-        assert loss.shape == (30,) and loss[-1] < loss[0], name
 
 
 def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
