@@ -24,9 +24,12 @@ def sizes(request: pytest.FixtureRequest) -> workloads.Sizes:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "n" in metafunc.fixturenames:  # the joins' numbers of pieces depend on --quick
-        quick = metafunc.config.getoption("--quick")
+    # The joins' numbers of pieces and the single schedules depend on --quick.
+    quick = metafunc.config.getoption("--quick")
+    if "n" in metafunc.fixturenames:
         metafunc.parametrize("n", (workloads.QUICK if quick else workloads.FULL).pieces)
+    if "case" in metafunc.fixturenames and metafunc.function.__name__ == "test_throughput":
+        metafunc.parametrize("case", workloads.THROUGHPUT[:1] if quick else workloads.THROUGHPUT)
 
 
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:

@@ -24,10 +24,13 @@ class Sizes:
 
 
 FULL = Sizes(1_000_000, 7, (2, 8, 32, 128), 32, 10_000, 10_000)
-QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
+QUICK = Sizes(1_000, 1, (2,), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput
+
+
+THROUGHPUT = ("warmup_cosine_decay", "3-piece join", "one_cycle")
 
 
 def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Callable]]:
