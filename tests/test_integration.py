@@ -4,6 +4,7 @@ target (README: "Schedules in models and checkpoints")."""
 
 from __future__ import annotations
 
+import chex
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -32,13 +33,6 @@ class VAEish(eqx.Module):
         return jnp.sum((self.w - 1.0) ** 2) + self.kl_weight(step) * jnp.sum(self.w**2)
 
 
-def _same(a, b) -> bool:
-    same_structure = jax.tree.structure(a) == jax.tree.structure(b)
-    return same_structure and all(
-        np.array_equal(x, y) for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True)
-    )
-
-
 def test_equinox_model_keeps_its_schedule_out_of_adamw():
     model = VAEish(jnp.zeros(3), sx.linear_schedule(0.0, 0.5, STEPS))
     opt, traces = optax.adamw(0.05, weight_decay=0.1), []
@@ -59,11 +53,12 @@ def test_equinox_model_keeps_its_schedule_out_of_adamw():
         return eqx.combine(params, rest)
 
     trained = train(model, sx.without_schedules(model))
-    assert _same(trained.kl_weight, model.kl_weight)  # bit for bit
+    chex.assert_trees_all_equal(trained.kl_weight, model.kl_weight)  # bit for bit
     assert np.all(np.asarray(trained.w) > 0.5)
     # The usual filter takes the schedule's floats for parameters: weight decay moves them.
     drifted = train(model, eqx.is_inexact_array)
-    assert not _same(drifted.kl_weight, model.kl_weight)
+    with pytest.raises(AssertionError):
+        chex.assert_trees_all_equal(drifted.kl_weight, model.kl_weight)
     # Other values of the schedule: the same program.
     train(eqx.tree_at(lambda m: m.kl_weight, model, sx.linear_schedule(0.0, 0.9, 40)),
           sx.without_schedules(model))  # fmt: skip
@@ -80,7 +75,7 @@ def test_without_schedules_filters_schedules_and_states_at_any_depth():
     assert sx.without_schedules(tree, True) == {**expected, "a": [True, True], "x": True}
     masked = optax.masked(optax.add_decayed_weights(1.0), sx.without_schedules(tree))
     updates, _ = masked.update(tree, masked.init(tree), tree)
-    assert _same(updates["s"], tree["s"]) and _same(updates["state"], tree["state"])
+    chex.assert_trees_all_equal((updates["s"], updates["state"]), (tree["s"], tree["state"]))
     with pytest.raises(TypeError, match=r"^without_schedules: filter_spec must be a bool or a "
                        r"function of a leaf, got str 'x'$"):  # fmt: skip
         sx.without_schedules(tree, "x")
@@ -110,7 +105,8 @@ def test_flax_nnx_model_holds_its_schedule_as_data_out_of_the_optimizer():
 
     for k in range(STEPS):
         step(model, opt, jnp.asarray(k))
-    assert _same(model.kl_weight, schedule) and np.all(np.asarray(model.w[...]) > 0.3)
+    chex.assert_trees_all_equal(model.kl_weight, schedule)
+    assert np.all(np.asarray(model.w[...]) > 0.3)
     seen = sx.current_lr(opt.opt_state)  # the lr of the last update, as a jax array
     assert isinstance(seen, jax.Array) and seen == lr(STEPS - 1)
     model.kl_weight = sx.linear_schedule(0.0, 0.9, 40)  # other values: the same program
@@ -144,11 +140,11 @@ def test_orbax_restores_schedules_and_states_with_and_without_a_target(tmp_path)
             tree=ocp.args.StandardRestore(), config=ocp.args.JsonRestore()))  # fmt: skip
 
     assert type(restored.tree["schedule"]) is type(schedule)
-    assert _same(restored.tree, tree)
+    chex.assert_trees_all_equal(restored.tree, tree)
     np.testing.assert_array_equal(restored.tree["schedule"](steps), schedule(steps))
     lr, _ = plateau(5, restored.tree["plateau"])  # the run goes on where it was
     assert lr == plateau(5, state)[0] == np.float32(0.1) * np.float32(0.1)  # reduced once
     assert isinstance(bare.tree["schedule"], dict)
     rebuilt = sx.from_config(bare.config)
-    assert _same(rebuilt, schedule)
+    chex.assert_trees_all_equal(rebuilt, schedule)
     np.testing.assert_array_equal(rebuilt(steps), schedule(steps))
