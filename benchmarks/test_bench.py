@@ -68,7 +68,8 @@ def test_sweep(benchmark, sizes, library):
     """Every configuration's values, wall time including compilation: new functions every
     round, so each round traces and compiles anew (in a process that has run JAX before: the
     warm-up round)."""
-    configs, steps = W.sweep_configs(sizes.sweep_configs, sizes.sweep_steps), None
+    configs = W.sweep_configs(sizes.sweep_configs, sizes.sweep_steps)
+    steps = jnp.arange(sizes.sweep_steps, dtype=jnp.int32)
     traces: list[int] = []
 
     def schedax_sweep():
@@ -93,7 +94,6 @@ def test_sweep(benchmark, sizes, library):
         traces.clear()
         return jax.block_until_ready({"schedax": schedax_sweep, "optax": optax_sweep}[library]())
 
-    steps = jnp.arange(sizes.sweep_steps, dtype=jnp.int32)
     benchmark.pedantic(
         run, rounds=sizes.rounds, iterations=1, warmup_rounds=min(sizes.rounds - 1, 1)
     )
