@@ -327,8 +327,8 @@ def CyclicLR(  # noqa: N802
         raise ValueError("CyclicLR: scale_fn is not supported; use mode='triangular', "
                          "'triangular2' or 'exp_range', or schedax.lambda_lr")  # fmt: skip
     del scale_mode  # torch reads it only with a scale_fn
-    momentum = (base_momentum, max_momentum) if cycle_momentum else (None, None)
     gamma = gamma if mode == "exp_range" else 1.0
+    momentum = _cycled_momentum(cycle_momentum, base_momentum, max_momentum)
     return cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma, *momentum)
 
 
@@ -396,9 +396,15 @@ def OneCycleLR(  # noqa: N802
             f"OneCycleLR: pct_start ({pct_start}) * total_steps ({total_steps}) must not be 1: "
             "the first phase would end at step 0 (torch raises ZeroDivisionError)"
         )
-    momentum = (base_momentum, max_momentum) if cycle_momentum else (None, None)
+    momentum = _cycled_momentum(cycle_momentum, base_momentum, max_momentum)
     return one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor,
                      anneal_strategy, three_phase, *momentum)  # fmt: skip
+
+
+def _cycled_momentum(cycle_momentum: Any, base: Any, top: Any) -> tuple[Any, Any]:
+    """The core curve's momentum fields for torch's `cycle_momentum` (False: none, so the
+    schedule has no `.momentum`; torch leaves the optimizer's momentum alone)."""
+    return (base, top) if cycle_momentum else (None, None)
 
 
 @constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
