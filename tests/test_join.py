@@ -296,6 +296,18 @@ def test_repr_lists_the_pieces():
     )
 
 
+def test_repr_inside_a_trace_adds_no_operations():
+    # jax.vmap(schedule) and jax.jit(schedule) call str() on the schedule while tracing: the
+    # pieces are shown without slicing the tables (it was 640 operations for 128 pieces).
+    lr = sx.join_schedules([sx.cosine_decay(0.1 / (k + 1), 10 + k) for k in range(128)],
+                           list(range(10, 1280, 10)))  # fmt: skip
+    texts = []
+    jaxpr = jax.make_jaxpr(lambda s: texts.append(str(s)) or s.boundaries)(lr)
+    assert not jaxpr.eqns
+    assert texts[0].startswith("join_schedules(schedules=[cosine_decay(init=f32[], decay_steps=")
+    assert texts[0].count("cosine_decay(") == 128
+
+
 @pytest.mark.parametrize(
     "schedules, boundaries, error, match",
     [

@@ -82,7 +82,29 @@ def fmt(x: Any) -> str:
         return "[" + ", ".join(fmt(v) for v in x) + "]"
     if callable(x) and not isinstance(x, Module):
         return getattr(x, "__qualname__", None) or repr(x)
+    if isinstance(x, Shown):
+        return x.text if x.text is not None else fmt(x.value)
     return repr(x)
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """A leaf as a repr shows it without slicing device arrays: a host value and whether its
+    array was weakly typed (`_is_default` hides Python numbers left at their defaults), or
+    the text of a traced one."""
+
+    value: Any = None
+    weak: bool = False
+    text: str | None = None
+
+    @classmethod
+    def rows(cls, leaf: Any) -> list[Shown]:
+        """One `Shown` per row of a stacked leaf: one host copy for all of them."""
+        if not is_concrete(leaf):
+            aval = jax.core.ShapedArray(leaf.shape[1:], leaf.dtype, weak_type=leaf.weak_type)
+            return [cls(text=aval.str_short(short_dtypes=True))] * leaf.shape[0]
+        host = np.asarray(leaf)
+        return [cls(row, getattr(leaf, "weak_type", False)) for row in host]
 
 
 _INT32, _INT64 = np.iinfo(np.int32), np.iinfo(np.int64)
@@ -672,6 +694,8 @@ def _is_default(value: Any, default: Any) -> bool:
         return value is default
     if isinstance(value, jax.Array):  # a Python number as given, not a typed or stacked array
         return is_concrete(value) and value.weak_type and value.ndim == 0 and value == default
+    if isinstance(value, Shown):
+        return value.weak and np.ndim(value.value) == 0 and bool(value.value == default)
     return type(value) is type(default) and value == default
 
 

@@ -16,6 +16,7 @@ from ._base import (
     Module,
     Rule,
     Schedule,
+    Shown,
     child,
     constructor,
     default_float,
@@ -68,10 +69,24 @@ class _Join(Schedule):
         return self.callables[kind - len(self.tables)]
 
     def _repr_items(self) -> list[tuple[str, Any]]:
-        items = [("schedules", self.schedules), ("boundaries", self.boundaries)]
-        return items if self.shift else [*items, ("shift", False)]
+        # JAX calls str() on every function it transforms (`jax.vmap(schedule)`): the pieces
+        # are shown from one host copy of each table leaf, not sliced out one by one (a
+        # 128-piece join: 37 ms a call, most of the tracing time).
+        shown = [jax.tree.map(Shown.rows, table) for table in self.tables]
+        pieces = [
+            jax.tree.map(lambda rows: rows[row], shown[kind], is_leaf=lambda x: isinstance(x, list))
+            if kind < len(self.tables) else self._piece(kind, row)
+            for kind, row in self.layout
+        ]  # fmt: skip
+        return self._items(pieces, Shown(np.asarray(self.boundaries))
+                           if is_concrete(self.boundaries) else self.boundaries)  # fmt: skip
 
-    _config_items = _repr_items
+    def _config_items(self) -> list[tuple[str, Any]]:
+        return self._items(self.schedules, self.boundaries)
+
+    def _items(self, pieces: list[Any], boundaries: Any) -> list[tuple[str, Any]]:
+        items = [("schedules", pieces), ("boundaries", boundaries)]
+        return items if self.shift else [*items, ("shift", False)]
 
     def _value_at(self, t: Array, step: Array) -> Array:
         integer = jnp.issubdtype(step.dtype, jnp.integer)
