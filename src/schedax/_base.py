@@ -1098,8 +1098,7 @@ def sorted_steps(steps: Array, dtype: Any) -> Array:
 
 def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> tuple[Array, Array]:
     """The piece at each step, the number of boundaries <= t (< t if not `inclusive`), and
-    where it starts: the last such boundary, or 0. Both come from the comparisons that count,
-    so no lookup of the start is needed."""
+    where it starts: the last such boundary, or 0."""
     n = bounds.shape[0]
     if n <= _UNROLL_MAX:  # a few boundaries: one compare and select each, all fused
         piece, start = jnp.zeros(t.shape, jnp.int32), jnp.zeros(t.shape, t.dtype)
@@ -1108,10 +1107,13 @@ def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> tuple[Array, 
             piece, start = piece + right.astype(jnp.int32), jnp.where(right, bound, start)
         return piece, start
     # Branchless binary search over the boundaries padded with +inf to 2**levels - 1: each level
-    # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop.
+    # is one lookup and one select, which XLA fuses better than jnp.searchsorted's loop. The
+    # start is looked up once at the end: carried through the levels, each level's lookup had
+    # two users, and XLA:CPU gave each its own loop over the steps (a 128-piece cosine join:
+    # 7.8 -> 4.5 ms per 1M steps under vmap, 23 -> 16 ms in lax.scan).
     levels = math.ceil(math.log2(n + 1))
     padded = jnp.concatenate([bounds, jnp.full((2**levels - 1 - n,), jnp.inf, bounds.dtype)])
-    piece, start = jnp.zeros(t.shape, jnp.int32), jnp.zeros(t.shape, t.dtype)
+    piece = jnp.zeros(t.shape, jnp.int32)
     for level in reversed(range(levels)):
         width = 2**level
         if level >= levels - _SELECT_LEVELS:  # one of 2**k known boundaries
@@ -1123,7 +1125,7 @@ def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> tuple[Array, 
             probe = padded[piece + (width - 1)]
         right = t >= probe if inclusive else t > probe
         piece = jnp.where(right, piece + width, piece)
-        start = jnp.where(right, probe.astype(t.dtype), start)
+    start = jnp.where(piece > 0, padded[jnp.maximum(piece - 1, 0)], 0).astype(t.dtype)
     return piece, start
 
 
