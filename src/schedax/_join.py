@@ -73,11 +73,14 @@ class _Join(Schedule):
         # are shown from one host copy of each table leaf, not sliced out one by one (a
         # 128-piece join: 37 ms a call, most of the tracing time).
         shown = [jax.tree.map(Shown.rows, table) for table in self.tables]
-        pieces = [
-            jax.tree.map(lambda rows: rows[row], shown[kind], is_leaf=lambda x: isinstance(x, list))
-            if kind < len(self.tables) else self._piece(kind, row)
-            for kind, row in self.layout
-        ]  # fmt: skip
+
+        def piece(kind: int, row: int) -> Any:
+            if kind >= len(self.tables):
+                return self._piece(kind, row)
+            return jax.tree.map(lambda rows: rows[row], shown[kind],
+                                is_leaf=lambda x: isinstance(x, list))  # fmt: skip
+
+        pieces = [piece(kind, row) for kind, row in self.layout]
         return self._items(pieces, Shown(np.asarray(self.boundaries))
                            if is_concrete(self.boundaries) else self.boundaries)  # fmt: skip
 
