@@ -23,8 +23,8 @@ class Sizes:
     train_steps: int
 
 
-FULL = Sizes(1_000_000, 7, (2, 8, 32, 128), 32, 10_000, 10_000)
-QUICK = Sizes(1_000, 1, (2,), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
+FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 128), 32, 10_000, 10_000)
+QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput
@@ -33,33 +33,49 @@ QUICK = Sizes(1_000, 1, (2,), 2, 200, 20)  # a smoke run: everything runs, nothi
 THROUGHPUT = ("warmup_cosine_decay", "3-piece join", "one_cycle")
 
 
-def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Callable]]:
+def _warmup_cosine(t, h):
+    t = t.astype(jnp.float32)
+    rest = h["total"] - h["warmup"]
+    decay = h["end"] + (h["peak"] - h["end"]) * 0.5 * (
+        1 + jnp.cos(jnp.pi * jnp.minimum(t - h["warmup"], rest) / rest)
+    )
+    return jnp.where(t < h["warmup"], h["peak"] * t / h["warmup"], decay)
+
+
+def _three_pieces(t, h):
+    t = t.astype(jnp.float32)
+    rest = h["total"] - h["b2"]
+    decay = h["peak"] * 0.5 * (1 + jnp.cos(jnp.pi * jnp.minimum(t - h["b2"], rest) / rest))
+    return jnp.where(t < h["b1"], h["peak"] * t / h["b1"], jnp.where(t < h["b2"], h["peak"], decay))
+
+
+def _one_cycle(t, h):
+    last = h["total"] - 1
+    t = jnp.minimum(t.astype(jnp.float32), last)
+    rise, peak, low = h["rise"], h["peak"], h["peak"] / 25
+    up = peak + (low - peak) / 2 * (jnp.cos(jnp.pi * t / rise) + 1)
+    pct = (t - rise) / (last - rise)
+    down = low / 1e4 + (peak - low / 1e4) / 2 * (jnp.cos(jnp.pi * pct) + 1)
+    return jnp.where(t <= rise, up, down)
+
+
+@dataclasses.dataclass(frozen=True)
+class Formula:
+    """A hand-written jnp formula `fn(t, hyperparameters)`: called with the hyperparameters as
+    Python numbers (constants XLA folds, as optax's closures) or passed in as arrays (as a
+    schedax schedule is)."""
+
+    fn: Callable
+    hyperparameters: dict[str, float]
+
+    def __call__(self, t):
+        return self.fn(t, self.hyperparameters)
+
+
+def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Formula]]:
     """name -> (schedax schedule, optax schedule, hand-written formula), over `total` steps."""
     peak, warmup, end = 1e-3, total // 100, 1e-5
-
-    def warmup_cosine(t):
-        t = t.astype(jnp.float32)
-        decay = end + (peak - end) * 0.5 * (
-            1 + jnp.cos(jnp.pi * jnp.minimum(t - warmup, total - warmup) / (total - warmup))
-        )
-        return jnp.where(t < warmup, peak * t / warmup, decay)
-
     b1, b2, rest = total // 100, total // 2, total - total // 2
-
-    def three_pieces(t):
-        t = t.astype(jnp.float32)
-        decay = peak * 0.5 * (1 + jnp.cos(jnp.pi * jnp.minimum(t - b2, rest) / rest))
-        return jnp.where(t < b1, peak * t / b1, jnp.where(t < b2, peak, decay))
-
-    rise, low = 0.3 * total - 1, peak / 25
-
-    def one_cycle(t):
-        t = jnp.minimum(t.astype(jnp.float32), total - 1)
-        up = peak + (low - peak) / 2 * (jnp.cos(jnp.pi * t / rise) + 1)
-        pct = (t - rise) / (total - 1 - rise)
-        down = low / 1e4 + (peak - low / 1e4) / 2 * (jnp.cos(jnp.pi * pct) + 1)
-        return jnp.where(t <= rise, up, down)
-
     ours_join = [
         sx.linear_schedule(0.0, peak, b1),
         sx.constant_lr(peak),
@@ -71,17 +87,17 @@ def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Callable]]:
         "warmup_cosine_decay": (
             sx.warmup_cosine_decay(peak, warmup, total, end=end),
             optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total, end),
-            warmup_cosine,
+            Formula(_warmup_cosine, dict(peak=peak, warmup=warmup, total=total, end=end)),
         ),
         "3-piece join": (
             sx.join_schedules(ours_join, [b1, b2]),
             optax.join_schedules(theirs_join, [b1, b2]),
-            three_pieces,
+            Formula(_three_pieces, dict(peak=peak, b1=b1, b2=b2, total=total)),
         ),
         "one_cycle": (
             sx.one_cycle(peak, total),
             optax.cosine_onecycle_schedule(total, peak, 0.3, 25.0, 1e4),
-            one_cycle,
+            Formula(_one_cycle, dict(peak=peak, total=total, rise=0.3 * total - 1)),
         ),
     }
 
@@ -129,13 +145,21 @@ def scanned(schedule: Callable) -> Callable:
 MODES = {"vmap": vmapped, "scan": scanned}
 
 
+# How a schedule reaches the program: "argument" (a schedax schedule, or a formula's
+# hyperparameters as arrays: one compilation for all values) or "closure" (constants).
+LIBRARIES = {"schedax": "argument", "optax": "closure", "formula": "closure",
+             "schedax closed over": "closure", "formula with arguments": "argument"}  # fmt: skip
+
+
 def program(library: str, schedule: Callable, mode: str) -> tuple[Callable, tuple]:
-    """A function to jit and its arguments (without the steps): a schedax schedule is an
-    argument (one compilation for all its values), an optax one is closed over."""
+    """A function to jit and its arguments (without the steps)."""
     wrap = MODES[mode]
-    if library == "schedax":
-        return (lambda s, t: wrap(s)(t)), (schedule,)
-    return (lambda t: wrap(schedule)(t)), ()
+    if LIBRARIES[library] == "closure":
+        return (lambda t: wrap(schedule)(t)), ()
+    if isinstance(schedule, Formula):
+        hyperparameters = {k: jnp.asarray(float(v)) for k, v in schedule.hyperparameters.items()}
+        return (lambda h, t: wrap(lambda k: schedule.fn(k, h))(t)), (hyperparameters,)
+    return (lambda s, t: wrap(s)(t)), (schedule,)
 
 
 # ----------------------------------------------------------------------------- sweeps
