@@ -150,12 +150,12 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
 # lines and gathers), and what would close it; keyed by the figure's id in `targets`.
 CAUSES: dict[str, Callable[[Results], str]] = {
     "growth cosine vmap": lambda r: (
-        f"at N={r.pieces()[-1]} each step finds its piece by a binary search (one gather per "
-        f"level) and reads its row: {_gathers(r, 'cosine', r.pieces()[-1])} gathers against "
-        f"{_gathers(r, 'cosine', r.pieces()[0])} at N={r.pieces()[0]} (an unrolled compare), "
-        "and XLA:CPU runs a gather as scalar loads. A compare-and-sum (up to 16 pieces) was "
-        "slower still (27.8 against 5.1 ms per 1M steps at N=16; removed). Would close it: an accelerator, where gathers "
-        "are cheap (unmeasured here)."
+        f"at N={r.pieces()[-1]} each step finds its piece by a binary search (a gather per "
+        f"level past the first three) and reads its row: {_gathers(r, 'cosine', r.pieces()[-1])} "
+        f"gathers against {_gathers(r, 'cosine', r.pieces()[0])} at N={r.pieces()[0]} (an "
+        "unrolled compare), and XLA:CPU does not vectorize a loop that gathers. A compare-and-"
+        "sum (up to 16 pieces) was slower still (27.8 against 5.1 ms per 1M steps at N=16; "
+        "removed). Would close it: an accelerator, where gathers are cheap (unmeasured here)."
     ),
     "growth cosine compile": lambda r: (
         f"the program grows from {_lines(r, 'cosine', r.pieces()[0], 'schedax')} to "
@@ -163,26 +163,27 @@ CAUSES: dict[str, Callable[[Results], str]] = {
         "levels and the table reads."
     ),
     "growth mixed vmap": lambda r: (
-        "at N=2 each kind's table has one row, read with constant indices "
-        f"({_gathers(r, 'mixed', r.pieces()[0])} gathers); at N={r.pieces()[-1]} every kind "
-        "reads its row with a gather per hyperparameter and every kind runs at every step "
-        f"({_gathers(r, 'mixed', r.pieces()[-1])} gathers), and XLA:CPU runs a gather as "
-        "scalar loads. Packing a row's hyperparameters into one gather measured slower (30 -> "
-        "55 ms per 1M steps at N=128). Would close it: steps grouped by piece (a layout for "
-        "sorted steps), or an accelerator (unmeasured here)."
+        "the mixed join of 2 pieces holds 2 of the 4 kinds (linear and cosine); the exponential "
+        "and step formulas join from N=4 on, and under vmap every kind runs at every step "
+        "(the N=128 / N=4 row compares joins with every kind: the growth in N alone). Past one "
+        "piece per kind, each kind reads its row with a gather per hyperparameter "
+        f"({_gathers(r, 'mixed', r.pieces()[-1])} at N={r.pieces()[-1]}, 0 with one row per "
+        "kind), and XLA:CPU does not vectorize a loop that gathers. Packing a row's "
+        "hyperparameters into one lookup measured slower (before the switch: 22 -> 56 ms per 1M "
+        "steps at N=128, and 46 ms -> 1.8 s in lax.scan). Would close it: an accelerator, where "
+        "gathers are cheap (unmeasured here)."
     ),
     "growth mixed scan": lambda r: (
-        "a scalar step runs a lax.switch over the kinds (only the active one, so an inactive "
-        "piece leaks nothing into gradients) after a binary search; at N=2 the switch has two "
-        "branches and no search. Per step this is a few dozen scalar operations in the loop "
-        "body; selecting among all kinds instead of switching would leak NaN gradients from "
-        "user functions."
+        "the mixed join of 2 pieces holds 2 of the 4 kinds: its lax.switch has two cheap "
+        "branches (linear, cosine); from N=4 on it has four, the exponential and step ones with "
+        "powers (the N=128 / N=4 row: the growth in N alone)."
     ),
     "versus compile": lambda r: (
         "optax's program grows linearly "
         f"({_lines(r, 'cosine', r.pieces()[-1], 'optax')} HLO lines at N={r.pieces()[-1]} "
         f"against schedax's {_lines(r, 'cosine', r.pieces()[-1], 'schedax')}), but its compile "
-        "time per line is low; the ratio grows with N (table 2)."
+        "time per line is low; the ratio grows with N (table 2). Reaching 10x at N=128 needs "
+        "schedax's compile at N=128 no slower than at N=2."
     ),
     "versus vmap": lambda r: (
         "the gathers of the mixed join (above) against optax's evaluation of every piece."
@@ -195,12 +196,19 @@ CAUSES: dict[str, Callable[[Results], str]] = {
         "by lax selects (no nested jit) cut the lines by 12% and left the compile time as it "
         "was."
     ),
-    "formula scan": lambda r: (
-        "in lax.scan each step is one fused loop body in both, and schedax's computes more: "
-        "the clamps, the NaN pass-through and the precise forms. In a training step it is "
-        "noise (table 4)."
+    "formula scan closed over": lambda r: (
+        "in lax.scan each step is one fused loop body in both; schedax's computes the NaN "
+        "pass-through and the precise forms besides the formula."
     ),
-    "formula vmap": lambda r: "the same operations, per step (see the scan row).",
+    "formula scan as arguments": lambda r: (
+        "with its hyperparameters as arguments the hand-written formula has no clamps, and "
+        "schedax clamps each traced one into its valid range (an argument cannot be checked) "
+        "and computes the precise forms: a few more scalar operations in each step's loop body "
+        "(the NaN pass-through is not it: skipping it and the step's clamp for integer steps "
+        "measured 9.3 -> 9.1 ms). In a training step it is noise (table 4)."
+    ),
+    "formula vmap closed over": lambda r: "the same operations, per step (the scan rows).",
+    "formula vmap as arguments": lambda r: "the same operations, per step (the scan rows).",
     "sweep": lambda r: (
         "with 32 configurations the wall time is mostly compilation: schedax compiles one "
         "program for all, optax one small program per configuration; the ratio grows with the "
