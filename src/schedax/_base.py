@@ -587,6 +587,22 @@ def child() -> Any:
 _POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
+def _signed_init(cls: type) -> Callable[..., None]:
+    """`Module.__init__` for `cls`, with `cls`'s signature (for `help`, IDEs and docs tools,
+    which read `__init__`)."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        Module.__init__(self, *args, **kwargs)
+
+    this = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    __init__.__signature__ = cls.__signature__.replace(  # type: ignore[attr-defined]
+        parameters=[this, *cls.__signature__.parameters.values()]
+    )
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    return __init__
+
+
 class Module:
     """An immutable dataclass registered as a JAX PyTree, built and shown as its constructor.
 
@@ -618,6 +634,8 @@ class Module:
             if rule is not None
         ]  # fmt: skip
         cls.__signature__ = inspect.Signature(parameters)
+        if "__init__" not in cls.__dict__:  # an __init__ whose signature is the constructor's
+            cls.__init__ = _signed_init(cls)  # type: ignore[method-assign]
         _register(cls)
         if not cls.__name__.startswith("_") and cls._fields:
             REGISTRY[cls.__name__] = cls
@@ -1145,7 +1163,7 @@ def stack(schedules: Sequence[Schedule]) -> Schedule:
     Returns:
         A schedule of the same kind whose leaves have a leading batch axis.
 
-    Example:
+    Examples:
         >>> import jax, jax.numpy as jnp, schedax as sx
         >>> sweep = sx.stack([sx.cosine_decay(p, 100) for p in (0.1, 0.2, 0.3)])
         >>> jax.vmap(lambda s: s(jnp.arange(3)))(sweep).shape
