@@ -61,7 +61,7 @@ def to_config(schedule: Module) -> dict[str, Any]:
         TypeError: the schedule holds a user function (`lambda_lr`, `learning_rate_scheduler`,
             torch's `LambdaLR`...), or is not a schedax schedule.
 
-    Example:
+    Examples:
         >>> import schedax as sx
         >>> sx.to_config(sx.cosine_decay(3e-4, 1000))  # doctest: +NORMALIZE_WHITESPACE
         {'name': 'cosine_decay', 'init': 0.0003, 'decay_steps': 1000, 'end': 0.0,
@@ -103,7 +103,7 @@ def from_config(config: dict[str, Any]) -> Module:
         ValueError: an unknown name or argument (the error names the key and suggests the
             closest valid one), or a bad value (the constructor's own error).
 
-    Example:
+    Examples:
         >>> import schedax as sx
         >>> sx.from_config({"name": "cosine_decay", "init": 0.1, "decay_steps": 100})
         cosine_decay(init=0.1, decay_steps=100)

@@ -22,7 +22,7 @@ class constant_lr(Schedule):
     Returns:
         A `Schedule` whose value has the shape of the step.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.constant_lr(0.01)(jnp.arange(3))
         Array([0.01, 0.01, 0.01], dtype=float32)
@@ -53,7 +53,7 @@ class lambda_lr(Schedule):
         A `Schedule`; its dtype is the promotion of `scale` and the function's floating result
         dtype (else the default float).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> table = jnp.array([0.1, 0.05, 0.01])
         >>> sx.lambda_lr(lambda step: table[jnp.minimum(step, 2)])(jnp.arange(4))

@@ -31,7 +31,7 @@ class cosine_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.cosine_decay(0.1, 4)(jnp.arange(0, 6, 2))
         Array([0.1 , 0.05, 0.  ], dtype=float32)

@@ -95,7 +95,7 @@ class cosine_restarts(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.cosine_restarts(1.0, 2, period_mult=2.0)(jnp.array([0, 1, 2, 4, 6])).round(3)
         Array([1. , 0.5, 1. , 0.5, 1. ], dtype=float32)
@@ -162,7 +162,7 @@ class cyclic(_MomentumCycle, Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.cyclic(0.0, 1.0, 2, mode="triangular2")(jnp.arange(9))
         Array([0.  , 0.5 , 1.  , 0.5 , 0.  , 0.25, 0.5 , 0.25, 0.  ], dtype=float32)
@@ -229,7 +229,7 @@ class one_cycle(_MomentumCycle, Schedule):
     Returns:
         A `Schedule`; its `momentum` is the matching `one_cycle_momentum`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> lr = sx.one_cycle(1.0, 10, pct_start=0.3, div_factor=10.0, anneal="linear")
         >>> [round(float(x), 5) for x in lr(jnp.array([0, 1, 2, 9]))]
@@ -284,7 +284,7 @@ class one_cycle_momentum(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> lr = sx.one_cycle(1.0, 10, pct_start=0.3, anneal="linear")
         >>> [round(float(m), 4) for m in lr.momentum(jnp.array([0, 1, 2, 9]))]
@@ -367,7 +367,7 @@ class restarts(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.restarts(1.0, 4, "polynomial", limit=2)(jnp.arange(0, 10, 2))
         Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)

@@ -46,7 +46,7 @@ class learning_rate_scheduler(StatefulSchedule):
     Returns:
         A `StatefulSchedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> halve_after_2 = lambda epoch, lr: jnp.where(epoch < 2, lr, lr / 2)
         >>> sched = sx.learning_rate_scheduler(halve_after_2, 0.1)

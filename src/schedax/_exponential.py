@@ -31,7 +31,7 @@ class exponential_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.exponential_decay(0.1, 0.5)(jnp.arange(4))
         Array([0.1   , 0.05  , 0.025 , 0.0125], dtype=float32)
@@ -87,7 +87,7 @@ def step_decay(init: float, decay_rate: float, step_size: int) -> Schedule:
     Returns:
         A `Schedule` (an `exponential_decay`).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.step_decay(0.1, 0.5, 2)(jnp.arange(5))
         Array([0.1  , 0.1  , 0.05 , 0.05 , 0.025], dtype=float32)
@@ -110,7 +110,7 @@ def step_lr(base_lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     Returns:
         A `Schedule` (an `exponential_decay`).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.step_lr(1.0, 2, gamma=0.1)(jnp.arange(5))
         Array([1.  , 1.  , 0.1 , 0.1 , 0.01], dtype=float32)

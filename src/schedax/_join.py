@@ -248,7 +248,7 @@ def join_schedules(
     Returns:
         A `Schedule`. Its dtype is the promotion of the pieces' dtypes.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> warmup = sx.linear_schedule(0.0, 0.1, 2)
         >>> lr = sx.join_schedules([warmup, sx.cosine_decay(0.1, 2)], [2])
@@ -311,7 +311,7 @@ class chain_schedules(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> warmup = sx.piecewise_constant([2], [0.05, 0.1])
         >>> lr = sx.chain_schedules(0.1, [warmup, sx.exponential_decay(0.1, 0.5)])

@@ -19,7 +19,7 @@ class linear_schedule(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.linear_schedule(0.0, 0.1, 4)(jnp.arange(6))
         Array([0.   , 0.025, 0.05 , 0.075, 0.1  , 0.1  ], dtype=float32)

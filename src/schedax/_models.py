@@ -45,7 +45,7 @@ def without_schedules(tree: Any, filter_spec: bool | Callable[[Any], bool] | Non
     Returns:
         A PyTree of bools, a prefix of `tree`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> model = {"w": jnp.ones(3), "kl_weight": sx.linear_schedule(0.0, 1.0, 100)}
         >>> sx.without_schedules(model)

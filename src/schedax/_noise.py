@@ -33,7 +33,7 @@ class noisy(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> lr = sx.noisy(sx.constant_lr(1.0), start=2, pct=0.1)
         >>> values = lr(jnp.arange(6))

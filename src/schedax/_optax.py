@@ -72,7 +72,7 @@ def to_optax(schedule: Schedule | StatefulSchedule) -> Any:
     Returns:
         What to pass as `learning_rate=` to `optax.inject_hyperparams(optimizer)`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, optax, schedax as sx
         >>> plateau = sx.reduce_on_plateau(0.1, factor=0.5, patience=0)
         >>> opt = optax.inject_hyperparams(optax.sgd)(learning_rate=sx.to_optax(plateau))
@@ -116,7 +116,7 @@ def scale_by_schedule(schedule: Any) -> Any:
     Returns:
         An `optax.GradientTransformationExtraArgs`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, optax, schedax as sx
         >>> opt = sx.scale_by_schedule(sx.step_lr(1.0, 2, gamma=0.5))
         >>> state = opt.init(jnp.zeros(1))
@@ -167,7 +167,7 @@ def current_lr(opt_state: Any) -> Array:
     Raises:
         ValueError: when the state holds no learning rate, or more than one.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, optax, schedax as sx
         >>> opt = optax.chain(optax.clip(1.0), sx.scale_by_schedule(sx.step_lr(1.0, 1, 0.5)))
         >>> state = opt.init(jnp.zeros(2))
@@ -205,7 +205,7 @@ def current_hyperparams(opt_state: Any) -> dict[str, Array]:
         ValueError: when a name is found more than once (two injected optimizers in a chain
             that both take a learning rate, say): read such states part by part.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, optax, schedax as sx
         >>> sgd = optax.inject_hyperparams(optax.sgd)
         >>> opt = sgd(learning_rate=sx.cosine_decay(0.1, 10), momentum=0.9)

@@ -36,7 +36,7 @@ class piecewise_constant(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.piecewise_constant([2, 4], [1.0, 0.5, 0.25])(jnp.arange(6))
         Array([1.  , 1.  , 0.5 , 0.5 , 0.25, 0.25], dtype=float32)
@@ -80,7 +80,7 @@ class piecewise_interpolate(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.piecewise_interpolate([0, 2, 6], [0.0, 1.0, 0.0])(jnp.arange(0, 8, 2))
         Array([0. , 1. , 0.5, 0. ], dtype=float32)

@@ -74,7 +74,7 @@ class reduce_on_plateau(StatefulSchedule):
         A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
         clamped: factor to [0, 1], patience and cooldown to >= 0.
 
-    Example:
+    Examples:
         >>> import schedax as sx
         >>> sched = sx.reduce_on_plateau(0.1, factor=0.5, patience=1)
         >>> state = sched.init()
@@ -219,7 +219,7 @@ class greedy_lr(StatefulSchedule):
         A `StatefulSchedule` whose state is a `GreedyState`. Traced hyperparameters are
         clamped: factor to (0, 1], patience, cooldown and warmup to >= 0.
 
-    Example:
+    Examples:
         >>> import schedax as sx
         >>> sched = sx.greedy_lr(0.1, factor=0.5, patience=1, min_lr=0.0)
         >>> state = sched.init()

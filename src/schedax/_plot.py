@@ -46,7 +46,7 @@ def plot(
     Raises:
         ImportError: matplotlib is not installed (`pip install "schedax[plot]"`).
 
-    Example:
+    Examples:
         >>> import schedax as sx
         >>> ax = sx.plot(sx.warmup_cosine_decay(1e-3, 100, 1000), 1000)
         >>> ax.get_xlabel()

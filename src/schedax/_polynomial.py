@@ -42,7 +42,7 @@ class polynomial_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.polynomial_decay(1.0, 0.0, 4, power=2.0)(jnp.arange(5))
         Array([1.    , 0.5625, 0.25  , 0.0625, 0.    ], dtype=float32)
@@ -83,7 +83,7 @@ class inverse_time_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.inverse_time_decay(1.0, 1.0, 2)(jnp.arange(0, 8, 2))
         Array([1.        , 0.5       , 0.33333334, 0.25      ], dtype=float32)
@@ -119,7 +119,7 @@ class inverse_sqrt(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.inverse_sqrt(1.0, 4)(jnp.array([0, 2, 4, 16]))
         Array([0. , 0.5, 1. , 0.5], dtype=float32)

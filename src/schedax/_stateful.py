@@ -183,7 +183,7 @@ def as_schedule(lr: Any, schedule_state: ScheduleState = None) -> tuple[Schedule
             stateful function given no state, a one-argument function given a state, or a
             value that is none of the above.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> fn, state = sx.as_schedule(sx.cosine_decay(0.1, 100))
         >>> lr, state = fn(jnp.int32(50), state)

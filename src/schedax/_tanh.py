@@ -29,7 +29,7 @@ class tanh_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.tanh_decay(1.0, 10)(jnp.array([0, 7, 10])).round(4)
         Array([1. , 0.5, 0. ], dtype=float32)

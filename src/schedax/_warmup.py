@@ -88,7 +88,7 @@ class warmup_cosine_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.warmup_cosine_decay(1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
@@ -155,7 +155,7 @@ class warmup_stable_decay(Schedule):
     Returns:
         A `Schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.warmup_stable_decay(1.0, 2, 2, 4)(jnp.arange(0, 10, 2))
         Array([0. , 1. , 1. , 0.5, 0. ], dtype=float32)

@@ -5,7 +5,7 @@ Keras's argument names and semantics (checked against Keras 3 in the tests) and 
 schedax schedule; errors name the Keras constructor and its argument. The callbacks, which read
 the learning rate from the optimizer, take it as their first argument.
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import keras as schedules
     >>> schedules.PiecewiseConstantDecay([2], [1.0, 0.5])(jnp.arange(4))  # step 2 stays 1.0
@@ -67,7 +67,7 @@ def ExponentialDecay(  # noqa: N802
     Returns:
         An `exponential_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> [float(x) for x in K.ExponentialDecay(1.0, 2, 0.25)(jnp.arange(0, 6, 2))]
@@ -89,7 +89,7 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
     Returns:
         A `piecewise_constant` with `inclusive=False`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> [float(x) for x in K.PiecewiseConstantDecay([2], [1.0, 0.5])(jnp.arange(4))]
@@ -126,7 +126,7 @@ def PolynomialDecay(  # noqa: N802
     Returns:
         A `polynomial_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> [float(x) for x in K.PolynomialDecay(1.0, 2, 0.0, cycle=True)(jnp.arange(5))]
@@ -150,7 +150,7 @@ def InverseTimeDecay(  # noqa: N802
     Returns:
         An `inverse_time_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> [float(x) for x in K.InverseTimeDecay(1.0, 1, 1.0)(jnp.arange(4))]
@@ -192,7 +192,7 @@ def CosineDecay(  # noqa: N802
     Returns:
         A `cosine_decay` or a `warmup_cosine_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> lr = K.CosineDecay(0.0, 2, warmup_target=1.0, warmup_steps=2)
@@ -235,7 +235,7 @@ def CosineDecayRestarts(  # noqa: N802
     Returns:
         A `cosine_restarts` with `scale="range"`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import keras as K
         >>> lr = K.CosineDecayRestarts(1.0, 2, t_mul=1.0, m_mul=0.5)
@@ -261,7 +261,7 @@ def LearningRateScheduler(  # noqa: N802
     Returns:
         A `learning_rate_scheduler`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import keras as K
         >>> sched = K.LearningRateScheduler(lambda epoch, lr: lr * 0.5, 1.0)  # halve each epoch
         >>> state, lrs = sched.init(), []
@@ -306,7 +306,7 @@ def ReduceLROnPlateau(  # noqa: N802
     Returns:
         A `reduce_on_plateau` with `counting="keras"`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import keras as K
         >>> sched = K.ReduceLROnPlateau(1.0, factor=0.5, patience=1)
         >>> state = sched.init()

@@ -31,7 +31,7 @@ scales), and `sx.one_cycle` is torch's `OneCycleLR` (one step ahead of
 reject what optax turns into a constant (zero lengths, a zero decay rate). This module is the
 drop-in.
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import optax as schedules
     >>> schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
@@ -158,7 +158,7 @@ def constant_schedule(value: Any) -> sx.Schedule:
     Returns:
         A `constant_lr`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.constant_schedule(5)(jnp.arange(2))
@@ -191,7 +191,7 @@ def polynomial_schedule(
     Returns:
         A `polynomial_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.polynomial_schedule(1.0, 0.0, 2, 4, transition_begin=1)(jnp.arange(6))
@@ -219,7 +219,7 @@ def linear_schedule(
     Returns:
         A `polynomial_decay` with `power=1`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.linear_schedule(1.0, 0.0, 4)(jnp.arange(0, 6, 2))
@@ -260,7 +260,7 @@ def piecewise_constant_schedule(
     Returns:
         A `piecewise_constant` (with the cumulative values).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.piecewise_constant_schedule(1.0, {2: 0.5, 4: 0.5})(jnp.arange(6))
@@ -312,7 +312,7 @@ def piecewise_interpolate_schedule(
     Returns:
         A `piecewise_interpolate`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> lr = schedules.piecewise_interpolate_schedule("linear", 1.0, {4: 0.1, 8: 0.01})
@@ -355,7 +355,7 @@ def exponential_decay(
     Returns:
         An `exponential_decay` (schedax's, with optax's shape).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.exponential_decay(1.0, 2, 0.5, staircase=True)(jnp.arange(5))
@@ -385,7 +385,7 @@ def cosine_decay_schedule(
     Returns:
         A `cosine_decay` with `end = alpha * init_value`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.cosine_decay_schedule(1.0, 4, alpha=0.5)(jnp.arange(0, 6, 2))
@@ -408,7 +408,7 @@ def warmup_constant_schedule(init_value: Any, peak_value: Any, warmup_steps: Any
     Returns:
         A `polynomial_decay` with `power=1`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.warmup_constant_schedule(0.0, 1.0, 2)(jnp.arange(4))
@@ -447,7 +447,7 @@ def warmup_cosine_decay_schedule(
     Returns:
         A `warmup_cosine_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
@@ -491,7 +491,7 @@ def warmup_exponential_decay_schedule(
     Returns:
         A `join_schedules` of a `polynomial_decay` and an `exponential_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> schedules.warmup_exponential_decay_schedule(0.0, 1.0, 2, 1, 0.5)(jnp.arange(5))
@@ -518,7 +518,7 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> sx.Schedule:
     Returns:
         A `join_schedules` of `warmup_cosine_decay` pieces.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> cycle = dict(init_value=0.0, peak_value=1.0, warmup_steps=1, decay_steps=3)
@@ -582,7 +582,7 @@ def linear_onecycle_schedule(
     Returns:
         A `piecewise_interpolate`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> lr = schedules.linear_onecycle_schedule(10, 1.0, div_factor=10.0)
@@ -622,7 +622,7 @@ def cosine_onecycle_schedule(
     Returns:
         A `piecewise_interpolate` with cosine interpolation.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> lr = schedules.cosine_onecycle_schedule(10, 1.0, div_factor=10.0)
@@ -653,7 +653,7 @@ def join_schedules(schedules: Sequence[Callable[[Any], Any]], boundaries: Any) -
     Returns:
         A `join_schedules`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
         >>> warmup = schedules.linear_schedule(0.0, 1.0, 2)

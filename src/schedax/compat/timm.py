@@ -13,7 +13,7 @@ Noise (`noise_range_t`, `noise_pct`, `noise_std`, `noise_seed`) follows timm's d
 and range rules with JAX's random numbers (`schedax.noisy`): deterministic in the seed and the
 step, traceable, but not the numbers of torch's generator.
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import timm
     >>> lr = timm.CosineLRScheduler(1.0, t_initial=4, warmup_t=2, warmup_prefix=True)
@@ -158,7 +158,7 @@ def CosineLRScheduler(  # noqa: N802
     Returns:
         A `restarts` (after a `join_schedules` warmup, under `noisy` noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)(jnp.arange(0, 10, 2))
@@ -199,7 +199,7 @@ def TanhLRScheduler(  # noqa: N802
     Returns:
         A `restarts` with `shape="tanh"` (after a warmup, under noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> timm.TanhLRScheduler(1.0, t_initial=10)(jnp.array([0, 7, 10])).round(4)
@@ -247,7 +247,7 @@ def PolyLRScheduler(  # noqa: N802
     Returns:
         A `restarts` with `shape="polynomial"` (after a warmup, under noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> timm.PolyLRScheduler(1.0, t_initial=4, power=1.0)(jnp.arange(5))
@@ -282,7 +282,7 @@ def StepLRScheduler(  # noqa: N802
     Returns:
         An `exponential_decay` with `staircase=True` (after a warmup, under noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> timm.StepLRScheduler(1.0, decay_t=2, decay_rate=0.5)(jnp.arange(5))
@@ -316,7 +316,7 @@ def MultiStepLRScheduler(  # noqa: N802
     Returns:
         A `piecewise_constant` (after a warmup, under noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> timm.MultiStepLRScheduler(1.0, decay_t=[2, 4], decay_rate=0.5)(jnp.arange(5))
@@ -363,7 +363,7 @@ def WSDLRScheduler(  # noqa: N802
     Returns:
         A `warmup_stable_decay` (under noise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
         >>> lr = timm.WSDLRScheduler(1.0, t_initial=4, decay_t=2, decay_fn="linear")
@@ -444,7 +444,7 @@ def PlateauLRScheduler(  # noqa: N802
     Returns:
         A `reduce_on_plateau`.
 
-    Example:
+    Examples:
         >>> import warnings
         >>> from schedax.compat import timm
         >>> with warnings.catch_warnings():
@@ -510,7 +510,7 @@ def create_scheduler_v2(
     cycles, warmup prefix and cooldown included, as timm returns it. "none" gives
     `(None, num_epochs)`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import timm
         >>> lr, epochs = timm.create_scheduler_v2(0.1, "cosine", num_epochs=100, warmup_epochs=5,
         ...                                       warmup_prefix=True, cooldown_epochs=10)

@@ -6,7 +6,7 @@ scheduler has its own), keeps torch's argument names, and returns a core schedax
 values are the learning rates torch's scheduler sets, checked against torch 2.13 in the tests.
 Errors name the torch constructor and its argument.
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import torch as lr_scheduler
     >>> lr_scheduler.StepLR(0.1, step_size=2, gamma=0.5)(jnp.arange(5))
@@ -85,7 +85,7 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
     Returns:
         A `piecewise_constant`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.ConstantLR(1.0, factor=0.5, total_iters=2)(jnp.arange(4))]
@@ -117,7 +117,7 @@ def LinearLR(  # noqa: N802
     Returns:
         A `linear_schedule`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.LinearLR(1.0, start_factor=0.5, total_iters=2)(jnp.arange(4))]
@@ -141,7 +141,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
     Returns:
         An `exponential_decay` with `staircase=True`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.StepLR(1.0, step_size=2, gamma=0.5)(jnp.arange(5))]
@@ -164,7 +164,7 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
     Returns:
         A `piecewise_constant`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.MultiStepLR(1.0, [1, 3, 3], gamma=0.5)(jnp.arange(4))]
@@ -192,7 +192,7 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     Returns:
         An `exponential_decay`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.ExponentialLR(1.0, gamma=0.5)(jnp.arange(3))]
@@ -213,7 +213,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
     Returns:
         A `polynomial_decay` to 0.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [float(x) for x in T.PolynomialLR(1.0, total_iters=2, power=2.0)(jnp.arange(3))]
@@ -239,7 +239,7 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
     Returns:
         A `cosine_decay` with `periodic=True`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [round(float(x), 4) for x in T.CosineAnnealingLR(1.0, T_max=2)(jnp.arange(5))]
@@ -268,7 +268,7 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
     Returns:
         A `cosine_restarts`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> [round(float(x), 4) for x in T.CosineAnnealingWarmRestarts(1.0, T_0=2)(jnp.arange(5))]
@@ -314,7 +314,7 @@ def CyclicLR(  # noqa: N802
     Returns:
         A `cyclic`; `.momentum` is torch's momentum sequence.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> lr = T.CyclicLR(0.0, 1.0, step_size_up=2)
@@ -375,7 +375,7 @@ def OneCycleLR(  # noqa: N802
         A `one_cycle` (held after the last step, where torch raises); `.momentum` is torch's
         momentum sequence.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> lr = T.OneCycleLR(1.0, total_steps=10, div_factor=10.0, anneal_strategy="linear")
@@ -422,7 +422,7 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     Returns:
         A `lambda_lr` with `scale=lr`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> lr = T.LambdaLR(1.0, lambda epoch: jnp.where(epoch < 2, 1.0, 0.1))
@@ -445,7 +445,7 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedu
     Returns:
         A `learning_rate_scheduler` with `multiplicative=True` (state: `EpochState`).
 
-    Example:
+    Examples:
         >>> from schedax.compat import torch as T
         >>> sched = T.MultiplicativeLR(1.0, lambda step: 0.5)
         >>> state, lrs = sched.init(), []
@@ -469,7 +469,7 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
     Returns:
         A `join_schedules`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> lr = T.SequentialLR([T.ConstantLR(1.0, 0.5, 10), T.ExponentialLR(1.0, 0.5)], [2])
@@ -505,7 +505,7 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
     Returns:
         A `chain_schedules`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
         >>> lr = T.ChainedScheduler(1.0, [T.ConstantLR(1.0, 0.5, 2), T.ExponentialLR(1.0, 0.5)])
@@ -537,7 +537,7 @@ def ReduceLROnPlateau(  # noqa: N802
     Returns:
         A `reduce_on_plateau`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import torch as T
         >>> sched = T.ReduceLROnPlateau(1.0, factor=0.5, patience=0)
         >>> state = sched.init()

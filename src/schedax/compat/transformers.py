@@ -11,7 +11,7 @@ transformers' other arguments by their names; values are checked against transfo
 function of the step, so a resumed run calls it with the step it resumes from. Lengths are
 whole numbers of steps, >= 0 (transformers compares them with its integer step counter).
 
-Example:
+Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import transformers as hf
     >>> lr = hf.get_linear_schedule_with_warmup(1.0, num_warmup_steps=2, num_training_steps=6)
@@ -79,7 +79,7 @@ def _cosine(
 def get_constant_schedule(lr: Any, last_epoch: int = -1) -> sx.Schedule:
     """transformers' `get_constant_schedule`: `lr` at every step.
 
-    Example:
+    Examples:
         >>> from schedax.compat import transformers as hf
         >>> float(hf.get_constant_schedule(0.1)(1000))
         0.10000000149011612
@@ -94,7 +94,7 @@ def get_constant_schedule_with_warmup(
     """transformers' `get_constant_schedule_with_warmup`: from 0 up to `lr` over
     `num_warmup_steps`, then `lr`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> hf.get_constant_schedule_with_warmup(1.0, 4)(jnp.arange(0, 6, 2))
@@ -112,7 +112,7 @@ def get_linear_schedule_with_warmup(
 
     Formula: `lr * t / max(1, w)` before `w`, then `lr * max(0, (T - t) / max(1, T - w))`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> hf.get_linear_schedule_with_warmup(1.0, 2, 6)(jnp.arange(0, 8, 2))
@@ -138,7 +138,7 @@ def get_cosine_schedule_with_warmup(
     `p = (t - w) / max(1, T - w)` and `c = num_cycles`: half a wave by default. As in
     transformers, `p` is not clamped: past `num_training_steps` the cosine climbs back.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> hf.get_cosine_schedule_with_warmup(1.0, 2, 6)(jnp.arange(0, 12, 2)).round(3)
@@ -163,7 +163,7 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
 
     Formula: `lr * (1 + cos(pi * ((c p) mod 1))) / 2` with `p = (t - w) / max(1, T - w) < 1`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_cosine_with_hard_restarts_schedule_with_warmup(1.0, 0, 8, num_cycles=2)
@@ -196,7 +196,7 @@ def get_polynomial_decay_schedule_with_warmup(
     Formula: `(lr - lr_end) * (1 - (t - w) / (T - w))**power + lr_end` from `w` to `T`.
     `lr_end` must be smaller than `lr` (transformers raises otherwise).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_polynomial_decay_schedule_with_warmup(1.0, 0, 4, lr_end=0.0, power=2.0)
@@ -222,7 +222,7 @@ def get_inverse_sqrt_schedule(
     """transformers' `get_inverse_sqrt_schedule`: warmup, then `lr * sqrt(s / (t - w + s))`
     with the timescale `s` (default: `num_warmup_steps`, or 10,000 without a warmup).
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> hf.get_inverse_sqrt_schedule(1.0, 4)(jnp.array([0, 2, 4, 16]))
@@ -250,7 +250,7 @@ def get_cosine_with_min_lr_schedule_with_warmup(
 
     Exactly one of `min_lr` and `min_lr_rate` is given, as transformers requires.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_cosine_with_min_lr_schedule_with_warmup(1.0, 0, 4, min_lr=0.2)
@@ -295,7 +295,7 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     `lr * (r + (1 - r) * t / max(1, w - 1))`; the cosine's progress is
     `(t - w + 1) / max(1, T - w)`.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(1.0, 2, 6, min_lr=0.0)
@@ -338,7 +338,7 @@ def get_wsd_schedule(
     num_decay_steps`), down to `min_lr_ratio * lr` over `num_decay_steps` (shape `decay_type`;
     a cosine with `num_cycles` waves), and `min_lr_ratio * lr` after.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_wsd_schedule(1.0, 2, 4, num_stable_steps=2, decay_type="linear")
@@ -371,7 +371,7 @@ def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedul
     `kwargs` (`mode`, `factor`, `patience`, `threshold`, `threshold_mode`, `cooldown`, `min_lr`,
     `eps`). Stateful: feed the metric with `state = schedule.observe(state, value)`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import transformers as hf
         >>> plateau = hf.get_reduce_on_plateau_schedule(0.1, patience=0)
         >>> state = plateau.observe(plateau.observe(plateau.init(), 1.0), 1.0)
@@ -406,7 +406,7 @@ def GreedyLR(  # noqa: N802
     transformers takes them); `verbose` is accepted and prints nothing (a jitted schedule
     cannot print).
 
-    Example:
+    Examples:
         >>> from schedax.compat import transformers as hf
         >>> greedy = hf.GreedyLR(0.1, factor=0.5, patience=0, min_lr=0.0)
         >>> state = greedy.observe(greedy.init(), 1.0)  # better than none: up
@@ -439,7 +439,7 @@ def get_greedy_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     """transformers' `get_greedy_schedule`: `GreedyLR(lr, **kwargs)`. Stateful: feed the metric
     with `state = schedule.observe(state, value)`.
 
-    Example:
+    Examples:
         >>> from schedax.compat import transformers as hf
         >>> greedy = hf.get_greedy_schedule(0.1, factor=0.5, patience=0, min_lr=0.0)
         >>> state = greedy.observe(greedy.observe(greedy.init(), 1.0), 0.5)  # better twice
@@ -492,7 +492,7 @@ def get_scheduler(
     Returns:
         The schedule its function builds.
 
-    Example:
+    Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
         >>> lr = hf.get_scheduler("linear", 1.0, num_warmup_steps=2, num_training_steps=6)
