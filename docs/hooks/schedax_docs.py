@@ -1,0 +1,151 @@
+"""mkdocs hooks (`hooks:` in mkdocs.yml), run at every build:
+
+- `<!-- reference: MODULE -->` becomes the API reference of every name in `MODULE.__all__`
+  (schedax's own grouped by the private module that defines them), so a new public name is in
+  the reference without editing a page;
+- on a page with a `<!-- plot STEPS [log] [twin] -->` marker, every ```` ```python ```` block
+  runs, in order, in one namespace that starts with `import schedax as sx`, `jax`, `jnp` and
+  `from schedax.compat import torch, keras, optax, transformers, timm`; a block followed by a
+  marker is followed by a figure of what it left in `lr`: a schedule (stateful ones run with
+  no observations), or a dict of labels to schedules or arrays of values (`twin`: the second
+  on an axis of its own).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import inspect
+import io
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+REFERENCE = re.compile(r"^<!-- reference: (?P<module>[\w.]+) -->$", re.M)
+BLOCK = re.compile(r"(?P<block>```python\n(?P<code>.*?)```)(\n<!-- plot (?P<args>[^>]*)-->)?", re.S)
+
+
+def on_page_markdown(markdown, page, config, files):
+    markdown = REFERENCE.sub(lambda m: reference(m["module"]), markdown)
+    if "<!-- plot " not in markdown:
+        return markdown
+    namespace = prelude()  # one per page: a block may use what an earlier one defined
+    return BLOCK.sub(lambda m: run(m, namespace), markdown)
+
+
+# ----------------------------------------------------------------------------- reference
+
+
+def reference(name: str) -> str:
+    module = importlib.import_module(name)
+    if name != "schedax":
+        return "\n\n".join(f"::: {name}.{m}\n{options(module, m)}" for m in module.__all__)
+    groups: dict[str, list[str]] = {}
+    for member in module.__all__:
+        groups.setdefault(defined_in(member), []).append(member)
+    parts = []
+    for family, members in sorted(groups.items()):
+        intro = inspect.getdoc(importlib.import_module(family)).split("\n\n")[0]
+        title = family.rpartition("._")[2].replace("_", " ").capitalize()
+        parts.append(f"## {title}\n\n{intro}\n\n"
+                     + "\n\n".join(f"::: schedax.{m}\n{options(module, m, 3)}"
+                                     if documented(module, m) else alias(family, m)
+                                     for m in members))  # fmt: skip
+    return "\n\n".join(parts)
+
+
+def options(module, name: str, level: int = 2) -> str:
+    """mkdocstrings options: a class shows its properties and methods, not its fields (the
+    constructor's arguments, already in its signature and docstring)."""
+    obj = getattr(module, name)
+    lines = ["    options:", f"      heading_level: {level}"]
+    if inspect.isclass(obj):
+        fields = {f.name for f in getattr(obj, "__dataclass_fields__", {}).values()}
+        members = {n for cls in obj.__mro__ if cls.__module__.startswith("schedax")
+                   for n, v in vars(cls).items() if not n.startswith("_") and n not in fields
+                   and (isinstance(v, property) or callable(v))}  # fmt: skip
+        lines.append(f"      members: {sorted(members)}")
+    return "\n".join(lines)
+
+
+def documented(module, name: str) -> bool:
+    """Whether mkdocstrings renders `name` (type aliases it resolves to typing's objects)."""
+    obj = getattr(module, name)
+    return inspect.isclass(obj) and obj.__module__.startswith("schedax") or inspect.isfunction(obj)
+
+
+def alias(family: str, name: str) -> str:
+    """A type alias as its source writes it: the definition and the docstring below it."""
+    source = inspect.getsource(importlib.import_module(family))
+    found = re.search(
+        rf'^{name}: TypeAlias = (?P<value>.*)\n"""(?P<doc>.*?)"""', source, re.M | re.S
+    )
+    return (f"### {name} {{ #schedax.{name} }}\n\n```python\n{name} = {found['value']}\n```\n\n"
+            f"{found['doc']}")  # fmt: skip
+
+
+def defined_in(name: str) -> str:
+    """The private schedax module that defines `name` (a class, function or type alias)."""
+    import pathlib
+
+    import schedax
+
+    for path in sorted(pathlib.Path(schedax.__file__).parent.glob("_*.py")):
+        if re.search(rf"^(class |def )?{name}\b", path.read_text(), re.M):
+            return f"schedax.{path.stem}"
+    raise LookupError(f"no schedax module defines {name}")
+
+
+# ----------------------------------------------------------------------------- gallery
+
+
+def prelude() -> dict:
+    import jax
+    import jax.numpy as jnp
+
+    import schedax as sx
+    from schedax.compat import keras, optax, timm, torch, transformers
+
+    return dict(jax=jax, jnp=jnp, sx=sx, torch=torch, keras=keras, optax=optax,
+                transformers=transformers, timm=timm)  # fmt: skip
+
+
+def run(match: re.Match, namespace: dict) -> str:
+    """Runs a page's python block; draws `lr` after it if a plot marker follows."""
+    namespace.pop("lr", None)
+    exec(compile(match["code"], "<docs>", "exec"), namespace)
+    if match["args"] is None:
+        return match["block"]
+    return match["block"] + "\n\n" + figure(namespace["lr"], match["code"], match["args"].split())
+
+
+def figure(lr, code: str, args: list[str]) -> str:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import schedax as sx
+    from schedax._plot import values
+
+    steps = int(args[0])
+    curves = lr if isinstance(lr, dict) else {"": lr}
+    fig, ax = plt.subplots(figsize=(6.4, 2.4), layout="constrained")
+    axes = [ax, ax.twinx()] if "twin" in args else [ax] * len(curves)
+    for i, (label, curve) in enumerate(curves.items()):
+        y = values(curve, steps) if isinstance(curve, sx.Schedule | sx.StatefulSchedule) else curve
+        axes[i].plot(np.arange(len(y)), np.asarray(y), label=label or None, color=f"C{i}")
+        if "twin" in args:
+            axes[i].set_ylabel(label, color=f"C{i}")
+    if "log" in args:
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.grid(alpha=0.3)
+    if len(curves) > 1 and "twin" not in args:
+        ax.legend(fontsize="small")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    alt = code.strip().splitlines()[-1].replace('"', "")
+    return f'<img class="gallery" alt="{alt}" src="data:image/png;base64,{data}">'

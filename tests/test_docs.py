@@ -1,0 +1,96 @@
+"""The documentation site (docs/, mkdocs.yml): it builds strictly, its API reference has every
+public name, its gallery draws every schedule, and every guide's code runs.
+
+Code blocks titled with another library's name (```` ```python title="torch" ````) show that
+library's code and are not run; every other python block of a guide runs, the blocks of a page
+in order in one namespace (mktestdocs), and so do the bash blocks of the configs guide.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import jax
+import pytest
+from mktestdocs import check_md_file
+
+import schedax  # noqa: F401  (fills the registry of config names)
+from schedax._base import REGISTRY
+
+ROOT = pathlib.Path(__file__).parents[1]
+DOCS = ROOT / "docs"
+MODULES = ["schedax"] + [
+    f"schedax.compat.{m}" for m in ("torch", "keras", "optax", "transformers", "timm")
+]
+GUIDES = sorted(DOCS.glob("guides/*.md")) + sorted(DOCS.glob("migration/*.md"))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> pathlib.Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    return out
+
+
+def test_the_reference_has_every_public_name(site):
+    pages = {"schedax": (site / "reference/schedax/index.html").read_text(),
+             "compat": (site / "reference/compat/index.html").read_text()}  # fmt: skip
+    missing = [f"{name}.{member}" for name in MODULES
+               for member in importlib.import_module(name).__all__
+               if f'id="{name}.{member}"' not in pages["schedax" if name == "schedax" else "compat"]]  # fmt: skip
+    assert not missing
+
+
+def test_the_gallery_draws_each_block_it_marks(site):
+    source = (DOCS / "gallery.md").read_text()
+    html = (site / "gallery/index.html").read_text()
+    markers = source.count("<!-- plot ")
+    assert markers > 40 and html.count('<img class="gallery"') == markers
+
+
+def test_the_gallery_calls_every_schedule():
+    code = "\n".join(re.findall(r"```python\n(.*?)```", (DOCS / "gallery.md").read_text(), re.S))
+    prefixes = {"": "sx.", "torch": "torch.", "keras": "keras.", "optax": "optax.",
+                "transformers": "transformers.", "timm": "timm."}  # fmt: skip
+    names = set(REGISTRY)
+    for module in MODULES[1:]:  # compat names that are not config names
+        names |= {
+            f"{module.rpartition('.')[2]}.{m}" for m in importlib.import_module(module).__all__
+        }
+    missing = []
+    for name in sorted(names):
+        library, _, member = name.rpartition(".")
+        module = importlib.import_module(f"schedax.compat.{library}") if library else None
+        if module is not None and member not in module.__all__:  # a get_scheduler name
+            found = f'"{member}"' in code
+        else:
+            found = f"{prefixes[library]}{member}(" in code
+        if not found:
+            missing.append(name)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("page", GUIDES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_guide_code_runs(page):
+    with jax.numpy_dtype_promotion("standard"):  # users' code, under JAX's default promotion
+        check_md_file(page, memory=True)
+
+
+def test_configs_guide_commands_run(tmp_path):
+    check_md_file(DOCS / "guides/configs.md", lang="bash")
+
+
+def test_only_other_libraries_code_is_left_unrun():
+    # A titled block is not run: the title must name the library whose code it shows.
+    libraries = {"torch", "Keras", "optax", "transformers", "timm", "MLX"}
+    for page in GUIDES:
+        titles = re.findall(r'```python title="([^"]*)"', page.read_text())
+        assert set(titles) <= libraries, page.name
