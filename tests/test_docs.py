@@ -9,6 +9,7 @@ in order in one namespace (mktestdocs), and so do the bash blocks of the configs
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import pathlib
 import re
@@ -19,7 +20,7 @@ import jax
 import pytest
 from mktestdocs import check_md_file
 
-import schedax  # noqa: F401  (fills the registry of config names)
+import schedax  # (importing it fills the registry of config names)
 from schedax._base import REGISTRY
 
 ROOT = pathlib.Path(__file__).parents[1]
@@ -94,3 +95,35 @@ def test_only_other_libraries_code_is_left_unrun():
     for page in GUIDES:
         titles = re.findall(r'```python title="([^"]*)"', page.read_text())
         assert set(titles) <= libraries, page.name
+
+
+def _public(module_name):
+    """(name, object) of the public classes and functions (not the type aliases)."""
+    module = importlib.import_module(module_name)
+    objects = [(f"{module_name}.{n}", getattr(module, n)) for n in module.__all__]
+    return [(name, obj) for name, obj in objects
+            if (inspect.isclass(obj) or inspect.isfunction(obj))
+            and obj.__module__.startswith("schedax")]  # fmt: skip
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_public_name_has_an_example_that_runs_as_a_doctest(module):
+    missing = [name for name, obj in _public(module)
+               if "Examples:" not in (obj.__doc__ or "") or ">>>" not in obj.__doc__]  # fmt: skip
+    assert not missing
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_schedule_constructor_states_its_formula(module):
+    builders = {name for name in REGISTRY if "." not in name} if module == "schedax" else None
+    missing = [name for name, obj in _public(module)
+               if (builders is None or name.rpartition(".")[2] in builders)
+               and "Formula:" not in (obj.__doc__ or "")]  # fmt: skip
+    assert not missing
+
+
+def test_a_schedule_class_init_has_the_constructor_signature():
+    # help(), IDEs and mkdocstrings read __init__; it is the class's own signature.
+    signature = inspect.signature(schedax.cosine_decay.__init__)
+    assert list(signature.parameters)[:3] == ["self", "init", "decay_steps"]
+    assert signature.parameters["end"].default == 0.0

@@ -870,6 +870,14 @@ class Schedule(Module):
     the schedule's `dtype`: the promotion of its floating hyperparameters (Python numbers are
     weakly typed, so they give float32, or float64 with x64; a bfloat16 array keeps bfloat16).
     Formulas run in at least float32.
+
+    Examples:
+        >>> import jax, jax.numpy as jnp, schedax as sx
+        >>> lr = sx.cosine_decay(0.1, 100)
+        >>> isinstance(lr, sx.Schedule), lr.dtype
+        (True, dtype('float32'))
+        >>> jax.jit(lambda schedule, step: schedule(step))(lr, jnp.arange(0, 150, 50))
+        Array([0.1 , 0.05, 0.  ], dtype=float32)
     """
 
     # Whether the schedule hands integer steps to a user function (`lambda_lr`, joins of

@@ -149,6 +149,10 @@ class cyclic(_MomentumCycle, Schedule):
     by 1, "triangular2" by `1 / 2**cycle` (halved every cycle), "exp_range" by `gamma**step`.
     Cycles are counted exactly.
 
+    Formula: with `u = step_size_up`, `T = u + step_size_down`, cycle `c = floor(step / T)` and `x =
+    step - c * T`: `h = x / u` rising, `1 - (x - u) / (T - u)` falling; `lr = base + (peak - base) *
+    h * scale`, `scale = 1` (triangular), `1 / 2**c` (triangular2), `gamma**step` (exp_range).
+
     Args:
         base: the lower end of the wave.
         peak: the upper end of the first cycle.
@@ -213,6 +217,11 @@ class one_cycle(_MomentumCycle, Schedule):
     phase follows half a cosine ("cos") or a line ("linear"). torch raises past
     `total_steps`; this holds the final value.
 
+    Formula: with `a = peak / div_factor`, `z = a / final_div_factor`, `u = pct_start * total_steps
+    - 1` and `f(x0, x1, p) = x1 + (x0 - x1) * (1 + cos(pi p)) / 2` (`"linear"`: `x0 + (x1 - x0) p`):
+    `f(a, peak, step / u)` up to `u`, then `f(peak, z, (step - u) / (total_steps - 1 - u))`; with
+    `three_phase`, `f(peak, a, .)` up to `2u` and `f(a, z, .)` after.
+
     Args:
         peak: the maximum learning rate.
         total_steps: the length of the cycle in steps, > 0.
@@ -272,6 +281,9 @@ class one_cycle_momentum(Schedule):
     `max_momentum` down to `base_momentum` while the learning rate rises, then back up to
     `max_momentum`; with `three_phase`, back up in the second phase and held in the third.
     Usually read from a `one_cycle` as `schedule.momentum`, for SGD's `momentum` or Adam's `b1`.
+
+    Formula: `f(max_momentum, base_momentum, p)` in `one_cycle`'s first phase and `f(base_momentum,
+    max_momentum, p)` in its second (held in a third), with `one_cycle`'s `f` and phases.
 
     Args:
         total_steps: the length of the cycle in steps, > 0.

@@ -19,7 +19,16 @@ MAX_CATCH_UP = 2**20
 
 
 class EpochState(NamedTuple):
-    """State of `learning_rate_scheduler`: the lr in use and the last epoch it was set for."""
+    """State of `learning_rate_scheduler`: the lr in use and the last epoch it was set for.
+
+    Examples:
+        >>> import schedax as sx
+        >>> sched = sx.learning_rate_scheduler(lambda epoch, lr: lr * 0.5, 1.0)
+        >>> sched.init()
+        EpochState(lr=Array(1., dtype=float32), epoch=Array(-1, dtype=int32))
+        >>> float(sched(0, sched.init())[1].lr)
+        0.5
+    """
 
     lr: Array
     epoch: Array  # -1 before the first step

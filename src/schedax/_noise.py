@@ -21,6 +21,10 @@ class noisy(Schedule):
     of torch's generator that timm uses: the distribution and the range are timm's, the
     numbers are not.
 
+    Formula: `schedule(step) * (1 + n(seed, step))` for `start <= step < stop`, `schedule(step)`
+    elsewhere; `n` a normal of deviation `std` truncated to `(-pct, pct)`, or uniform in `[-pct,
+    pct)`.
+
     Args:
         schedule: the schedule to perturb (a schedax schedule).
         start: the first noisy step, >= 0.

@@ -93,7 +93,14 @@ def to_optax(schedule: Schedule | StatefulSchedule) -> Any:
 
 
 class ScaleByScheduleState(NamedTuple):
-    """State of `scale_by_schedule`."""
+    """State of `scale_by_schedule`.
+
+    Examples:
+        >>> import jax.numpy as jnp, schedax as sx
+        >>> state = sx.scale_by_schedule(sx.constant_lr(0.1)).init(jnp.zeros(2))
+        >>> int(state.count), state.schedule_state, round(float(state.lr), 6)
+        (0, None, 0.1)
+    """
 
     count: Array  # updates done
     schedule_state: ScheduleState  # the schedule's own state (None when stateless)

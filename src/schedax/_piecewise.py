@@ -27,6 +27,9 @@ class piecewise_constant(Schedule):
     With `inclusive=False` (Keras's `PiecewiseConstantDecay`) the boundary step keeps the
     earlier value: `values[#{b < step}]`.
 
+    Formula: `lr(step) = values[#{b in boundaries : b <= step}]` (`b < step` with
+    `inclusive=False`).
+
     Args:
         boundaries: steps, >= 0 and non-decreasing; may be traced (e.g. under `vmap`), and
             traced ones are clamped to >= 0 and non-decreasing.
@@ -70,6 +73,10 @@ class piecewise_interpolate(Schedule):
     `x = (step - b0) / (b1 - b0)` of the way: "linear" (`np.interp`) gives `v0 + (v1 - v0) * x`,
     "cosine" (optax's `piecewise_interpolate_schedule('cosine', ...)`)
     `v1 + (v0 - v1) * (1 + cos(pi x)) / 2`.
+
+    Formula: between `(b0, v0)` and `(b1, v1)` with `x = (step - b0) / (b1 - b0)`: `v0 + (v1 - v0) *
+    x` (linear) or `v0 + (v1 - v0) * (1 - cos(pi x)) / 2` (cosine); `values[0]` before the first
+    boundary, `values[-1]` after the last.
 
     Args:
         boundaries: steps, >= 0 and non-decreasing; may be traced, and traced ones are clamped

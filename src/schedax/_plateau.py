@@ -28,7 +28,15 @@ def improves(schedule: StatefulSchedule, value: Array, best: Array) -> Array:
 
 
 class PlateauState(NamedTuple):
-    """State of `reduce_on_plateau`."""
+    """State of `reduce_on_plateau`.
+
+    Examples:
+        >>> import schedax as sx
+        >>> sched = sx.reduce_on_plateau(0.1)
+        >>> state = sched.observe(sched.init(), 0.5)
+        >>> float(state.best), int(state.num_bad), int(state.observations)
+        (0.5, 0, 1)
+    """
 
     lr: Array  # the learning rate in use
     best: Array  # the best metric so far (+inf in min mode, -inf in max mode, before any)
@@ -55,6 +63,10 @@ class reduce_on_plateau(StatefulSchedule):
     observations are ignored: one observation per step, as a loop that observes once per epoch
     and counts epochs as steps makes them. The plateau then starts from the warmup's value at
     its last whole step (`init` for a whole `warmup_steps`).
+
+    Formula: after an observation that ends a run of more than `patience` (Keras: `patience`)
+    without improvement, outside cooldown: `lr = max(lr * factor, min_lr)`; otherwise `lr` is
+    unchanged.
 
     Args:
         init: the initial learning rate (torch: the optimizer's).
@@ -173,7 +185,15 @@ class reduce_on_plateau(StatefulSchedule):
 
 
 class GreedyState(NamedTuple):
-    """State of `greedy_lr`."""
+    """State of `greedy_lr`.
+
+    Examples:
+        >>> import schedax as sx
+        >>> sched = sx.greedy_lr(0.1)
+        >>> state = sched.observe(sched.init(), 0.5)
+        >>> float(state.best), int(state.num_good)
+        (0.5, 1)
+    """
 
     lr: Array  # the learning rate in use
     best: Array  # the best (smoothed) metric since the start or the last reset
@@ -198,6 +218,10 @@ class greedy_lr(StatefulSchedule):
     `cooldown` observations are ignored. A change by no more than `eps` is skipped. After
     `reset_start` reductions at `min_lr` with no increase between, everything starts over from
     `init`. With `smooth=True` the metric is the mean of the last `window_size` observations.
+
+    Formula: after more than `patience` better observations, outside cooldown and warmup: `lr =
+    min(lr / factor, max_lr)`; after more than `patience` worse ones: `lr = max(lr * factor,
+    min_lr)`; otherwise unchanged.
 
     Args:
         init: the initial learning rate (transformers: the optimizer's).

@@ -51,6 +51,17 @@ class StatefulSchedule(Module):
 
     Schedules that learn from observations (`reduce_on_plateau`) take them with
     `state = schedule.observe(state, value)`; the others ignore observations.
+
+    Examples:
+        >>> import jax, jax.numpy as jnp, schedax as sx
+        >>> sched = sx.reduce_on_plateau(0.1, factor=0.5, patience=0)
+        >>> isinstance(sched, sx.StatefulSchedule)
+        True
+        >>> def step(state, loss):
+        ...     lr, state = sched(0, state)
+        ...     return sched.observe(state, loss), lr
+        >>> jax.lax.scan(step, sched.init(), jnp.array([1.0, 1.0, 1.0]))[1]
+        Array([0.1 , 0.1 , 0.05], dtype=float32)
     """
 
     def init(self) -> ScheduleState:

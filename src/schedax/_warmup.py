@@ -133,6 +133,11 @@ class warmup_stable_decay(Schedule):
     and "power" stable functions). Values match transformers' `get_wsd_schedule` with
     `init = end = min_lr_ratio * peak`, and timm's `WSDLRScheduler`.
 
+    Formula: with `w`, `s`, `d` the three lengths: the warmup shape from `init` to `peak` on `[0,
+    w)`, `peak` (times `(1 + (step - w) / stable_timescale)**-stable_power` with a timescale) on
+    `[w, w + s)`, `end + (peak - end) * shape(p)` with `p = (step - w - s) / d` on `[w + s, w + s +
+    d)`, `end` after.
+
     Args:
         peak: the value of the stable phase.
         warmup_steps: >= 0. A traced value is clamped to >= 0.

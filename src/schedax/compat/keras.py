@@ -58,6 +58,8 @@ def ExponentialDecay(  # noqa: N802
 
     With `staircase`, the exponent is `floor(step / decay_steps)`.
 
+    Formula: `lr0 * decay_rate**(step / decay_steps)` (`floor` of the exponent with `staircase`).
+
     Args:
         initial_learning_rate: the value at step 0.
         decay_steps: the time scale in steps, > 0.
@@ -81,6 +83,8 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
     """Keras's `PiecewiseConstantDecay`: `values[i]` for `boundaries[i-1] < step <= boundaries[i]`.
 
     A boundary step keeps the earlier value (optax and `schedax.piecewise_constant` switch on it).
+
+    Formula: `values[#{b in boundaries : b < step}]`.
 
     Args:
         boundaries: steps, >= 0 and non-decreasing.
@@ -141,6 +145,9 @@ def InverseTimeDecay(  # noqa: N802
 ) -> Schedule:
     """Keras's `InverseTimeDecay`: `initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
 
+    Formula: `lr0 / (1 + decay_rate * step / decay_steps)` (`floor(step / decay_steps)` with
+    `staircase`).
+
     Args:
         initial_learning_rate: the value at step 0.
         decay_steps: the time scale in steps, > 0.
@@ -180,6 +187,10 @@ def CosineDecay(  # noqa: N802
     `alpha * initial_learning_rate` over `decay_steps`. With it: a linear warmup from
     `initial_learning_rate` to `warmup_target` over `warmup_steps`, then a cosine decay to
     `alpha * warmup_target` over `decay_steps` counted after the warmup.
+
+    Formula: without a warmup, `lr0 * (alpha + (1 - alpha) * (1 + cos(pi min(step, d) / d)) / 2)`
+    with `d = decay_steps`; with one, `lr0 + (warmup_target - lr0) * step / warmup_steps` first,
+    then the same decay of `warmup_target` over the next `decay_steps`.
 
     Args:
         initial_learning_rate: the value at step 0.
@@ -224,6 +235,9 @@ def CosineDecayRestarts(  # noqa: N802
     `initial_learning_rate * ((1 - alpha) * m_mul**i + alpha)` to
     `initial_learning_rate * alpha`.
 
+    Formula: in cycle `i`, of `first_decay_steps * t_mul**i` steps, at fraction `x` of it: `lr0 *
+    (alpha + (1 - alpha) * m_mul**i * (1 + cos(pi x)) / 2)`.
+
     Args:
         initial_learning_rate: the value at step 0.
         first_decay_steps: the first cycle's length in steps, > 0.
@@ -252,6 +266,8 @@ def LearningRateScheduler(  # noqa: N802
     schedule: Callable[[Any, Any], Any], init: Any, steps_per_epoch: Any = 1
 ) -> StatefulSchedule:
     """Keras's `LearningRateScheduler` callback: `lr = schedule(epoch, lr)` at each epoch start.
+
+    Formula: at the first step of epoch `e`, `lr = schedule(e, lr)`, starting from `init`.
 
     Args:
         schedule: `(epoch, lr) -> new lr`, JAX-traceable (a select, not a Python `if`).
@@ -291,6 +307,9 @@ def ReduceLROnPlateau(  # noqa: N802
     A reduction to `max(lr * factor, min_lr)` when `patience` observations in a row (outside
     cooldown) fail to beat the best by `min_delta`; feed them with `state = sched.observe(state,
     value)`. `mode="auto"` means "min" for a monitored loss; name the mode for anything else.
+
+    Formula: after `patience` observations in a row without an improvement of `min_delta`, outside
+    cooldown: `lr = max(lr * factor, min_lr)`.
 
     Args:
         init: the optimizer's learning rate.

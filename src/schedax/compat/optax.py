@@ -152,6 +152,8 @@ def _flag(x: Any) -> Any:
 def constant_schedule(value: Any) -> sx.Schedule:
     """optax's `constant_schedule`: `value` at every step.
 
+    Formula: `value`.
+
     Args:
         value: the value held.
 
@@ -209,6 +211,9 @@ def linear_schedule(
     init_value: Any, end_value: Any, transition_steps: Any, transition_begin: Any = 0
 ) -> sx.Schedule:
     """optax's `linear_schedule`: `polynomial_schedule` with `power=1`.
+
+    Formula: `init_value + (end_value - init_value) * clip(step - transition_begin, 0,
+    transition_steps) / transition_steps`.
 
     Args:
         init_value: the value until `transition_begin`.
@@ -303,6 +308,9 @@ def piecewise_interpolate_schedule(
     the previous value times its scale; between them the curve is a line ("linear") or half a
     cosine ("cosine"); after the last it holds.
 
+    Formula: through `(0, init_value)` and `(b_i, init_value * prod(scales up to b_i))` in order:
+    lines (`"linear"`) or half cosines (`"cosine"`), held after the last.
+
     Args:
         interpolate_type: "linear" or "cosine".
         init_value: the value at step 0.
@@ -343,6 +351,9 @@ def exponential_decay(
     The exponent counts whole periods with `staircase`. `end_value` is a floor when
     `decay_rate < 1`, a ceiling otherwise (from step 0 on, as in optax). `transition_steps <= 0`
     or `decay_rate == 0` give the constant `init_value` (with a warning, where optax logs).
+
+    Formula: `init_value * decay_rate**(max(step - transition_begin, 0) / transition_steps)`
+    (`floor` of the exponent with `staircase`), bounded by `end_value`.
 
     Args:
         init_value: the value until `transition_begin`.
@@ -400,6 +411,8 @@ def warmup_constant_schedule(init_value: Any, peak_value: Any, warmup_steps: Any
 
     optax's quirk kept: `warmup_steps <= 0` stays at `init_value` for ever (with a warning).
 
+    Formula: `init_value + (peak_value - init_value) * min(step, warmup_steps) / warmup_steps`.
+
     Args:
         init_value: the value at step 0.
         peak_value: the value from `warmup_steps` on.
@@ -435,6 +448,10 @@ def warmup_cosine_decay_schedule(
     `decay_steps` counts the warmup: the cosine lasts `decay_steps - warmup_steps` steps, which
     must be > 0 (optax raises otherwise). With `peak_value == 0` the decay stays at 0, as optax
     computes `end_value` through `alpha = end_value / peak_value`.
+
+    Formula: `init_value + (peak_value - init_value) * step / warmup_steps` before `warmup_steps`,
+    then `end_value + (peak_value - end_value) * ((1 + cos(pi x)) / 2)**exponent` with `x = min(step
+    - warmup_steps, D) / D`, `D = decay_steps - warmup_steps`.
 
     Args:
         init_value: the value at step 0.
@@ -478,6 +495,10 @@ def warmup_exponential_decay_schedule(
     """optax's `warmup_exponential_decay_schedule`: a linear warmup, then `exponential_decay`
     counted from the end of the warmup.
 
+    Formula: `init_value + (peak_value - init_value) * step / warmup_steps` before `warmup_steps`,
+    then `exponential_decay(peak_value, transition_steps, decay_rate, transition_begin, staircase,
+    end_value)(step - warmup_steps)`.
+
     Args:
         init_value: the value at step 0.
         peak_value: the value at step `warmup_steps`.
@@ -511,6 +532,9 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> sx.Schedule:
     """optax's `sgdr_schedule`: `warmup_cosine_decay_schedule` cycles one after another.
 
     Each cycle lasts its `decay_steps` and starts at its own step 0.
+
+    Formula: `warmup_cosine_decay_schedule(**cosine_kwargs[i])(step - B_i)` in cycle `i`, `B_i` the
+    sum of the earlier cycles' `decay_steps`.
 
     Args:
         cosine_kwargs: one dict of `warmup_cosine_decay_schedule` arguments per cycle.
@@ -571,6 +595,10 @@ def linear_onecycle_schedule(
     `peak_value / div_factor / final_div_factor` at `transition_steps`, held after. Phases
     whose steps coincide replace one another, as in optax's dict.
 
+    Formula: linear through `(0, peak_value / div_factor)`, `(pct_start * T, peak_value)`,
+    `(pct_final * T, peak_value / div_factor)`, `(T, peak_value / div_factor / final_div_factor)`
+    with `T = transition_steps`, held after.
+
     Args:
         transition_steps: the length of the cycle, > 0.
         peak_value: the maximum.
@@ -612,6 +640,10 @@ def cosine_onecycle_schedule(
     `int(transition_steps)`, held after. torch's `OneCycleLR` (`sx.one_cycle`) reaches each
     phase's end one step earlier.
 
+    Formula: with `a = peak_value / div_factor`, `u = int(pct_start * transition_steps)`, `T =
+    int(transition_steps)`: `a + (peak_value - a) * (1 - cos(pi step / u)) / 2` up to `u`, then from
+    `peak_value` down to `a / final_div_factor` along half a cosine at `T`, held after.
+
     Args:
         transition_steps: the length of the cycle, > 0.
         peak_value: the maximum.
@@ -645,6 +677,8 @@ def join_schedules(schedules: Sequence[Callable[[Any], Any]], boundaries: Any) -
     Pieces may be schedax schedules or plain callables (optax's own schedules, lambdas), which
     get integer local steps for integer steps. As in optax, extra schedules or boundaries are
     ignored (with a warning).
+
+    Formula: with `b_0 = 0`: `schedules[i](step - b_i)` for the last `b_i <= step`.
 
     Args:
         schedules: one or more schedules or callables `step -> value`.

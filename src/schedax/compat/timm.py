@@ -155,6 +155,10 @@ def CosineLRScheduler(  # noqa: N802
     `cycle_limit` cycles, `lr_min`. The warmup goes from `warmup_lr_init` to `lr` over
     `warmup_t`; with `warmup_prefix` the cycles start after it, else at 0.
 
+    Formula: in cycle `i` (of `t_i = t_initial * cycle_mul**i`), at `t_cur` into it: `lr_min + (lr *
+    cycle_decay**i - lr_min) * (1 + cos(pi (t_cur / t_i)**k_decay)) / 2`; `warmup_lr_init + (lr -
+    warmup_lr_init) * t / warmup_t` during the warmup; `lr_min` after `cycle_limit` cycles.
+
     Returns:
         A `restarts` (after a `join_schedules` warmup, under `noisy` noise).
 
@@ -195,6 +199,9 @@ def TanhLRScheduler(  # noqa: N802
 
     As `CosineLRScheduler` (no `k_decay`); without `warmup_prefix` the warmup ends at the
     curve's value at `warmup_t`, as timm's does.
+
+    Formula: in cycle `i`, at fraction `x` of it: `lr_min + (lr * cycle_decay**i - lr_min) * (1 -
+    tanh(lb * (1 - x) + ub * x)) / 2`, cycles and warmup as `CosineLRScheduler`.
 
     Returns:
         A `restarts` with `shape="tanh"` (after a warmup, under noise).
@@ -244,6 +251,9 @@ def PolyLRScheduler(  # noqa: N802
 
     As `CosineLRScheduler` otherwise.
 
+    Formula: in cycle `i`, at `t_cur` into it: `lr_min + (lr * cycle_decay**i - lr_min) * (1 -
+    (t_cur / t_i)**k_decay)**power`, cycles and warmup as `CosineLRScheduler`.
+
     Returns:
         A `restarts` with `shape="polynomial"` (after a warmup, under noise).
 
@@ -279,6 +289,9 @@ def StepLRScheduler(  # noqa: N802
 
     With `warmup_prefix` (timm's default here) `t` counts from the end of the warmup.
 
+    Formula: `lr * decay_rate**floor(t / decay_t)` after the warmup (`t` counted from its end with
+    `warmup_prefix`).
+
     Returns:
         An `exponential_decay` with `staircase=True` (after a warmup, under noise).
 
@@ -312,6 +325,8 @@ def MultiStepLRScheduler(  # noqa: N802
 
     timm compares the milestones with `t + 1`: a milestone of 10 applies from `t = 9` (torch's
     `MultiStepLR` from 10). Repeated milestones count each time.
+
+    Formula: `lr * decay_rate**#{m in decay_t : m <= t + 1}` after the warmup.
 
     Returns:
         A `piecewise_constant` (after a warmup, under noise).
@@ -359,6 +374,10 @@ def WSDLRScheduler(  # noqa: N802
 ) -> sx.Schedule:
     """timm's `WSDLRScheduler`: warmup, stable, decay to `lr_min` over the last `decay_t` of
     `t_initial` (the stable and decay phases, after the warmup), then `lr_min`.
+
+    Formula: after the warmup, `lr` (times `(1 + s / stable_timescale)**-stable_power` with a
+    timescale) until the last `decay_t` steps of `t_initial`, then `lr_min + (lr - lr_min) *
+    shape(p)` over them (`decay_fn`), `lr_min` after.
 
     Returns:
         A `warmup_stable_decay` (under noise).
@@ -441,6 +460,10 @@ def PlateauLRScheduler(  # noqa: N802
     epoch 0 it is the lr before any step (`warmup_lr_init` with a warmup, else `lr`). Noise is
     not supported here (`noise_range_t` must be None).
 
+    Formula: the warmup `warmup_lr_init + (lr - warmup_lr_init) * t / warmup_t`, then `lr = max(lr *
+    decay_rate, lr_min)` after more than `patience_t` observations without improvement, outside
+    cooldown.
+
     Returns:
         A `reduce_on_plateau`.
 
@@ -509,6 +532,9 @@ def create_scheduler_v2(
     epoch) and the schedule is called with the update count; `num_epochs` is the total to train,
     cycles, warmup prefix and cooldown included, as timm returns it. "none" gives
     `(None, num_epochs)`.
+
+    Formula: that of the scheduler `sched` names (`"cosine"`, `"tanh"`, `"step"`, `"multistep"`,
+    `"plateau"`, `"poly"`, `"wsd"`, `"rsqrt"`...), built from the same arguments as timm builds it.
 
     Examples:
         >>> from schedax.compat import timm

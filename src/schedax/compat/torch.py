@@ -77,6 +77,8 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
     torch quirk kept: with `total_iters=0` torch never restores `lr` (it stays `lr * factor`),
     except as a later piece of `SequentialLR`, which restarts it at `lr`, as torch does.
 
+    Formula: `lr * factor` for `step < total_iters`, then `lr`.
+
     Args:
         lr: the optimizer's learning rate.
         factor: the multiplier during the first steps, in [0, 1].
@@ -133,6 +135,8 @@ def LinearLR(  # noqa: N802
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `StepLR`: `lr * gamma**(step // step_size)`.
 
+    Formula: `lr * gamma**floor(step / step_size)`.
+
     Args:
         lr: the optimizer's learning rate.
         step_size: the period in steps, > 0.
@@ -155,6 +159,8 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
     A repeated milestone counts each time, as in torch.
+
+    Formula: `lr * gamma**#{m in milestones : m <= step}`.
 
     Args:
         lr: the optimizer's learning rate.
@@ -185,6 +191,8 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
 def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     """torch's `ExponentialLR`: `lr * gamma**step`.
 
+    Formula: `lr * gamma**step`.
+
     Args:
         lr: the optimizer's learning rate.
         gamma: the factor per step, > 0.
@@ -204,6 +212,8 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
 @constructor(total_iters=_ITERS)
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:  # noqa: N802
     """torch's `PolynomialLR`: `lr * (1 - min(step, total_iters) / total_iters)**power`.
+
+    Formula: `lr * (1 - min(step, total_iters) / total_iters)**power`.
 
     Args:
         lr: the optimizer's learning rate.
@@ -259,6 +269,9 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
 
     Each cycle decays along half a cosine from `lr` to `eta_min`, then restarts at `lr`.
 
+    Formula: in cycle `i`, of `T_i = T_0 * T_mult**i` steps, at `x` steps into it: `eta_min + (lr -
+    eta_min) * (1 + cos(pi x / T_i)) / 2`.
+
     Args:
         lr: the optimizer's learning rate.
         T_0: the length of the first cycle in steps, > 0.
@@ -297,6 +310,9 @@ def CyclicLR(  # noqa: N802
     `scale_mode` and (but for "exp_range") `gamma` are then ignored. torch writes the
     momentum cycle into the optimizer (SGD's `momentum`, Adam's `betas[0]`: the same values);
     here it is the schedule's `.momentum`, for `optax.inject_hyperparams`.
+
+    Formula: `sx.cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma)`; `.momentum` is
+    the same wave from `max_momentum` to `base_momentum`.
 
     Args:
         base_lr: the lower end of the wave.
@@ -357,6 +373,10 @@ def OneCycleLR(  # noqa: N802
     torch writes the momentum cycle into the optimizer (SGD's `momentum`, Adam's `betas[0]`:
     the same values); here it is the schedule's `.momentum`, for `optax.inject_hyperparams`.
 
+    Formula: `sx.one_cycle(max_lr, total_steps, pct_start, div_factor, final_div_factor,
+    anneal_strategy, three_phase)` (`total_steps = epochs * steps_per_epoch` if not given);
+    `.momentum` its `one_cycle_momentum`.
+
     Args:
         max_lr: the peak learning rate.
         total_steps: the cycle's length, or None to use `epochs * steps_per_epoch`.
@@ -415,6 +435,8 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     be JAX-traceable (a select rather than Python `if`); it is structure, not a hyperparameter,
     so configs cannot hold it.
 
+    Formula: `lr * lr_lambda(step)`.
+
     Args:
         lr: the optimizer's learning rate.
         lr_lambda: `step -> factor`.
@@ -437,6 +459,8 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedu
     """torch's `MultiplicativeLR`, stateful: the previous lr times `lr_lambda(step)` each step.
 
     `lr` at step 0; the function gets the step as a traced integer array.
+
+    Formula: `lr_0 = lr`, `lr_k = lr_{k-1} * lr_lambda(k)` for `k >= 1`.
 
     Args:
         lr: the optimizer's learning rate.
@@ -461,6 +485,8 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedu
 @constructor
 def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedule:  # noqa: N802
     """torch's `SequentialLR`: scheduler `i + 1` starts at its own step 0 on milestone `i`.
+
+    Formula: with `m_0 = 0`: `schedulers[i](step - m_i)` for `m_i <= step < m_{i+1}`.
 
     Args:
         schedulers: schedules (compat or native), one more than the milestones.
@@ -533,6 +559,9 @@ def ReduceLROnPlateau(  # noqa: N802
 
     Feed it the metric with `state = sched.observe(state, value)`; see `reduce_on_plateau` for
     the rule and the arguments.
+
+    Formula: that of `sx.reduce_on_plateau`: `lr = max(lr * factor, min_lr)` after more than
+    `patience` observations without improvement, outside cooldown.
 
     Returns:
         A `reduce_on_plateau`.

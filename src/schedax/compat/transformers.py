@@ -79,6 +79,8 @@ def _cosine(
 def get_constant_schedule(lr: Any, last_epoch: int = -1) -> sx.Schedule:
     """transformers' `get_constant_schedule`: `lr` at every step.
 
+    Formula: `lr`.
+
     Examples:
         >>> from schedax.compat import transformers as hf
         >>> float(hf.get_constant_schedule(0.1)(1000))
@@ -93,6 +95,8 @@ def get_constant_schedule_with_warmup(
 ) -> sx.Schedule:
     """transformers' `get_constant_schedule_with_warmup`: from 0 up to `lr` over
     `num_warmup_steps`, then `lr`.
+
+    Formula: `lr * step / max(1, num_warmup_steps)` for `step < num_warmup_steps`, then `lr`.
 
     Examples:
         >>> import jax.numpy as jnp
@@ -222,6 +226,9 @@ def get_inverse_sqrt_schedule(
     """transformers' `get_inverse_sqrt_schedule`: warmup, then `lr * sqrt(s / (t - w + s))`
     with the timescale `s` (default: `num_warmup_steps`, or 10,000 without a warmup).
 
+    Formula: `lr * step / max(1, w)` before `w = num_warmup_steps`, then `lr * sqrt(s / (step - w +
+    s))` with the timescale `s`.
+
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
@@ -249,6 +256,10 @@ def get_cosine_with_min_lr_schedule_with_warmup(
     `get_cosine_schedule_with_warmup`, between `lr` and `min_lr` (or `min_lr_rate * lr`).
 
     Exactly one of `min_lr` and `min_lr_rate` is given, as transformers requires.
+
+    Formula: `lr * step / max(1, w)` before `w = num_warmup_steps`, then `m + (lr - m) * (1 + cos(2
+    pi num_cycles p)) / 2` with `p = (step - w) / max(1, T - w)` and `m = min_lr` (or `min_lr_rate *
+    lr`).
 
     Examples:
         >>> import jax.numpy as jnp
@@ -295,6 +306,10 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     `lr * (r + (1 - r) * t / max(1, w - 1))`; the cosine's progress is
     `(t - w + 1) / max(1, T - w)`.
 
+    Formula: `lr * (step + 1) / max(1, w)` (with `warmup_lr_rate` r: `lr * (r + (1 - r) * step /
+    max(1, w - 1))`) before `w`, then `m + (lr - m) * (1 + cos(2 pi num_cycles p)) / 2` with `p =
+    (step - w + 1) / max(1, T - w)`.
+
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
@@ -338,6 +353,10 @@ def get_wsd_schedule(
     num_decay_steps`), down to `min_lr_ratio * lr` over `num_decay_steps` (shape `decay_type`;
     a cosine with `num_cycles` waves), and `min_lr_ratio * lr` after.
 
+    Formula: with `m = min_lr_ratio * lr`: from `m` to `lr` over `num_warmup_steps` (`warmup_type`),
+    `lr` for the stable steps, `m + (lr - m) * shape(p)` over `num_decay_steps` (`decay_type`), `m`
+    after.
+
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
@@ -370,6 +389,9 @@ def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedul
     """transformers' `get_reduce_on_plateau_schedule`: torch's `ReduceLROnPlateau` with
     `kwargs` (`mode`, `factor`, `patience`, `threshold`, `threshold_mode`, `cooldown`, `min_lr`,
     `eps`). Stateful: feed the metric with `state = schedule.observe(state, value)`.
+
+    Formula: that of torch's `ReduceLROnPlateau`: `lr = max(lr * factor, min_lr)` after more than
+    `patience` observations without improvement, outside cooldown.
 
     Examples:
         >>> from schedax.compat import transformers as hf
@@ -406,6 +428,9 @@ def GreedyLR(  # noqa: N802
     transformers takes them); `verbose` is accepted and prints nothing (a jitted schedule
     cannot print).
 
+    Formula: up (`min(lr / factor, max_lr)`) after more than `patience` better observations, down
+    (`max(lr * factor, min_lr)`) after more than `patience` worse ones, outside cooldown and warmup.
+
     Examples:
         >>> from schedax.compat import transformers as hf
         >>> greedy = hf.GreedyLR(0.1, factor=0.5, patience=0, min_lr=0.0)
@@ -438,6 +463,10 @@ def _one_group(where: str, arg: str, value: Any) -> Any:
 def get_greedy_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     """transformers' `get_greedy_schedule`: `GreedyLR(lr, **kwargs)`. Stateful: feed the metric
     with `state = schedule.observe(state, value)`.
+
+    Formula: that of `GreedyLR`: up (`lr / factor`, at most `max_lr`) after more than `patience`
+    better observations, down (`lr * factor`, at least `min_lr`) after more than `patience` worse
+    ones.
 
     Examples:
         >>> from schedax.compat import transformers as hf
@@ -481,6 +510,9 @@ def get_scheduler(
     "constant" takes nothing else, "reduce_lr_on_plateau" and "greedy" only
     `scheduler_specific_kwargs`, the others need `num_warmup_steps`, and all but
     "constant_with_warmup" and "inverse_sqrt" need `num_training_steps` too.
+
+    Formula: that of the schedule `name` stands for (`SchedulerType`), built from the same
+    arguments.
 
     Args:
         name: a `SchedulerType` name ("linear", "cosine", ...).
