@@ -81,8 +81,7 @@ class _Join(Schedule):
                                 is_leaf=lambda x: isinstance(x, list))  # fmt: skip
 
         pieces = [piece(kind, row) for kind, row in self.layout]
-        return self._items(pieces, Shown(np.asarray(self.boundaries))
-                           if is_concrete(self.boundaries) else self.boundaries)  # fmt: skip
+        return self._items(pieces, self.boundaries)
 
     def _config_items(self) -> list[tuple[str, Any]]:
         return self._items(self.schedules, self.boundaries)
