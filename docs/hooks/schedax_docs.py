@@ -44,7 +44,7 @@ def reference(name: str) -> str:
         return "\n\n".join(f"::: {name}.{m}\n{options(module, m)}" for m in module.__all__)
     groups: dict[str, list[str]] = {}
     for member in module.__all__:
-        groups.setdefault(defined_in(member), []).append(member)
+        groups.setdefault(defined_in(module, member), []).append(member)
     parts = []
     for family, members in sorted(groups.items()):
         intro = inspect.getdoc(importlib.import_module(family)).split("\n\n")[0]
@@ -86,14 +86,15 @@ def alias(family: str, name: str) -> str:
             f"{found['doc']}")  # fmt: skip
 
 
-def defined_in(name: str) -> str:
-    """The private schedax module that defines `name` (a class, function or type alias)."""
+def defined_in(module, name: str) -> str:
+    """The private schedax module that defines `name`: its own `__module__`, or for a type
+    alias (typing's object, or a string) the module whose source assigns it."""
+    if documented(module, name):
+        return getattr(module, name).__module__
     import pathlib
 
-    import schedax
-
-    for path in sorted(pathlib.Path(schedax.__file__).parent.glob("_*.py")):
-        if re.search(rf"^(class |def )?{name}\b", path.read_text(), re.M):
+    for path in sorted(pathlib.Path(module.__file__).parent.glob("_*.py")):
+        if re.search(rf"^{name}: TypeAlias = ", path.read_text(), re.M):
             return f"schedax.{path.stem}"
     raise LookupError(f"no schedax module defines {name}")
 
