@@ -22,6 +22,8 @@ from ._epochs import learning_rate_scheduler as learning_rate_scheduler
 from ._exponential import exponential_decay as exponential_decay
 from ._exponential import step_decay as step_decay
 from ._exponential import step_lr as step_lr
+from ._inject import inject_hyperparams as inject_hyperparams
+from ._inject import replace_schedules as replace_schedules
 from ._join import chain_schedules as chain_schedules
 from ._join import join_schedules as join_schedules
 from ._linear import linear_schedule as linear_schedule

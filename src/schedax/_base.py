@@ -62,6 +62,21 @@ def compute_dtype(dtype: Any) -> np.dtype:
     return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
 
 
+def canonical(x: Array) -> Array:
+    """`x` strongly typed: `100`, `100.0`, `np.int64(100)`, `jnp.float32(100)` and
+    `jnp.asarray(100.0)` stored as a float become one leaf type, so they share one program.
+    Only an explicit other precision (bfloat16, float16, float64 with x64) stays apart."""
+    return jax.lax.convert_element_type(x, x.dtype) if x.weak_type else x
+
+
+def promote(*xs: Any) -> np.dtype:
+    """The dtype of values computed from `xs` (arrays or dtypes): their promotion, where the
+    default float (however it was written) gives way to an explicit other precision, as a
+    Python number would: a bfloat16 `init` with a default `end` is bfloat16."""
+    weak = [0.0 if jnp.dtype(jnp.result_type(x)) == default_float() else x for x in xs]
+    return jnp.dtype(jnp.result_type(*weak)) if weak else default_float()
+
+
 def is_concrete(x: Any) -> bool:
     """Whether `x` has a value now (not a tracer inside jit, vmap or grad)."""
     return not isinstance(x, jax.core.Tracer)
@@ -287,7 +302,12 @@ class Rule:
     def __call__(self, where: str, arg: str, value: Any) -> Any:
         if value is None and self.optional:
             return None
-        return getattr(self, f"_{self.kind}")(where, arg, value)
+        stored = getattr(self, f"_{self.kind}")(where, arg, value)
+        if self.kind in ("count", "steps") and not self.integer:
+            # Lengths and boundaries are floating (gradients reach them), however written.
+            if jnp.issubdtype(stored.dtype, jnp.integer):
+                stored = stored.astype(default_float())
+        return canonical(stored) if self.kind in _ARRAYS else stored
 
     # -- errors
 
@@ -350,11 +370,11 @@ class Rule:
             return None
         if not all(_COMPARE[op](x, bound) for op, bound in self.bounds):
             return None
-        if not count:  # a value or rate: the default float (an int too)
-            return None if self.integer else jnp.asarray(float(x))
-        if self.whole and x != math.floor(x) or type(x) is int and not _fits(x):
+        if count and (self.whole and x != math.floor(x) or type(x) is int and not _fits(x)):
             return None
-        return jnp.asarray(x)  # a number of steps as given: an int stays an int
+        if self.integer:  # an integer count (a patience)
+            return jnp.asarray(x, jnp.result_type(int)) if count else None
+        return jnp.asarray(x, default_float())  # a value, rate or length: the default float
 
     def _param(self, where: str, arg: str, x: Any) -> Array:
         fast = self._number(x, count=False)
@@ -475,6 +495,8 @@ class Rule:
                        f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
         return x
 
+
+_ARRAYS = ("param", "count", "steps", "values")
 
 _COMPARE = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 
@@ -681,7 +703,8 @@ class Module:
 
     def _arguments(self) -> list[tuple[dataclasses.Field, str, Any]]:
         fields = zip(dataclasses.fields(self), self._fields, strict=True)  # type: ignore[arg-type]
-        return [(f, arg, getattr(self, name)) for f, (name, arg, rule) in fields if rule]
+        return [(f, arg, as_written(getattr(self, name), rule.kind))
+                for f, (name, arg, rule) in fields if rule]  # fmt: skip
 
     def _repr_items(self) -> list[tuple[str, Any]]:
         """The constructor's arguments, but those left at their defaults."""
@@ -707,13 +730,31 @@ class Module:
         return {}
 
 
+def as_written(value: Any, kind: str) -> Any:
+    """A stored argument as a repr or config shows it: lengths and boundaries are stored as
+    the default float, and shown as whole numbers where they are whole (`decay_steps=1000`)."""
+    if kind not in ("count", "steps"):
+        return value
+    if isinstance(value, Shown):
+        return value if value.text is not None else dataclasses.replace(
+            value, value=as_written(value.value, kind))  # fmt: skip
+    if not isinstance(value, jax.Array | np.ndarray | np.generic) or not is_concrete(value):
+        return value
+    if value.dtype != default_float() or value.ndim > 1:
+        return value
+    host = np.asarray(value)
+    if np.all(np.isfinite(host)) and np.all(host == np.round(host)) and np.all(abs(host) < 2**53):
+        return host.astype(np.int64)
+    return value
+
+
 def _is_default(value: Any, default: Any) -> bool:
     if default is MISSING or value is None or default is None:
         return value is default
-    if isinstance(value, jax.Array):  # a Python number as given, not a typed or stacked array
-        return is_concrete(value) and value.weak_type and value.ndim == 0 and value == default
+    if isinstance(value, jax.Array | np.ndarray):  # a scalar, not a stacked array
+        return is_concrete(value) and value.ndim == 0 and bool(value == default)
     if isinstance(value, Shown):
-        return value.weak and np.ndim(value.value) == 0 and bool(value.value == default)
+        return np.ndim(value.value) == 0 and bool(value.value == default)
     return type(value) is type(default) and value == default
 
 
@@ -937,8 +978,7 @@ class Schedule(Module):
         leaves = [getattr(self, field) for field, _, rule in self._fields
                   if rule is not None and rule.kind in ("param", "values")
                   and field not in self._untyped]  # fmt: skip
-        leaves = [leaf for leaf in leaves if leaf is not None]
-        return jnp.dtype(jnp.result_type(*leaves)) if leaves else default_float()
+        return promote(*(leaf for leaf in leaves if leaf is not None))
 
 
 # ----------------------------------------------------------------------------- formula helpers

@@ -8,7 +8,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, default_float, function, output_dtype, param
+from ._base import Array, Schedule, default_float, function, output_dtype, param, promote
 
 
 class constant_lr(Schedule):
@@ -65,7 +65,7 @@ class lambda_lr(Schedule):
 
     @property
     def dtype(self) -> np.dtype:
-        return jnp.dtype(jnp.result_type(self.scale, output_dtype(self.lr_lambda, default_float())))
+        return promote(self.scale, output_dtype(self.lr_lambda, default_float()))
 
     _integer_steps = True
 

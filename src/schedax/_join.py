@@ -17,6 +17,7 @@ from ._base import (
     Rule,
     Schedule,
     Shown,
+    as_written,
     child,
     constructor,
     default_float,
@@ -26,6 +27,7 @@ from ._base import (
     is_concrete,
     output_dtype,
     param,
+    promote,
     schedules,
     sorted_steps,
     static,
@@ -53,7 +55,7 @@ class _Join(Schedule):
     def dtype(self) -> np.dtype:
         dtypes = [table.dtype for table in self.tables]
         dtypes += [output_dtype(fn, default_float()) for fn in self.callables]
-        return jnp.dtype(jnp.result_type(*dtypes))
+        return promote(*dtypes)
 
     def _batched(self) -> bool:
         return self.boundaries.ndim != 1
@@ -87,7 +89,7 @@ class _Join(Schedule):
         return self._items(self.schedules, self.boundaries)
 
     def _items(self, pieces: list[Any], boundaries: Any) -> list[tuple[str, Any]]:
-        items = [("schedules", pieces), ("boundaries", boundaries)]
+        items = [("schedules", pieces), ("boundaries", as_written(boundaries, "steps"))]
         return items if self.shift else [*items, ("shift", False)]
 
     def _value_at(self, t: Array, step: Array) -> Array:
@@ -329,7 +331,7 @@ class chain_schedules(Schedule):
 
     @property
     def dtype(self) -> np.dtype:
-        return jnp.dtype(jnp.result_type(self.lr, *(s.dtype for s in self.schedules)))
+        return promote(self.lr, *(s.dtype for s in self.schedules))
 
     def _value(self, t: Array) -> Array:
         lr = self.lr.astype(t.dtype)

@@ -105,7 +105,8 @@ class warmup_cosine_decay(Schedule):
         warmup, total = self.warmup_steps, self.total_steps
         if is_concrete(warmup) and is_concrete(total) and warmup > total:
             raise self._invalid(
-                f"{{0}} ({fmt(warmup)}) must be <= {{1}} ({fmt(total)})",
+                f"{{0}} ({fmt(self._raw['warmup_steps'])}) must be <= "
+                f"{{1}} ({fmt(self._raw['total_steps'])})",
                 "warmup_steps", "total_steps",
             )  # fmt: skip
 
