@@ -117,7 +117,7 @@ NAN, INF = float("nan"), float("inf")
         (
             lambda: sx.stack([sx.constant_lr(1.0), 0.1]),
             TypeError,
-            r"^stack: schedules\[1\] must be a schedax Schedule, got float$",
+            r"^stack: schedules\[1\] must be a schedax Schedule \(or a PyTree holding schedules\), got float$",
         ),
         (
             lambda: sx.stack([sx.constant_lr(1.0), sx.cosine_decay(1.0, 5)]),

@@ -32,7 +32,6 @@ import operator
 import pathlib
 import sys
 import warnings
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
@@ -758,53 +757,6 @@ def _is_default(value: Any, default: Any) -> bool:
     return type(value) is type(default) and value == default
 
 
-class _WeakFunction:
-    """A user function in a tree definition, held weakly: JAX's caches keep tree definitions,
-    and with them, else, every function (and all it captures) a schedule was ever built with.
-    Equal only to a wrapper of the same live function, so a new function never matches a dead
-    one's cache entry, whatever its address."""
-
-    __slots__ = ("_ref", "_hash", "__weakref__")
-
-    def __init__(self, fn: Callable):
-        self._ref, self._hash = weakref.ref(fn), hash(fn)
-
-    def __call__(self) -> Callable | None:
-        return self._ref()
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, _WeakFunction)
-            and self._ref() is not None
-            and (self._ref() is other._ref())
-        )
-
-    def __hash__(self) -> int:
-        return self._hash
-
-
-def _weak(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_weak(v) for v in value)
-    if callable(value) and not isinstance(value, Module | type):
-        try:
-            return _WeakFunction(value)
-        except TypeError:  # not weakly referable (a builtin): held as it is
-            return value
-    return value
-
-
-def _strong(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_strong(v) for v in value)
-    if isinstance(value, _WeakFunction):
-        fn = value()
-        if fn is None:
-            raise RuntimeError("a schedule's user function was garbage-collected")
-        return fn
-    return value
-
-
 def _register(cls: type) -> None:
     """Registers a dataclass as a PyTree: static fields are aux data, the others children.
 
@@ -818,14 +770,13 @@ def _register(cls: type) -> None:
     keys = tuple(jax.tree_util.GetAttrKey(name) for name in data)
 
     def flatten(obj: Any) -> tuple[list[Any], tuple[Any, ...]]:
-        return [getattr(obj, n) for n in data], tuple(_weak(getattr(obj, n)) for n in meta)
+        return [getattr(obj, n) for n in data], tuple(getattr(obj, n) for n in meta)
 
     def flatten_with_keys(obj: Any) -> tuple[list[tuple[Any, Any]], tuple[Any, ...]]:
         return list(zip(keys, [getattr(obj, n) for n in data], strict=True)), flatten(obj)[1]
 
     def unflatten(aux: tuple[Any, ...], children: Any) -> Any:
         obj = object.__new__(cls)  # no __init__: children may be tracers or placeholders
-        aux = tuple(_strong(value) for value in aux)
         for name, value in (*zip(data, children, strict=True), *zip(meta, aux, strict=True)):
             object.__setattr__(obj, name, value)
         return obj
@@ -1198,18 +1149,21 @@ def find_piece(bounds: Array, t: Array, inclusive: bool = True) -> tuple[Array, 
 # ----------------------------------------------------------------------------- stack
 
 
-def stack(schedules: Sequence[Schedule]) -> Schedule:
+def stack(schedules: Sequence[Any]) -> Any:
     """Stacks schedules of the same structure into one batched schedule for `jax.vmap`.
 
     Every array leaf gains a leading axis of length `len(schedules)`; the structure (kind,
     options, user callables) must be the same for all. The result is meant to be mapped over:
-    `jax.vmap(lambda s: s(steps))(stacked)` evaluates every schedule on `steps` at once.
+    `jax.vmap(lambda s: s(steps))(stacked)` evaluates every schedule on `steps` at once. Any
+    PyTrees holding schedules stack the same way: the optimizer states of transformations
+    from `inject_hyperparams` that compare equal, for a sweep of whole training runs.
 
     Args:
-        schedules: a non-empty sequence of schedules with the same PyTree structure.
+        schedules: a non-empty sequence of schedules (or of PyTrees holding schedules) with
+            the same PyTree structure.
 
     Returns:
-        A schedule of the same kind whose leaves have a leading batch axis.
+        A schedule (or PyTree) of the same kind whose leaves have a leading batch axis.
 
     Examples:
         >>> import jax, jax.numpy as jnp, schedax as sx
@@ -1220,16 +1174,18 @@ def stack(schedules: Sequence[Schedule]) -> Schedule:
     schedules = list(schedules)
     if not schedules:
         raise ValueError("stack: schedules must not be empty")
+    is_module = lambda x: isinstance(x, Module)  # noqa: E731
     for i, s in enumerate(schedules):
-        if not isinstance(s, Schedule):
-            raise TypeError(
-                f"stack: schedules[{i}] must be a schedax Schedule, got {type(s).__name__}"
-            )
+        holds = any(map(is_module, jax.tree.leaves(s, is_leaf=is_module)))
+        if not holds or isinstance(schedules[0], Schedule) and not isinstance(s, Schedule):
+            raise TypeError(f"stack: schedules[{i}] must be a schedax Schedule (or a PyTree "
+                            f"holding schedules), got {type(s).__name__}")  # fmt: skip
     first = jax.tree_util.tree_structure(schedules[0])
     for i, s in enumerate(schedules[1:], 1):
         if jax.tree_util.tree_structure(s) != first:
+            shown = (s, schedules[0]) if isinstance(s, Module) else (type(s), type(schedules[0]))
             raise ValueError(
                 f"stack: schedules[{i}] has a different structure from schedules[0]; "
-                f"got {s!r} and {schedules[0]!r}"
+                f"got {shown[0]!r} and {shown[1]!r}"
             )
     return jax.tree.map(lambda *xs: jnp.stack(xs), *schedules)

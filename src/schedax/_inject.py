@@ -86,6 +86,9 @@ class _Part:
 
 
 class _Init(_Part):
+    __eq__ = object.__eq__  # type: ignore[assignment]  # its values are not in the key
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
     def __call__(self, params: Any) -> Any:
         optax = _optax("inject_hyperparams")
         key, values = self.key, self.values or {}
@@ -155,20 +158,36 @@ def _inner(key: _Key, hyperparams: dict[str, Any]) -> Any:
     return key.factory(**static, **hyperparams)
 
 
-def _flatten_init(part: _Init) -> tuple[list[Any], _Key]:
-    names = sorted(part.values or {})
-    return [part.values[name] for name in names], (part.key, tuple(names))  # type: ignore[index]
+_TRANSFORMATION: list[type] = []
 
 
-def _unflatten_init(aux: tuple[_Key, tuple[str, ...]], children: Any) -> _Init:
-    key, names = aux
-    return _Init(key, dict(zip(names, children, strict=True)))
+def _transformation() -> type:
+    """optax's `GradientTransformationExtraArgs`, compared and hashed by its `update` alone.
 
+    `update` reads everything that varies from the state, so transformations with equal
+    updates run the same program: flax's `TrainState` and `nnx.Optimizer` (static data) and
+    `jax.jit` (a PyTree without leaves) compile once for all of them. `init` holds the values
+    and is equal only to itself, so `jax.jit(tx.init)` traces each configuration's own."""
+    if not _TRANSFORMATION:
+        optax = _optax("inject_hyperparams")
 
-jax.tree_util.register_pytree_node(_Init, _flatten_init, _unflatten_init)
-jax.tree_util.register_pytree_node(
-    _Update, lambda part: ((), part.key), lambda key, _: _Update(key)
-)
+        class InjectedTransformation(optax.GradientTransformationExtraArgs):
+            __slots__ = ()
+
+            def __eq__(self, other: object) -> bool:
+                return isinstance(other, InjectedTransformation) and self.update == other.update
+
+            def __ne__(self, other: object) -> bool:
+                return not self == other
+
+            def __hash__(self) -> int:
+                return hash(self.update)
+
+        jax.tree_util.register_pytree_node(
+            InjectedTransformation, lambda tx: ((), tx), lambda tx, _: tx
+        )
+        _TRANSFORMATION.append(InjectedTransformation)
+    return _TRANSFORMATION[0]
 
 
 def _value(schedule: Any, count: Array, state: ScheduleState) -> Array:
@@ -203,6 +222,12 @@ def _kind(x: Any) -> str:
 
 
 _SCHEDULES = (Schedule, StatefulSchedule)
+
+
+def _arguments(signature: inspect.Signature) -> str:
+    """A factory's arguments as a call writes them: `learning_rate, momentum=None`."""
+    return ", ".join(p.name if p.default is p.empty else f"{p.name}={p.default!r}"
+                     for p in signature.parameters.values())  # fmt: skip
 
 
 def inject_hyperparams(
@@ -260,7 +285,7 @@ def inject_hyperparams(
         {'momentum': 0.8, 'learning_rate': 0.5}
     """
     fn = "inject_hyperparams"
-    optax = _optax(fn)
+    _optax(fn)  # a clear error now, not at the first call
     if not callable(inner_factory):
         raise TypeError(f"{fn}: inner_factory must be a function returning an optax "
                         f"GradientTransformation, got {type(inner_factory).__name__} "
@@ -281,7 +306,7 @@ def inject_hyperparams(
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError as error:
-            raise TypeError(f"{fn}({name}): {error}; it takes {signature}") from None
+            raise TypeError(f"{fn}({name}): {error}; it takes ({_arguments(signature)})") from None
         bound.apply_defaults()
         static, numbers, schedules, callables, values = [], [], [], [], {}
         for arg, value in bound.arguments.items():
@@ -299,7 +324,7 @@ def inject_hyperparams(
                 static.append((arg, _hashable(value)))
         key = _Key(inner_factory, tuple(static), tuple(numbers), tuple(schedules),
                    tuple(callables), dtype)  # fmt: skip
-        return optax.GradientTransformationExtraArgs(_Init(key, values), _Update(key))
+        return _transformation()(_Init(key, values), _Update(key))
 
     wrapped.__name__ = getattr(inner_factory, "__name__", "wrapped")
     wrapped.__doc__ = inner_factory.__doc__
