@@ -49,6 +49,7 @@ from ._stateful import ScheduleFn as ScheduleFn
 from ._stateful import ScheduleState as ScheduleState
 from ._stateful import StatefulSchedule as StatefulSchedule
 from ._stateful import as_schedule as as_schedule
+from ._sweep import grid as grid
 from ._tanh import tanh_decay as tanh_decay
 from ._warmup import warmup_cosine_decay as warmup_cosine_decay
 from ._warmup import warmup_stable_decay as warmup_stable_decay

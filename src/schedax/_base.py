@@ -192,6 +192,10 @@ _CALLER: contextvars.ContextVar[tuple[str, dict[int, list[str]]] | None] = conte
 )
 
 
+# While `grid` builds a sweep: scalar arguments may be 1-D arrays of values, checked at once.
+_SWEEP: contextvars.ContextVar[bool] = contextvars.ContextVar("schedax_sweep", default=False)
+
+
 def error_names(where: str, arg: str, raw: Any) -> tuple[str, str]:
     """The (constructor, argument) to name in an error about `raw`, given to `where` as `arg`."""
     caller = _CALLER.get()
@@ -350,9 +354,9 @@ class Rule:
             self._fail(where, arg, x, f"must be finite, got an integer of {len(str(x))} digits")
         if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
             self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
-        if arr.ndim != 0:
+        if arr.ndim != (1 if _SWEEP.get() else 0):
             self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
-        if is_concrete(arr) and not np.isfinite(_host(x, arr)):
+        if is_concrete(arr) and not np.all(np.isfinite(_host(x, arr))):
             self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
         if self.integer and not jnp.issubdtype(arr.dtype, jnp.integer):
             if _is_integer(x):  # an integer beyond the default integer's range
@@ -383,8 +387,10 @@ class Rule:
         arr = self._real(where, arg, float(x) if type(x) is int and abs(x) < 2**53 else x)
         if jnp.issubdtype(arr.dtype, jnp.integer):  # integers become the default float
             arr = jnp.asarray(float(x)) if isinstance(x, int) else arr.astype(default_float())
-        if is_concrete(arr) and not np.isfinite(  # 2**200 in float32 (rounded on the host)
-            np.asarray(x, arr.dtype) if type(x) is float else np.asarray(arr)
+        if is_concrete(arr) and not np.all(
+            np.isfinite(  # 2**200 in float32 (rounded on the host)
+                np.asarray(x, arr.dtype) if type(x) is float else np.asarray(arr)
+            )
         ):
             self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")
         self._check_bounds(where, arg, x, arr)

@@ -133,7 +133,11 @@ class inverse_sqrt(Schedule):
     timescale: Array | None = count(default=None, optional=True, gt=0)
 
     def _check(self) -> None:
-        if self.timescale is None and is_concrete(self.warmup_steps) and self.warmup_steps == 0:
+        if (
+            self.timescale is None
+            and is_concrete(self.warmup_steps)
+            and jnp.any(self.warmup_steps == 0)
+        ):
             raise self._invalid("{0} must be > 0 without a {1}, got 0", "warmup_steps",
                                 "timescale")  # fmt: skip
 

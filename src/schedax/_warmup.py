@@ -103,7 +103,7 @@ class warmup_cosine_decay(Schedule):
 
     def _check(self) -> None:
         warmup, total = self.warmup_steps, self.total_steps
-        if is_concrete(warmup) and is_concrete(total) and warmup > total:
+        if is_concrete(warmup) and is_concrete(total) and jnp.any(warmup > total):
             raise self._invalid(
                 f"{{0}} ({fmt(self._raw['warmup_steps'])}) must be <= "
                 f"{{1}} ({fmt(self._raw['total_steps'])})",
