@@ -131,6 +131,12 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
     configs = r.get(table="sweep", library="schedax")["configs"]
     rows.append(("sweep", f"{configs}-configuration sweep, optax closures / schedax (with "
                  "compilation)", sweep, f"{sweep:.1f}x", at_least(10), ">= 10x"))  # fmt: skip
+    build = lambda how: r.seconds(table="build", case=how)  # noqa: E731
+    configs = r.get(table="build", case="schedax grid")["configs"]
+    for how, limit in (("schedax list + stack", 20), ("schedax grid", 2)):
+        ratio = build(how) / build("optax closures")
+        rows.append((f"build {how}", f"building {configs:,} configurations, {how} / optax "
+                     "closures", ratio, f"{ratio:.2f}x", at_most(limit), f"<= {limit}x"))  # fmt: skip
     rows.append(
         (
             "compilations",
@@ -304,6 +310,15 @@ def sweep_table(r: Results) -> str:
             + table(["method", "seconds", "compilations"], rows))  # fmt: skip
 
 
+def build_table(r: Results) -> str:
+    rows = []
+    for how in ("schedax list + stack", "schedax grid", "optax closures"):
+        rows.append([how, f"{r.seconds(table='build', case=how):.4f}"])
+    configs = r.get(table="build", case="schedax grid")["configs"]
+    return (f"## 5. Building a sweep: {configs:,} warmup-cosine configurations (no evaluation)"
+            "\n\n" + table(["how", "seconds"], rows))  # fmt: skip
+
+
 def training_table(r: Results) -> str:
     base = r.seconds(table="training", case="constant lr")
     rows = []
@@ -339,7 +354,7 @@ def report(r: Results) -> str:
         "(`block_until_ready`), or a fresh trace, lowering and compilation where a column says "
         "compile. This shared 2-core VM's speed drifts by tens of percent over minutes (hence "
         "the minimum over whole runs of the suite): read ratios, not absolute times.",
-        "## Targets (issue 15)",
+        "## Targets (issues 15 and 25)",
         table(["figure", "measured", "target", "met"], rows),
         "### Why the misses, and what would close them\n\n" + ("\n".join(misses) or "None."),
         THRESHOLDS,
@@ -347,6 +362,7 @@ def report(r: Results) -> str:
         join_tables(r),
         sweep_table(r),
         training_table(r),
+        build_table(r),
     ]
     return "\n\n".join(parts) + "\n"
 

@@ -101,6 +101,16 @@ def test_sweep(benchmark, sizes, library):
                                 steps=sizes.sweep_steps, compilations=len(traces))  # fmt: skip
 
 
+@pytest.mark.parametrize("how", list(W.builders(1)))
+def test_build(benchmark, sizes, how):
+    """Building every configuration of a grid (no evaluation): schedax's schedules are data
+    made on the host and put on the device, optax's are closures."""
+    build = W.builders(sizes.build_axis)[how]
+    benchmark.pedantic(lambda: jax.block_until_ready(build()), rounds=sizes.rounds,
+                       iterations=1, warmup_rounds=1)  # fmt: skip
+    benchmark.extra_info.update(table="build", case=how, configs=sizes.build_axis**2)
+
+
 @pytest.mark.parametrize("lr", list(W.training_optimizers(16)))
 def test_training_loop(benchmark, sizes, lr):
     train = W.training(W.training_optimizers(sizes.train_steps)[lr], sizes.train_steps)

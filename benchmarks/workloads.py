@@ -21,10 +21,13 @@ class Sizes:
     sweep_configs: int
     sweep_steps: int
     train_steps: int
+    build_axis: int  # a grid of build_axis x build_axis configurations is built
 
 
-FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 128), 32, 10_000, 10_000)
-QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20)  # a smoke run: everything runs, nothing is timed well
+FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 128), 32, 10_000, 10_000, 100)
+QUICK = Sizes(
+    1_000, 1, (2, 4), 2, 200, 20, 3
+)  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput
@@ -174,6 +177,31 @@ def sweep_configs(n: int, steps: int) -> list[tuple[float, int, int]]:
     warmup = (rng.uniform(0.0, 0.2, n) * total).astype(int)
     peak = rng.uniform(1e-4, 1e-2, n)
     return list(zip(peak.tolist(), warmup.tolist(), total.tolist(), strict=True))
+
+
+def build_grid(axis: int) -> tuple[list[float], list[int]]:
+    """The axes of a build benchmark: `axis` peaks x `axis` warmup lengths (of 10,000 steps)."""
+    import numpy as np
+
+    return np.geomspace(1e-4, 1e-2, axis).tolist(), list(range(0, 10 * axis, 10))
+
+
+def builders(axis: int) -> dict[str, Callable[[], object]]:
+    """Ways to build every configuration of the grid: as users write it with schedax (a list
+    comprehension and `stack`), with `grid`, and optax's closures."""
+    peaks, warmups = build_grid(axis)
+    configs = [(p, w) for p in peaks for w in warmups]
+    return {
+        "schedax list + stack": lambda: sx.stack(
+            [sx.warmup_cosine_decay(p, w, 10_000) for p, w in configs]
+        ),
+        "schedax grid": lambda: sx.grid(
+            sx.warmup_cosine_decay, peak=peaks, warmup_steps=warmups, total_steps=10_000
+        ),
+        "optax closures": lambda: [
+            optax.warmup_cosine_decay_schedule(0.0, p, w, 10_000) for p, w in configs
+        ],
+    }
 
 
 # ----------------------------------------------------------------------------- training loop

@@ -9,6 +9,7 @@ import pathlib
 import subprocess
 import sys
 
+import chex
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -67,6 +68,17 @@ def test_sweep_workload_agrees_with_optax():
         _close(row, optax.warmup_cosine_decay_schedule(0.0, p, w, total)(steps))
 
 
+def test_build_workloads_build_the_same_sweep():
+    built = W.builders(3)
+    listed, grid = built["schedax list + stack"](), built["schedax grid"]()
+    chex.assert_trees_all_equal(listed, grid)
+    closures = built["optax closures"]()
+    steps = jnp.arange(0, 10_000, 250)
+    ours = jax.vmap(lambda s: s(steps))(grid)
+    theirs = jnp.stack([jnp.asarray(f(steps), jnp.float32) for f in closures])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-9)
+
+
 def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
     # Not as an xdist worker: pytest-benchmark would take the inner run for one and not save.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
@@ -77,11 +89,12 @@ def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = (tmp_path / "RESULTS.md").read_text()
-    assert "a --quick smoke run" in report and "## Targets (issue 15)" in report
+    assert "a --quick smoke run" in report and "## Targets (issues 15 and 25)" in report
     for section in (
         "## 1. One schedule",
         "## 2. Join of N cosine",
         "## 3. Sweep",
         "## 4. Training",
+        "## 5. Building a sweep",
     ):
         assert section in report, section

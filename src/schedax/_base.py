@@ -375,9 +375,10 @@ class Rule:
             return None
         if count and (self.whole and x != math.floor(x) or type(x) is int and not _fits(x)):
             return None
+        # Through a numpy scalar of the stored dtype: half the time of `jnp.asarray(x, dtype)`.
         if self.integer:  # an integer count (a patience)
-            return jnp.asarray(x, jnp.result_type(int)) if count else None
-        return jnp.asarray(x, default_float())  # a value, rate or length: the default float
+            return jnp.asarray(jnp.dtype(jnp.result_type(int)).type(x)) if count else None
+        return jnp.asarray(default_float().type(x))  # a value, rate or length: the default float
 
     def _param(self, where: str, arg: str, x: Any) -> Array:
         fast = self._number(x, count=False)
@@ -1194,4 +1195,12 @@ def stack(schedules: Sequence[Any]) -> Any:
                 f"stack: schedules[{i}] has a different structure from schedules[0]; "
                 f"got {shown[0]!r} and {shown[1]!r}"
             )
-    return jax.tree.map(lambda *xs: jnp.stack(xs), *schedules)
+    return jax.tree.map(_stack_leaves, *schedules)
+
+
+def _stack_leaves(*xs: Any) -> Array:
+    """One leaf of many schedules, stacked: on the host when every value is concrete (a device
+    stack of 10,000 scalars takes 60 times longer), else with `jnp.stack`."""
+    if all(map(is_concrete, xs)):
+        return jnp.asarray(np.stack([np.asarray(x) for x in xs]))
+    return jnp.stack(xs)

@@ -47,8 +47,8 @@ def grid(constructor: type[Schedule], /, **arguments: Any) -> Schedule:
         >>> sweep = sx.grid(sx.cosine_decay, init=[0.1, 0.2], decay_steps=[10, 20, 40])
         >>> sweep.init.shape
         (6,)
-        >>> jax.vmap(lambda s: s(10))(sweep)
-        Array([0.  , 0.05, 0.08535534, 0.  , 0.1 , 0.17071068], dtype=float32)
+        >>> [round(float(lr), 4) for lr in jax.vmap(lambda s: s(10))(sweep)]
+        [0.0, 0.05, 0.0854, 0.0, 0.1, 0.1707]
     """
     fn = "grid"
     if not (isinstance(constructor, type) and issubclass(constructor, Module)
