@@ -50,9 +50,18 @@ REGISTRY: dict[str, Callable[..., Any]] = {}
 # ----------------------------------------------------------------------------- small helpers
 
 
+_DEFAULTS = {False: (np.dtype(np.float32), np.dtype(np.int32)),
+             True: (np.dtype(np.float64), np.dtype(np.int64))}  # fmt: skip
+
+
 def default_float() -> np.dtype:
     """float32, or float64 when `jax_enable_x64` is on."""
-    return jnp.dtype(jnp.result_type(float))
+    return _DEFAULTS[bool(jax.config.jax_enable_x64)][0]
+
+
+def default_int() -> np.dtype:
+    """int32, or int64 when `jax_enable_x64` is on."""
+    return _DEFAULTS[bool(jax.config.jax_enable_x64)][1]
 
 
 def compute_dtype(dtype: Any) -> np.dtype:
@@ -61,11 +70,15 @@ def compute_dtype(dtype: Any) -> np.dtype:
     return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
 
 
+# Host scalars to device arrays in one dispatch (an identity: its outputs are its inputs, placed).
+_to_device = jax.jit(lambda values: values)
+
+
 def canonical(x: Array) -> Array:
     """`x` strongly typed: `100`, `100.0`, `np.int64(100)`, `jnp.float32(100)` and
     `jnp.asarray(100.0)` stored as a float become one leaf type, so they share one program.
     Only an explicit other precision (bfloat16, float16, float64 with x64) stays apart."""
-    return jax.lax.convert_element_type(x, x.dtype) if x.weak_type else x
+    return jax.lax.convert_element_type(x, x.dtype) if getattr(x, "weak_type", False) else x
 
 
 def promote(*xs: Any) -> np.dtype:
@@ -330,7 +343,7 @@ class Rule:
     def _check_bounds(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if not self.bounds or not is_concrete(value):
             return
-        v = _host(raw, value)
+        v = host(raw, value)
         tests = {"gt": np.greater, "ge": np.greater_equal, "lt": np.less, "le": np.less_equal}
         if not all(np.all(tests[op](v, bound)) for op, bound in self.bounds):
             self._fail(where, arg, raw, f"must be {self._describe_bounds()}, got {fmt(value)}")
@@ -356,7 +369,7 @@ class Rule:
             self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
         if arr.ndim != (1 if _SWEEP.get() else 0):
             self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
-        if is_concrete(arr) and not np.all(np.isfinite(_host(x, arr))):
+        if is_concrete(arr) and not np.all(np.isfinite(host(x, arr))):
             self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
         if self.integer and not jnp.issubdtype(arr.dtype, jnp.integer):
             if _is_integer(x):  # an integer beyond the default integer's range
@@ -375,10 +388,11 @@ class Rule:
             return None
         if count and (self.whole and x != math.floor(x) or type(x) is int and not _fits(x)):
             return None
-        # Through a numpy scalar of the stored dtype: half the time of `jnp.asarray(x, dtype)`.
+        # A numpy scalar of the stored dtype: the constructor puts its numbers on the device in
+        # one call (26 us for 5, against 39 us each through `jnp.asarray`).
         if self.integer:  # an integer count (a patience)
-            return jnp.asarray(jnp.dtype(jnp.result_type(int)).type(x)) if count else None
-        return jnp.asarray(default_float().type(x))  # a value, rate or length: the default float
+            return default_int().type(x) if count else None
+        return default_float().type(x)  # a value, rate or length
 
     def _param(self, where: str, arg: str, x: Any) -> Array:
         fast = self._number(x, count=False)
@@ -408,7 +422,7 @@ class Rule:
 
     def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if self.whole and is_concrete(value):
-            v = _host(raw, value)
+            v = host(raw, value)
             if not np.all(v == np.floor(v)):
                 self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
 
@@ -504,6 +518,7 @@ class Rule:
 
 _ARRAYS = ("param", "count", "steps", "values")
 
+
 _COMPARE = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}
 
 
@@ -513,7 +528,7 @@ def _fits(x: int) -> bool:
     return info.min <= x <= info.max
 
 
-def _host(raw: Any, value: Array) -> np.ndarray:
+def host(raw: Any, value: Array) -> np.ndarray:
     """A concrete value on the host, as float64: a Python number as given (no transfer from
     the device), else the array's."""
     if type(raw) in (int, float) and abs(raw) < 2**53:
@@ -671,11 +686,18 @@ class Module:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         name = type(self)._name
         arguments = _bind(name, self.__signature__, args, kwargs)
-        raw = {}
+        raw, stored = {}, {}
         for field, arg, rule in self._fields:
             if rule is not None:
                 raw[field] = arguments[arg]
-                object.__setattr__(self, field, rule(name, arg, arguments[arg]))
+                stored[field] = rule(name, arg, arguments[arg])
+        on_host = [field for field, value in stored.items() if isinstance(value, np.generic)]
+        if on_host:  # Python numbers, checked on the host: to the device in one call
+            with jax.ensure_compile_time_eval():  # concrete even inside jit
+                placed = _to_device(tuple(stored[field] for field in on_host))
+            stored.update(zip(on_host, placed, strict=True))
+        for field, value in stored.items():
+            object.__setattr__(self, field, value)
         with self._checking(raw):
             self._check()
 

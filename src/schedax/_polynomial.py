@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jax.numpy as jnp
+import numpy as np
 
 from ._base import (
     Array,
@@ -133,11 +134,8 @@ class inverse_sqrt(Schedule):
     timescale: Array | None = count(default=None, optional=True, gt=0)
 
     def _check(self) -> None:
-        if (
-            self.timescale is None
-            and is_concrete(self.warmup_steps)
-            and jnp.any(self.warmup_steps == 0)
-        ):
+        warmup = self.warmup_steps
+        if self.timescale is None and is_concrete(warmup) and np.any(np.asarray(warmup) == 0):
             raise self._invalid("{0} must be > 0 without a {1}, got 0", "warmup_steps",
                                 "timescale")  # fmt: skip
 

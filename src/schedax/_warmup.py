@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 
 import jax.numpy as jnp
+import numpy as np
 
 from ._base import (
     MIN_LENGTH,
@@ -15,6 +16,7 @@ from ._base import (
     count,
     fmt,
     half_cosine,
+    host,
     is_concrete,
     linear,
     option,
@@ -103,7 +105,15 @@ class warmup_cosine_decay(Schedule):
 
     def _check(self) -> None:
         warmup, total = self.warmup_steps, self.total_steps
-        if is_concrete(warmup) and is_concrete(total) and jnp.any(warmup > total):
+        # On the host, from the arguments as given where they are Python numbers (a device
+        # comparison costs more than building the schedule).
+        if (
+            is_concrete(warmup)
+            and is_concrete(total)
+            and np.any(
+                host(self._raw["warmup_steps"], warmup) > host(self._raw["total_steps"], total)
+            )
+        ):
             raise self._invalid(
                 f"{{0}} ({fmt(self._raw['warmup_steps'])}) must be <= "
                 f"{{1}} ({fmt(self._raw['total_steps'])})",
