@@ -150,6 +150,13 @@ def test_quickstart_trains_and_sweeps(printed):
     final = float(re.search(r"^final loss: (\S+)$", out, re.M).group(1))
     assert final < 1e-3  # the noise floor is 1e-4
     assert len(re.findall(r"^peak .* final loss", out, re.M)) == 9
+    # The same runs through sx.inject_hyperparams: the same losses, one compilation.
+    swept = dict(re.findall(r"^(peak .* warmup \S+) .*final loss (\S+)$", out, re.M))
+    injected = re.findall(r"^injected (peak .* warmup \S+) .*final loss (\S+)$", out, re.M)
+    assert len(injected) == 3
+    for config, value in injected:
+        np.testing.assert_allclose(float(value), float(swept[config]), rtol=1e-2)
+    assert "compilations of the injected step: 1" in out
 
 
 def test_ci_runs_the_readme_test_command():
