@@ -403,3 +403,69 @@ def test_eager_calls_keep_no_user_function_alive_beyond_jax_caches():
     # schedax keeps the functions of its newest EAGER_CACHE_SIZE programs, no older ones.
     alive = [r() is not None for r in refs]
     assert not any(alive[:8]) and sum(alive) <= _base.EAGER_CACHE_SIZE
+
+
+def test_hyperparameter_dtypes_follow_optax():
+    s = sx.cosine_decay(0.1, 10)
+    state = sx.inject_hyperparams(optax.sgd)(learning_rate=s, momentum=0.9).init(
+        {"w": jnp.ones(2, jnp.bfloat16)}
+    )  # the parameters' highest floating dtype, as in optax
+    assert {v.dtype for v in state.hyperparams.values()} == {jnp.dtype(jnp.bfloat16)}
+    sgd = sx.inject_hyperparams(optax.sgd, hyperparam_dtype=jnp.float16)
+    state = sgd(learning_rate=s, momentum=0.9).init(PARAMS)
+    assert {v.dtype for v in state.hyperparams.values()} == {jnp.dtype(jnp.float16)}
+    _, state = sgd(learning_rate=s, momentum=0.9).update(PARAMS, state, PARAMS)
+    assert {v.dtype for v in state.hyperparams.values()} == {jnp.dtype(jnp.float16)}
+
+
+def test_replacing_a_stateful_schedule_keeps_its_state():
+    tx = sx.inject_hyperparams(optax.sgd)(learning_rate=sx.reduce_on_plateau(1.0, patience=0))
+    state = tx.init(jnp.zeros(1))
+    for loss in (1.0, 2.0):  # the second does not improve: the lr halves (factor 0.1 default)
+        _, state = tx.update(jnp.ones(1), state, value=loss)
+    replaced = sx.replace_schedules(state, learning_rate=sx.reduce_on_plateau(0.5, patience=0))
+    _, inner = replaced.hyperparams_states["learning_rate"]
+    chex.assert_trees_all_equal(inner, state.hyperparams_states["learning_rate"].state)
+    assert replaced.hyperparams_states["learning_rate"].schedule.init_lr == np.float32(0.5)
+
+
+def test_every_spelling_is_one_leaf_type_with_x64():
+    with jax.enable_x64(True):
+        leaves = {(x.dtype, x.weak_type) for w in SPELLINGS_W[:4] + [np.float64(100)]
+                  for x in jax.tree.leaves(sx.cosine_decay(0.1, w))}  # fmt: skip
+        assert leaves == {(jnp.dtype(jnp.float64), False)}
+        # An explicit other precision stays its own: float32 under x64.
+        assert sx.cosine_decay(np.float32(0.1), 100).dtype == jnp.float32
+
+
+# ----------------------------------------------------------------------------- grid
+
+
+def test_grid_is_the_stack_of_every_combination_in_order():
+    peaks, warmups = [1e-3, 3e-3], [0, 10, 99]
+    grid = sx.grid(sx.warmup_cosine_decay, peak=peaks, warmup_steps=warmups, total_steps=100)
+    listed = sx.stack([sx.warmup_cosine_decay(p, w, 100) for p in peaks for w in warmups])
+    chex.assert_trees_all_equal(grid, listed)
+    # An array axis, and a grid of one axis.
+    one = sx.grid(sx.cosine_decay, init=np.array([0.1, 0.2]), decay_steps=50)
+    chex.assert_trees_all_equal(one, sx.stack([sx.cosine_decay(0.1, 50), sx.cosine_decay(0.2, 50)]))
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: sx.grid(sx.step_lr, lr=[0.1], step_size=10), TypeError,
+         r"^grid: constructor must be a schedax schedule class such as sx.cosine_decay, got step_lr"),
+        (lambda: sx.grid(sx.cosine_decay, init=[], decay_steps=10), ValueError,
+         r"^grid: init must hold at least one value, got \[\]$"),
+        (lambda: sx.grid(sx.cosine_decay, init=[0.1], decay_steps=[10, 0]), ValueError,
+         r"^cosine_decay: decay_steps must be > 0, got \[10, 0\]$"),
+        (lambda: sx.grid(sx.warmup_cosine_decay, peak=0.1, warmup_steps=[10, 500], total_steps=100),
+         ValueError, r"^warmup_cosine_decay: warmup_steps \(\[10, 500\]\) must be <= total_steps"),
+        (lambda: sx.grid(sx.cosine_decay, init=["a"], decay_steps=10), TypeError,
+         r"^cosine_decay: init must be a real number, got dtype <U1$"),
+    ],
+)  # fmt: skip
+def test_grid_bad_input(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
