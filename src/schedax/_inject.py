@@ -68,26 +68,18 @@ def _hashable(value: Any) -> Any:
 
 
 class _Part:
-    """`init` or `update` of an injected transformation: equal and hashed by its `_Key`, and a
-    PyTree (so `jax.jit(step)(tx, ...)` and `eqx.filter_jit` take the transformation as an
-    argument): `init`'s leaves are the values it starts the state with, `update` has none."""
+    """`init` or `update` of an injected transformation, with the key of its program."""
 
     def __init__(self, key: _Key, values: dict[str, Any] | None = None):
         self.key, self.values = key, values
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.key == self.key  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self), self.key))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__.lstrip('_')}({self.key.factory.__name__})"
 
 
 class _Init(_Part):
-    __eq__ = object.__eq__  # type: ignore[assignment]  # its values are not in the key
-    __hash__ = object.__hash__  # type: ignore[assignment]
+    """Starts a state with this configuration's values: equal only to itself, so
+    `jax.jit(tx.init)` traces each configuration's own."""
 
     def __call__(self, params: Any) -> Any:
         optax = _optax("inject_hyperparams")
@@ -113,6 +105,15 @@ class _Init(_Part):
 
 
 class _Update(_Part):
+    """Reads every value from the state: equal and hashed by the key, so updates of one
+    structure run one program."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Update and other.key == self.key  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
     def __call__(
         self, updates: Any, state: Any, params: Any = None, **extra_args: Any
     ) -> tuple[Any, Any]:
@@ -217,7 +218,8 @@ def _highest_float(params: Any) -> np.dtype:
 def _kind(x: Any) -> str:
     """A schedule (or a structure of one) named by its constructor."""
     if isinstance(x, jax.tree_util.PyTreeDef):
-        return str(x.node_data()[0].__name__) if x.node_data() else str(x)
+        cls = x.node_data()[0] if x.node_data() else None
+        return getattr(cls, "_name", getattr(cls, "__name__", str(x)))
     return getattr(x, "_name", type(x).__name__)
 
 
