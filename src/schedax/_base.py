@@ -747,10 +747,15 @@ class Module:
         return f"{self._name}({args})"
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for missing attributes: say what to write instead of torch's habits.
+        # Reached for missing attributes, and when a property raised AttributeError: then the
+        # property runs again, so its own error (a user function's typo) is what is seen.
+        attribute = getattr(type(self), name, None)
+        if isinstance(attribute, property):
+            return attribute.__get__(self, type(self))
+        # A missing attribute: say what to write instead of torch's habits.
         hint = self._habits().get(name)
         if hint is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise AttributeError(f"{self._name!r} object has no attribute {name!r}")
         raise AttributeError(f"{self._name} has no {name}: {hint}")
 
     def _habits(self) -> dict[str, str]:

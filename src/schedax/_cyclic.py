@@ -131,14 +131,12 @@ class _MomentumCycle:
             raise self._invalid(f"{{0}} and {{1}} go together (both or neither), got {got}",
                                 *self._untyped)  # fmt: skip
 
-    def _habits(self) -> dict[str, str]:
-        return {**super()._habits(), "momentum": "base_momentum and max_momentum are None "
-                "(torch's cycle_momentum=False); give both for a momentum cycle"}  # fmt: skip
-
 
 def _cycled(s: cyclic | one_cycle) -> None:
-    if s.base_momentum is None:  # AttributeError: __getattr__ explains, from _habits
-        raise AttributeError("momentum")
+    if s.base_momentum is None:  # an AttributeError: hasattr(s, "momentum") is False
+        raise AttributeError(f"{s._name} has no momentum: base_momentum and max_momentum are "
+                             "None (torch's cycle_momentum=False); give both for a momentum "
+                             "cycle")  # fmt: skip
 
 
 class cyclic(_MomentumCycle, Schedule):

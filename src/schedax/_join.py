@@ -44,6 +44,7 @@ class _Join(Schedule):
     callables: tuple[Callable[[Array], Any], ...] = static()
     layout: tuple[tuple[int, int], ...] = static()  # piece -> (kind, row)
     shift: bool = static()  # whether a piece sees the step from its boundary (else the step)
+    out: np.dtype = static()  # the promotion of the pieces' dtypes, however they group
 
     _name = "join_schedules"
 
@@ -53,9 +54,7 @@ class _Join(Schedule):
 
     @property
     def dtype(self) -> np.dtype:
-        dtypes = [table.dtype for table in self.tables]
-        dtypes += [output_dtype(fn, default_float()) for fn in self.callables]
-        return promote(*dtypes)
+        return self.out
 
     def _batched(self) -> bool:
         return self.boundaries.ndim != 1
@@ -112,7 +111,7 @@ class _Join(Schedule):
                 # Float local steps carry gradients to the boundaries; user functions get
                 # integer ones for integer steps.
                 if integer and stacked._integer_steps:
-                    local = step - jnp.round(start).astype(step.dtype) if self.shift else step
+                    local = step - jnp.ceil(start).astype(step.dtype) if self.shift else step
                 else:
                     local = t - start if self.shift else t
                 return jax.tree.map(lambda leaf: leaf[row], stacked)(local).astype(t.dtype)
@@ -125,10 +124,10 @@ class _Join(Schedule):
                 if not integer:
                     own = jnp.clip(t - starts[i], 0, ends[i] - starts[i])
                 else:
-                    begin = jnp.round(starts[i]).astype(step.dtype)
+                    begin = jnp.ceil(starts[i]).astype(step.dtype)
                     own = jnp.maximum(step - begin, 0)
                     if i < len(self.layout) - 1:
-                        own = jnp.minimum(own, jnp.round(ends[i]).astype(step.dtype) - begin)
+                        own = jnp.minimum(own, jnp.ceil(ends[i]).astype(step.dtype) - begin)
                 if not self.shift:  # the step itself, within the piece's range
                     own = own + (starts[i] if not integer else begin)
                 return jnp.asarray(fn(own), t.dtype).reshape(())
@@ -231,9 +230,9 @@ def join_schedules(
     a scalar, as in a training loop, so no inactive piece leaks a NaN into values or gradients.
 
     Pieces may be schedax schedules (joins nest) or plain callables such as optax schedules and
-    lambdas, which get the local step (an integer for integer steps, else a float), clipped
-    into their own range `[0, next boundary - own boundary]`, so an inactive piece never sees
-    a negative step. With
+    lambdas, which get the local step (for integer steps an integer: the steps since the
+    piece's first one, `step - ceil(boundary)`, so a fractional boundary starts it at 0; else
+    a float), clipped into their own range, so an inactive piece never sees a negative step. With
     a vector of steps every kind is evaluated at every step and the active one selected: a
     plain callable or `lambda_lr` whose gradient is infinite somewhere in its own range can
     then make the gradient at other steps NaN (scalar steps cannot).
@@ -292,8 +291,10 @@ def join_schedules(
         if not isinstance(s, Schedule):
             layout[i] = (len(tables) + len(callables), 0)
             callables.append(s)
+    dtypes = [s.dtype if isinstance(s, Schedule) else output_dtype(s, default_float())
+              for s in pieces]  # fmt: skip
     return _Join._build(boundaries=bounds, tables=tuple(tables), callables=tuple(callables),
-                        layout=tuple(layout), shift=shift)  # fmt: skip
+                        layout=tuple(layout), shift=shift, out=promote(*dtypes))  # fmt: skip
 
 
 class chain_schedules(Schedule):
