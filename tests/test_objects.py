@@ -28,7 +28,7 @@ def test_an_attribute_error_inside_a_user_function_is_the_users(make):
 
 def test_missing_attributes_name_the_constructor():
     with pytest.raises(AttributeError, match=r"^'join_schedules' object has no attribute 'x'$"):
-        getattr(sx.join_schedules([sx.constant_lr(1.0)], []), "x")
+        getattr(sx.join_schedules([sx.constant_lr(1.0)], []), "x")  # noqa: B009
     with pytest.raises(AttributeError, match=r"^cosine_decay has no step: schedax schedules"):
         sx.cosine_decay(0.1, 10).step()
 
@@ -64,3 +64,28 @@ def test_a_config_round_trip_keeps_dtype_and_values():
     back = sx.from_config(sx.to_config(s))
     assert back.dtype == s.dtype
     np.testing.assert_array_equal(back(jnp.arange(0, 101, 10)), s(jnp.arange(0, 101, 10)))
+
+
+def test_a_users_class_of_a_built_in_name_registers_under_its_qualified_name():
+    from schedax._base import param
+
+    class cosine_decay(sx.Schedule):  # noqa: N801  (a notebook's own curve, the built-in's name)
+        level: jnp.ndarray = param()
+
+        def _value(self, t):
+            return jnp.broadcast_to(self.level.astype(t.dtype), t.shape)
+
+    # The built-in is still what configs name "cosine_decay" (the class replaced it before).
+    built_in = sx.from_config({"name": "cosine_decay", "init": 0.1, "decay_steps": 10})
+    assert type(built_in) is sx.cosine_decay
+    mine = cosine_decay(0.5)
+    config = sx.to_config(mine)
+    assert config == {"name": f"{__name__}.{cosine_decay.__qualname__}", "level": 0.5}
+    assert type(sx.from_config(config)) is cosine_decay
+
+
+def test_a_config_name_is_registered_once():
+    from schedax._base import register
+
+    with pytest.raises(ValueError, match=r"^register: 'cosine_decay' already names cosine_decay"):
+        register("cosine_decay", lambda: None)

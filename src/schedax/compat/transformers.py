@@ -25,7 +25,7 @@ from typing import Any
 
 import schedax as sx
 
-from .._base import REGISTRY, Rule, constructor, fmt, is_concrete, like, select, warn
+from .._base import Rule, constructor, fmt, is_concrete, like, register, select, warn
 from . import torch as _torch
 
 __all__ = [
@@ -494,7 +494,8 @@ SCHEDULERS = {
     "greedy": get_greedy_schedule,
 }
 # Configs name them by SchedulerType too: {"name": "transformers.cosine", "lr": ...}.
-REGISTRY.update({f"transformers.{name}": make for name, make in SCHEDULERS.items()})
+for _name, _make in SCHEDULERS.items():
+    register(f"transformers.{_name}", _make)
 
 
 def get_scheduler(
