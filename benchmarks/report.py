@@ -226,7 +226,7 @@ CAUSES: dict[str, Callable[[Results], str]] = {
 
 THRESHOLDS = """### Tuned on this CPU (accelerators: unmeasured)
 
-- `find_piece` (`src/schedax/_base.py`): a compare and a select per boundary up to 4
+- `find_piece` (`src/schedax/_numerics.py`): a compare and a select per boundary up to 4
   boundaries, a binary search past that (a compare-and-sum up to 16 was a cliff: XLA:CPU does
   not fuse its reduction); the search's first 3 levels choose among known boundaries with
   selects (a 4th level cost more in `lax.scan` than it saved under `vmap`). On an accelerator

@@ -22,7 +22,7 @@ import pytest
 from mktestdocs import check_md_file
 
 import schedax  # (importing it fills the registry of config names)
-from schedax._base import REGISTRY
+from schedax._registry import REGISTRY
 
 ROOT = pathlib.Path(__file__).parents[1]
 DOCS = ROOT / "docs"

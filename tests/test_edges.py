@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import schedax as sx
-import schedax._base as base
+import schedax._eager as base
 from schedax._cli import main
 from schedax.compat import keras as K
 from schedax.compat import torch as T

@@ -18,7 +18,7 @@ from flax import nnx
 from flax.training import train_state
 
 import schedax as sx
-from schedax import _base
+from schedax import _eager as _base
 
 
 @pytest.fixture(autouse=True)

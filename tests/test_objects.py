@@ -67,7 +67,7 @@ def test_a_config_round_trip_keeps_dtype_and_values():
 
 
 def test_a_users_class_of_a_built_in_name_registers_under_its_qualified_name():
-    from schedax._base import param
+    from schedax._rules import param
 
     class cosine_decay(sx.Schedule):  # noqa: N801  (a notebook's own curve, the built-in's name)
         level: jnp.ndarray = param()
@@ -85,7 +85,7 @@ def test_a_users_class_of_a_built_in_name_registers_under_its_qualified_name():
 
 
 def test_a_config_name_is_registered_once():
-    from schedax._base import register
+    from schedax._registry import register
 
     with pytest.raises(ValueError, match=r"^register: 'cosine_decay' already names cosine_decay"):
         register("cosine_decay", lambda: None)

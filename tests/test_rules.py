@@ -20,8 +20,10 @@ from cases import CASES
 from conftest import KERAS_SCHEDULES, TORCH_LAMBDAS, optax_arguments, reference
 
 import schedax as sx
-from schedax._base import REGISTRY, Module, Rule
+from schedax._base import Module
 from schedax._config import constructors
+from schedax._registry import REGISTRY
+from schedax._rules import Rule
 from schedax.compat import keras as K
 from schedax.compat import torch as T
 from schedax.compat import transformers as HF

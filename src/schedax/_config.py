@@ -11,7 +11,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import REGISTRY, Module, config_name, default_float
+from ._base import Module
+from ._registry import REGISTRY, config_name
+from ._util import default_float
 
 
 def constructors() -> dict[str, Callable[..., Any]]:

@@ -8,7 +8,10 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, default_float, function, output_dtype, param, promote
+from ._base import Schedule
+from ._numerics import output_dtype
+from ._rules import function, param
+from ._util import Array, default_float, promote
 
 
 class constant_lr(Schedule):

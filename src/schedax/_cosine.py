@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, anneal, count, flag, half_cosine, param
-from ._base import length as steps_length
+from ._base import Schedule
+from ._numerics import anneal, half_cosine
+from ._numerics import length as steps_length
+from ._rules import count, flag, param
+from ._util import Array
 
 
 class cosine_decay(Schedule):

@@ -5,26 +5,20 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ._base import (
-    Array,
-    Schedule,
+from ._base import Schedule
+from ._numerics import (
     anneal,
-    count,
     find_piece,
-    flag,
     floor_div,
-    fmt,
     half_cosine,
     linear,
-    option,
-    param,
     positive,
     power_of,
     safe_power,
 )
-from ._base import (
-    length as steps_length,
-)
+from ._numerics import length as steps_length
+from ._rules import count, flag, option, param
+from ._util import Array, fmt
 
 
 def restart_cycle(t: Array, period: Array, mult: Array) -> tuple[Array, Array, Array]:

@@ -10,8 +10,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, count, flag, function, param
+from ._rules import count, flag, function, param
 from ._stateful import StatefulSchedule
+from ._util import Array
 
 # The most epochs an eager call catches up at once (a jump from step 0 to 10**10 would run the
 # schedule 10**10 times, uninterruptibly). Inside jit nothing can be checked: it runs.

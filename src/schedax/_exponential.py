@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, constructor, count, flag, param, periods, safe_power
-from ._base import length as steps_length
+from ._base import Schedule
+from ._numerics import length as steps_length
+from ._numerics import periods, safe_power
+from ._rules import constructor, count, flag, param
+from ._util import Array
 
 
 class exponential_decay(Schedule):

@@ -21,9 +21,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, canonical, default_float, fmt
+from ._base import Schedule
 from ._optax import _increment, _optax
 from ._stateful import ScheduleState, StatefulSchedule
+from ._util import Array, canonical, default_float, fmt
 
 
 class _Slot(NamedTuple):

@@ -11,28 +11,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import (
-    Array,
-    Module,
-    Rule,
-    Schedule,
-    Shown,
-    as_written,
-    child,
-    constructor,
-    default_float,
-    error_names,
-    find_piece,
-    fmt,
-    is_concrete,
-    output_dtype,
-    param,
-    promote,
-    schedules,
-    sorted_steps,
-    static,
-)
+from ._base import Module, Schedule, as_written
+from ._numerics import find_piece, output_dtype, sorted_steps
+from ._rules import Rule, child, constructor, error_names, param, schedules, static
 from ._stateful import StatefulSchedule
+from ._util import Array, Shown, default_float, fmt, is_concrete, promote
 
 
 class _Join(Schedule):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ._base import Array, Schedule, anneal, count, linear, param
+from ._base import Schedule
+from ._numerics import anneal, linear
+from ._rules import count, param
+from ._util import Array
 
 
 class linear_schedule(Schedule):

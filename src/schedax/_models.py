@@ -10,10 +10,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Schedule, fmt
+from ._base import Schedule
 from ._epochs import EpochState
 from ._plateau import GreedyState, PlateauState
 from ._stateful import StatefulSchedule
+from ._util import fmt
 
 # Schedules and the states of stateful ones: never parameters.
 _SCHEDULES = (Schedule, StatefulSchedule, EpochState, PlateauState, GreedyState)

@@ -6,8 +6,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, Schedule, count, option, param, schedule
+from ._base import Schedule
 from ._join import check_piece
+from ._rules import count, option, param, schedule
+from ._util import Array
 
 
 class noisy(Schedule):

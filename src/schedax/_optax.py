@@ -10,8 +10,9 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ._base import Array, Schedule
+from ._base import Schedule
 from ._stateful import ScheduleState, StatefulSchedule, as_schedule
+from ._util import Array
 
 
 def _optax(fn: str) -> Any:

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-from ._base import (
-    Array,
-    Schedule,
-    anneal,
-    find_piece,
-    flag,
-    half_cosine,
-    linear,
-    option,
-    sorted_steps,
-    steps,
-    values,
-)
+from ._base import Schedule
+from ._numerics import anneal, find_piece, half_cosine, linear, sorted_steps
+from ._rules import flag, option, steps, values
+from ._util import Array
 
 
 class piecewise_constant(Schedule):

@@ -8,8 +8,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Array, count, default_float, flag, is_concrete, option, param, size
+from ._rules import count, flag, option, param, size
 from ._stateful import StatefulSchedule
+from ._util import Array, default_float, is_concrete
 
 
 def worst(mode: str) -> Array:

@@ -5,22 +5,11 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import (
-    Array,
-    Schedule,
-    anneal,
-    count,
-    flag,
-    is_concrete,
-    linear,
-    one_minus_power,
-    param,
-    periods,
-    power_of,
-)
-from ._base import (
-    length as steps_length,
-)
+from ._base import Schedule
+from ._numerics import anneal, linear, one_minus_power, periods, power_of
+from ._numerics import length as steps_length
+from ._rules import count, flag, param
+from ._util import Array, is_concrete
 
 
 class polynomial_decay(Schedule):

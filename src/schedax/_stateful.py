@@ -11,19 +11,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import (
-    Array,
-    Module,
-    Rule,
-    Schedule,
-    as_steps,
-    eager,
-    fmt,
-    int_range,
-    is_concrete,
-    to_array,
-    traced,
-)
+from ._base import Module, Schedule, as_steps, traced
+from ._eager import eager
+from ._rules import Rule
+from ._util import Array, fmt, int_range, is_concrete, to_array
 
 # The state's structure, by schedule structure: checked on every call.
 _STATE_STRUCTURES: dict[Any, Any] = {}

@@ -9,7 +9,9 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import _SWEEP, Module, Schedule, fmt
+from ._base import Module, Schedule
+from ._rules import _SWEEP
+from ._util import fmt
 
 # The kinds of argument a grid sweeps: scalars (a value, a rate, a length).
 _SCALARS = ("param", "count")

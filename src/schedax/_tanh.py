@@ -5,8 +5,10 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ._base import Array, Schedule, count, param
-from ._base import length as steps_length
+from ._base import Schedule
+from ._numerics import length as steps_length
+from ._rules import count, param
+from ._util import Array
 
 
 class tanh_decay(Schedule):

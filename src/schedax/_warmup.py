@@ -8,22 +8,11 @@ from collections.abc import Callable
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import (
-    MIN_LENGTH,
-    Array,
-    Schedule,
-    anneal,
-    count,
-    fmt,
-    half_cosine,
-    host,
-    is_concrete,
-    linear,
-    option,
-    param,
-    safe_power,
-)
-from ._base import length as steps_length
+from ._base import Schedule
+from ._numerics import MIN_LENGTH, anneal, half_cosine, linear, safe_power
+from ._numerics import length as steps_length
+from ._rules import count, option, param
+from ._util import Array, fmt, host, is_concrete
 
 
 def _sqrt_rise(done: Array) -> Array:

@@ -33,7 +33,8 @@ from .. import (
     reduce_on_plateau,
     warmup_cosine_decay,
 )
-from .._base import Rule, constructor, warn
+from .._rules import Rule, constructor
+from .._util import warn
 from .torch import _no_negative
 
 __all__ = [

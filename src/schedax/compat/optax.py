@@ -50,7 +50,9 @@ import numpy as np
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, like, scaled_points, select, warn
+from .._numerics import like, scaled_points, select
+from .._rules import Rule, constructor
+from .._util import fmt, is_concrete, warn
 
 __all__ = [
     "constant_schedule",

@@ -32,7 +32,9 @@ import jax.numpy as jnp
 
 import schedax as sx
 
-from .._base import Rule, constructor, error_names, fmt, is_concrete, like, select, warn
+from .._numerics import like, select
+from .._rules import Rule, constructor, error_names
+from .._util import fmt, is_concrete, warn
 from .torch import _no_negative
 
 __all__ = [

@@ -39,7 +39,8 @@ from .. import (
     polynomial_decay,
     reduce_on_plateau,
 )
-from .._base import Rule, constructor, is_concrete
+from .._rules import Rule, constructor
+from .._util import is_concrete
 
 __all__ = [
     "ChainedScheduler",

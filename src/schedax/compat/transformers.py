@@ -25,7 +25,10 @@ from typing import Any
 
 import schedax as sx
 
-from .._base import Rule, constructor, fmt, is_concrete, like, register, select, warn
+from .._numerics import like, select
+from .._registry import register
+from .._rules import Rule, constructor
+from .._util import fmt, is_concrete, warn
 from . import torch as _torch
 
 __all__ = [

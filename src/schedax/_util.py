@@ -1,0 +1,188 @@
+"""Small helpers every module uses: default dtypes, strong leaves, text for values, warnings."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import pathlib
+import sys
+import warnings
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+Array = jax.Array
+
+# ----------------------------------------------------------------------------- small helpers
+
+
+_DEFAULTS = {False: (np.dtype(np.float32), np.dtype(np.int32)),
+             True: (np.dtype(np.float64), np.dtype(np.int64))}  # fmt: skip
+
+
+def default_float() -> np.dtype:
+    """float32, or float64 when `jax_enable_x64` is on."""
+    return _DEFAULTS[bool(jax.config.jax_enable_x64)][0]
+
+
+def default_int() -> np.dtype:
+    """int32, or int64 when `jax_enable_x64` is on."""
+    return _DEFAULTS[bool(jax.config.jax_enable_x64)][1]
+
+
+def compute_dtype(dtype: Any) -> np.dtype:
+    """The dtype formulas run in: the output dtype, widened to at least float32."""
+    dtype = jnp.dtype(dtype)
+    return dtype if dtype.itemsize >= 4 else jnp.dtype(jnp.float32)
+
+
+# Host scalars to device arrays in one dispatch (an identity: its outputs are its inputs, placed).
+_to_device = jax.jit(lambda values: values)
+
+
+def canonical(x: Array) -> Array:
+    """`x` strongly typed: `100`, `100.0`, `np.int64(100)`, `jnp.float32(100)` and
+    `jnp.asarray(100.0)` stored as a float become one leaf type, so they share one program.
+    Only an explicit other precision (bfloat16, float16, float64 with x64) stays apart."""
+    return jax.lax.convert_element_type(x, x.dtype) if getattr(x, "weak_type", False) else x
+
+
+def promote(*xs: Any) -> np.dtype:
+    """The dtype of values computed from `xs` (arrays or dtypes): their promotion, where the
+    default float (however it was written) gives way to an explicit other precision, as a
+    Python number would: a bfloat16 `init` with a default `end` is bfloat16."""
+    weak = [0.0 if jnp.dtype(jnp.result_type(x)) == default_float() else x for x in xs]
+    return jnp.dtype(jnp.result_type(*weak)) if weak else default_float()
+
+
+def is_concrete(x: Any) -> bool:
+    """Whether `x` has a value now (not a tracer inside jit, vmap or grad)."""
+    return not isinstance(x, jax.core.Tracer)
+
+
+def fmt(x: Any) -> str:
+    """Short text for a value: numbers as numbers, traced values as their type."""
+    if isinstance(x, jax.core.Tracer):
+        return str(x.aval.str_short(short_dtypes=True))
+    if isinstance(x, jax.Array | np.ndarray | np.generic):
+        x = np.asarray(x)
+        if x.ndim == 0:
+            return str(x[()])  # shortest text that round-trips in the array's own dtype
+        if x.ndim == 1 and x.size <= 8:
+            return "[" + ", ".join(str(v) for v in x) + "]"
+        return f"{x.dtype.name}{list(x.shape)}"
+    if isinstance(x, list | tuple):
+        return "[" + ", ".join(fmt(v) for v in x) + "]"
+    from ._base import Module  # the base imports these helpers
+
+    if callable(x) and not isinstance(x, Module):
+        return getattr(x, "__qualname__", None) or repr(x)
+    if isinstance(x, Shown):
+        return x.text if x.text is not None else fmt(x.value)
+    return repr(x)
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """A leaf as a repr shows it without slicing device arrays: a host value and whether its
+    array was weakly typed (`_is_default` hides Python numbers left at their defaults), or
+    the text of a traced one."""
+
+    value: Any = None
+    weak: bool = False
+    text: str | None = None
+
+    @classmethod
+    def rows(cls, leaf: Any) -> list[Shown]:
+        """One `Shown` per row of a stacked leaf: one host copy for all of them."""
+        if not is_concrete(leaf):
+            aval = jax.core.ShapedArray(leaf.shape[1:], leaf.dtype, weak_type=leaf.weak_type)
+            return [cls(text=aval.str_short(short_dtypes=True))] * leaf.shape[0]
+        host = np.asarray(leaf)
+        return [cls(row, getattr(leaf, "weak_type", False)) for row in host]
+
+
+_INT32, _INT64 = np.iinfo(np.int32), np.iinfo(np.int64)
+
+
+def int_range() -> np.iinfo:
+    """The range of JAX's default integer: int32, or int64 with `jax_enable_x64`."""
+    return _INT64 if jax.config.jax_enable_x64 else _INT32
+
+
+def to_array(x: Any) -> Array:
+    """A number, numpy value or list of numbers as a JAX array, without wrapping integers.
+
+    Python numbers stay weakly typed. Integers beyond JAX's default integer (int32 unless
+    `jax_enable_x64`) become floating point instead of wrapping around; Fractions and other
+    `numbers.Real` become floats. Lists of plain numbers go through numpy in one call.
+    Raises OverflowError for integers beyond the float range.
+    """
+    if isinstance(x, jax.Array):
+        return x
+    if isinstance(x, int):  # bool was rejected before
+        return jnp.asarray(x if _fits(x) else float(x))
+    if isinstance(x, float):
+        return jnp.asarray(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, float | np.generic):
+        return jnp.asarray(float(x))  # Fraction, and other real types
+    if isinstance(x, list | tuple) and any(isinstance(v, jax.Array) for v in x):
+        return jnp.stack([to_array(v) for v in x])  # traced elements: one stack
+    array = np.asarray(x)
+    if array.dtype == object:  # Python ints beyond int64, Fractions
+        array = np.asarray([float(v) for v in array.ravel()]).reshape(array.shape)
+    if (
+        np.issubdtype(array.dtype, np.integer)
+        and array.size
+        and not (_fits(int(array.min())) and _fits(int(array.max())))
+    ):
+        array = array.astype(np.float64)
+    return jnp.asarray(array)
+
+
+def has_optimizer_shape(x: Any) -> bool:
+    """Whether `x` looks like a torch or Keras optimizer (passed where a learning rate goes)."""
+    return hasattr(x, "param_groups") or hasattr(x, "learning_rate") and hasattr(x, "apply")
+
+
+OPTIMIZER_HINT = (
+    "; schedax schedules take the learning rate, not the optimizer: pass the optimizer's "
+    "learning rate as the first argument"
+)
+
+
+_PACKAGE = str(pathlib.Path(__file__).parent)
+
+
+def warn(text: str, category: type[Warning] = UserWarning) -> None:
+    """A warning (`UserWarning` unless said) pointing at the user's line: the first caller
+    outside schedax."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(text, category, stacklevel=level)
+
+
+def _fits(x: int) -> bool:
+    """Whether a Python int fits JAX's default integer."""
+    info = int_range()
+    return info.min <= x <= info.max
+
+
+def host(raw: Any, value: Array) -> np.ndarray:
+    """A concrete value on the host, as float64: a Python number as given (no transfer from
+    the device), else the array's."""
+    if type(raw) in (int, float) and abs(raw) < 2**53:
+        return np.float64(raw)
+    return np.asarray(value, np.float64)
+
+
+def _is_integer(x: Any) -> bool:
+    return isinstance(x, int) or np.issubdtype(np.asarray(x).dtype, np.integer)
+
+
+def _short_repr(x: Any, limit: int = 60) -> str:
+    text = repr(x)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
