@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 
 from ._base import Schedule
@@ -14,7 +13,7 @@ from ._numerics import (
     linear,
     positive,
     power_of,
-    safe_power,
+    tanh_weight,
 )
 from ._numerics import length as steps_length
 from ._rules import count, flag, option, param
@@ -106,7 +105,7 @@ class cosine_restarts(Schedule):
         i, position, length = restart_cycle(
             t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
         )
-        shrink = safe_power(jnp.maximum(self.peak_mult.astype(t.dtype), 0), i)
+        shrink = power_of(jnp.maximum(self.peak_mult.astype(t.dtype), 0), i)
         init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
         peak = init * shrink if self.scale == "peak" else end + (init - end) * shrink
         return anneal(peak, end, position, length, half_cosine)
@@ -196,7 +195,7 @@ class cyclic(_MomentumCycle, Schedule):
         if self.mode == "triangular2":
             scale = scale / 2**cycle
         elif self.mode == "exp_range":
-            scale = scale * safe_power(jnp.maximum(self.gamma.astype(t.dtype), 0), t)
+            scale = scale * power_of(jnp.maximum(self.gamma.astype(t.dtype), 0), t)
         return base + (peak - base) * scale
 
 
@@ -330,9 +329,7 @@ def _cosine_weight(x: Array, s: restarts) -> Array:
 
 
 def _tanh_weight(x: Array, s: restarts) -> Array:
-    lower, upper = s.lower.astype(x.dtype), s.upper.astype(x.dtype)
-    # (1 - tanh(z)) / 2 == sigmoid(-2 z), without the cancellation where tanh(z) is near 1.
-    return jax.nn.sigmoid(-2 * (lower + (upper - lower) * x))
+    return tanh_weight(x, s.lower, s.upper)
 
 
 def _polynomial_weight(x: Array, s: restarts) -> Array:
@@ -396,8 +393,8 @@ class restarts(Schedule):
             t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
         )
         progress = jnp.clip(position / length, 0, 1)
-        x = safe_power(progress, jnp.maximum(self.warp.astype(t.dtype), 0))
-        peak = self.init.astype(t.dtype) * safe_power(
+        x = power_of(progress, jnp.maximum(self.warp.astype(t.dtype), 0))
+        peak = self.init.astype(t.dtype) * power_of(
             jnp.maximum(self.peak_mult.astype(t.dtype), 0), i
         )
         end = self.end.astype(t.dtype)

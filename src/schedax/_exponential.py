@@ -6,7 +6,7 @@ import jax.numpy as jnp
 
 from ._base import Schedule
 from ._numerics import length as steps_length
-from ._numerics import periods, safe_power
+from ._numerics import periods, power_of
 from ._rules import constructor, count, flag, param
 from ._util import Array
 
@@ -71,8 +71,8 @@ def decay(init: Array, rate: Array, elapsed: Array) -> Array:
     zero = init == 0
     base = jnp.where((elapsed == 0) | zero, 1, rate)  # 0**0 == 1; gradients 0 there, not NaN
     first = jnp.floor(elapsed * 0.5)  # whole halves: 0.5**1 * 0.5**2 is 0.125 exactly
-    # safe_power: a rate of 0 has finite gradients (0**0 == 1 in the first half of one step).
-    return jnp.where(zero, 0, init * safe_power(base, first) * safe_power(base, elapsed - first))
+    # power_of: a rate of 0 has finite gradients (0**0 == 1 in the first half of one step).
+    return jnp.where(zero, 0, init * power_of(base, first) * power_of(base, elapsed - first))
 
 
 @constructor

@@ -34,12 +34,6 @@ def length(x: Array) -> Array:
     return jnp.maximum(x, MIN_LENGTH)
 
 
-def safe_power(x: Array, p: Array) -> Array:
-    """`x**p` for `x >= 0`, with `0**0 == 1` and finite gradients at `x == 0`."""
-    safe = jnp.where(x > 0, x, 1)
-    return jnp.where(p == 0, 1, jnp.where(x > 0, safe ** jnp.where(p == 0, 1, p), 0))
-
-
 def periods(t: Array, k: Array) -> Array:
     """`floor(t / k)`, exact for integer `t` and `k` whose multiples the float holds exactly
     (`t < 2**24` in float32). `t >= 0`, `k > 0`.
@@ -71,11 +65,17 @@ def half_cosine(x: Array) -> Array:
     return jnp.sin(math.pi / 2 * x) ** 2
 
 
-def power_of(left: Array, power: Array) -> Array:
-    """`left**power` for `left` in [0, 1] and `power >= 0` (`0**0 == 1`), with a finite
-    gradient at `left = 0`."""
-    safe = jnp.where(left > 0, left, 1)
-    return jnp.where(left > 0, safe**power, (power == 0).astype(left.dtype))
+def power_of(x: Array, power: Array) -> Array:
+    """`x**power` for `x >= 0` (`0**0 == 1`), with finite gradients at `x == 0`."""
+    safe = jnp.where(x > 0, x, 1)
+    return jnp.where(x > 0, safe**power, (power == 0).astype(x.dtype))
+
+
+def tanh_weight(x: Array, lower: Array, upper: Array) -> Array:
+    """`(1 - tanh(z)) / 2` along `z = lower + (upper - lower) x`, as `sigmoid(-2 z)`: without
+    the cancellation where `tanh(z)` is near 1 (timm's tanh curve)."""
+    lower, upper = lower.astype(x.dtype), upper.astype(x.dtype)
+    return jax.nn.sigmoid(-2 * (lower + (upper - lower) * x))
 
 
 def one_minus_power(done: Array, power: Array) -> Array:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 
 from ._base import Schedule
 from ._numerics import length as steps_length
+from ._numerics import tanh_weight
 from ._rules import count, param
 from ._util import Array
 
@@ -46,8 +46,6 @@ class tanh_decay(Schedule):
     def _value(self, t: Array) -> Array:
         length = steps_length(self.decay_steps.astype(t.dtype))
         x = jnp.minimum(t, length) / length
-        lower, upper = self.lower.astype(t.dtype), self.upper.astype(t.dtype)
-        # (1 - tanh(z)) / 2 == sigmoid(-2 z), without the cancellation where tanh(z) is near 1.
-        weight = jax.nn.sigmoid(-2 * (lower + (upper - lower) * x))
+        weight = tanh_weight(x, self.lower, self.upper)
         init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
         return jnp.where(t < length, end + (init - end) * weight, end)

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._base import Schedule
-from ._numerics import MIN_LENGTH, anneal, half_cosine, linear, safe_power
+from ._numerics import MIN_LENGTH, anneal, half_cosine, linear, power_of
 from ._numerics import length as steps_length
 from ._rules import count, option, param
 from ._util import Array, fmt, host, is_concrete
@@ -189,7 +189,7 @@ class warmup_stable_decay(Schedule):
         """The weight of the stable value at `progress` in [0, 1] of a waved, power or exp
         decay."""
         if self.decay_shape == "power":
-            return 1 - safe_power(progress, jnp.maximum(self.decay_power.astype(progress.dtype), 0))
+            return 1 - power_of(progress, jnp.maximum(self.decay_power.astype(progress.dtype), 0))
         if self.decay_shape == "exp":
             r = jnp.clip(self.decay_ratio.astype(progress.dtype), MIN_LENGTH, 1 - MIN_LENGTH)
             return (r**progress - r) / (1 - r)
