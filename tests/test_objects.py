@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import schedax as sx
+from schedax.compat import timm as TM
 
 
 @pytest.mark.parametrize(
@@ -89,3 +90,46 @@ def test_a_config_name_is_registered_once():
 
     with pytest.raises(ValueError, match=r"^register: 'cosine_decay' already names cosine_decay"):
         register("cosine_decay", lambda: None)
+
+
+# ----------------------------------------------------------------------------- structure, not identity
+
+
+def test_sequential_lr_restarts_by_structure_not_by_object():
+    import jax
+
+    from schedax.compat import torch as T
+
+    c = T.ConstantLR(1.0, factor=0.5, total_iters=0)
+    copy = jax.tree.map(lambda x: x, c)  # the same schedule, another object
+    # torch 2.13: [1, .5, 1, 1] (the later ConstantLR restarts at lr); the copy gave .5s.
+    for piece in (c, copy):
+        lr = T.SequentialLR([T.ExponentialLR(1.0, 0.5), piece], [2])
+        np.testing.assert_array_equal(lr(jnp.arange(4)), [1.0, 0.5, 1.0, 1.0])
+    np.testing.assert_array_equal(c(jnp.arange(3)), [0.5, 0.5, 0.5])  # alone: never restored
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        # Shared objects (None, 0) were attributed to the first argument holding them.
+        (lambda: TM.CosineLRScheduler(0.1, 100, k_decay=None),
+         r"^CosineLRScheduler: k_decay must be a real number, got NoneType None$"),
+        (lambda: TM.CosineLRScheduler(0.1, 100, noise_pct=0, noise_range_t=(10, 50)),
+         r"^CosineLRScheduler: noise_pct must be > 0, got 0.0$"),
+        (lambda: TM.PolyLRScheduler(0.1, 100, cycle_mul=0.5),
+         r"^PolyLRScheduler: cycle_mul must be >= 1, got 0.5$"),
+        (lambda: sx.step_lr(0.1, 0), r"^step_lr: step_size must be > 0, got 0$"),
+    ],
+)  # fmt: skip
+def test_compat_errors_name_arguments_by_a_declared_table(make, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
+
+
+def test_no_identity_tables_or_weak_references_remain():
+    import pathlib
+
+    source = "".join(p.read_text() for p in pathlib.Path(sx.__file__).parent.rglob("*.py"))
+    for banned in ("weakref", "id(raw)", "WeakKeyDictionary"):
+        assert banned not in source, banned

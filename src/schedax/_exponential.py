@@ -75,7 +75,7 @@ def decay(init: Array, rate: Array, elapsed: Array) -> Array:
     return jnp.where(zero, 0, init * power_of(base, first) * power_of(base, elapsed - first))
 
 
-@constructor
+@constructor(names={"decay_steps": "step_size"})
 def step_decay(init: float, decay_rate: float, step_size: int) -> Schedule:
     """Multiply by `decay_rate` every `step_size` steps (MLX's `step_decay`).
 
@@ -98,7 +98,7 @@ def step_decay(init: float, decay_rate: float, step_size: int) -> Schedule:
     return exponential_decay(init, decay_rate, step_size, staircase=True)
 
 
-@constructor
+@constructor(names={"init": "base_lr", "decay_steps": "step_size", "decay_rate": "gamma"})
 def step_lr(base_lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     """Multiply by `gamma` every `step_size` steps (nano-optax's `step_lr`).
 

@@ -43,10 +43,10 @@ MISSING: Any = dataclasses.MISSING
 
 # ----------------------------------------------------------------------------- who is calling
 
-# While a `constructor` function runs: its name and its arguments by identity, so that an error
-# raised by the curve it maps onto names the function the user called and that function's own
-# argument (`StepLR: gamma must be > 0`, not `exponential_decay: decay_rate ...`).
-_CALLER: contextvars.ContextVar[tuple[str, dict[int, list[str]]] | None] = contextvars.ContextVar(
+# While a `constructor` function runs: its name and which of its arguments each argument of
+# the curves it builds comes from, so that an error names the function the user called and
+# its own argument (`StepLR: gamma must be > 0`, not `exponential_decay: decay_rate ...`).
+_CALLER: contextvars.ContextVar[tuple[str, dict[str, str]] | None] = contextvars.ContextVar(
     "schedax_caller", default=None
 )
 
@@ -55,52 +55,55 @@ _CALLER: contextvars.ContextVar[tuple[str, dict[int, list[str]]] | None] = conte
 _SWEEP: contextvars.ContextVar[bool] = contextvars.ContextVar("schedax_sweep", default=False)
 
 
-def error_names(where: str, arg: str, raw: Any) -> tuple[str, str]:
-    """The (constructor, argument) to name in an error about `raw`, given to `where` as `arg`."""
+def error_names(where: str, arg: str, raw: Any = None) -> tuple[str, str]:
+    """The (constructor, argument) to name in an error about argument `arg` of `where`: while
+    a `constructor` function runs, its own argument of that name, or the one its `names`
+    table maps `arg` to; else `where`'s own."""
     caller = _CALLER.get()
     if caller is None:
         return where, arg
     name, args = caller
-    names = args.get(id(raw))
-    if not names:
-        return where, arg  # computed by the caller from its arguments, which it checked itself
     base, bracket, index = arg.partition("[")  # schedules[1] -> schedulers[1]
-    return name, (base if base in names else names[0]) + bracket + index
+    mapped = args.get(base)
+    if mapped is None:
+        return where, arg  # computed by the caller from its arguments, which it checked itself
+    return name, mapped + bracket + index
 
 
 @contextlib.contextmanager
-def _calling(name: str, arguments: dict[str, Any]) -> Iterator[None]:
+def _calling(name: str, names: dict[str, str]) -> Iterator[None]:
     if _CALLER.get() is not None:  # a constructor called by another: the outer one speaks
         yield
         return
-    ids: dict[int, list[str]] = {}
-    for arg, value in arguments.items():
-        ids.setdefault(id(value), []).append(arg)
-    token = _CALLER.set((name, ids))
+    token = _CALLER.set((name, names))
     try:
         yield
     finally:
         _CALLER.reset(token)
 
 
-def constructor(fn: Callable | None = None, /, **rules: Rule) -> Any:
+def constructor(
+    fn: Callable | None = None, /, *, names: dict[str, str] | None = None, **rules: Rule
+) -> Any:
     """Registers a function that maps its arguments onto a curve (an alias or a compat name).
 
     The function's own rules (`rules`, by argument) are checked first, with the function's
-    name; errors raised by the curves it builds name the function and the argument the bad
-    value came from. Registered for configs as its name, prefixed by its compat module
-    (`torch.StepLR`).
+    name. An error raised by a curve it builds names the function and its argument of the
+    same name, or the one `names` maps the curve's argument to (`{"decay_rate": "gamma"}`);
+    else the curve's (a value the function computed). Registered for configs as its name,
+    prefixed by its compat module (`torch.StepLR`).
     """
 
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
         module = fn.__module__.rpartition(".")[2]
         name = f"{module}.{fn.__name__}" if ".compat." in fn.__module__ else fn.__name__
+        table = {arg: arg for arg in signature.parameters} | (names or {})
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
             arguments = _bind(fn.__name__, signature, args, kwargs)
-            with _calling(fn.__name__, arguments):
+            with _calling(fn.__name__, table):
                 for arg, rule in rules.items():
                     rule(fn.__name__, arg, arguments[arg])
                 return fn(*args, **kwargs)

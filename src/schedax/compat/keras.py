@@ -51,7 +51,7 @@ __all__ = [
 _VALUE = Rule("param")
 
 
-@constructor
+@constructor(names={"init": "initial_learning_rate"})
 def ExponentialDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
@@ -108,7 +108,7 @@ def PiecewiseConstantDecay(boundaries: Sequence[Any], values: Sequence[Any]) -> 
     return piecewise_constant(boundaries, values, inclusive=False)
 
 
-@constructor
+@constructor(names={"init": "initial_learning_rate", "end": "end_learning_rate"})
 def PolynomialDecay(  # noqa: N802
     initial_learning_rate: Any,
     decay_steps: Any,
@@ -140,7 +140,7 @@ def PolynomialDecay(  # noqa: N802
     return polynomial_decay(initial_learning_rate, end_learning_rate, decay_steps, power, cycle)
 
 
-@constructor
+@constructor(names={"init": "initial_learning_rate"})
 def InverseTimeDecay(  # noqa: N802
     initial_learning_rate: Any, decay_steps: Any, decay_rate: Any, staircase: bool = False
 ) -> Schedule:
@@ -221,7 +221,15 @@ def CosineDecay(  # noqa: N802
     )
 
 
-@constructor(alpha=_VALUE)
+@constructor(
+    names={
+        "init": "initial_learning_rate",
+        "period": "first_decay_steps",
+        "period_mult": "t_mul",
+        "peak_mult": "m_mul",
+    },
+    alpha=_VALUE,
+)
 def CosineDecayRestarts(  # noqa: N802
     initial_learning_rate: Any,
     first_decay_steps: Any,

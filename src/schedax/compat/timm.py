@@ -57,6 +57,15 @@ _REAL = Rule("count", optional=True)  # a finite real number, kept as given
 _MILESTONES = Rule("values")
 
 
+# The arguments of the curves timm's schedulers build, by the names timm gives them.
+_NOISE = {"pct": "noise_pct", "std": "noise_std", "seed": "noise_seed", "start": "noise_range_t",
+          "stop": "noise_range_t"}  # fmt: skip
+_CYCLES = {**_NOISE, "period": "t_initial", "period_mult": "cycle_mul",
+           "peak_mult": "cycle_decay", "warp": "k_decay"}  # fmt: skip
+_NAMES = {"CosineLRScheduler": _CYCLES, "TanhLRScheduler": _CYCLES, "PolyLRScheduler": _CYCLES,
+          "StepLRScheduler": {**_NOISE, "decay_steps": "decay_t"}}  # fmt: skip
+
+
 def _checked(fn: Callable) -> Callable:
     """A timm constructor: registered, with its flags and numbers checked (finite reals,
     named as timm names them) before timm's own rules."""
@@ -67,7 +76,7 @@ def _checked(fn: Callable) -> Callable:
         elif p.name != "lr" and (isinstance(p.default, int | float) or p.default is p.empty):
             rules[p.name] = _MILESTONES if fn.__name__ == "MultiStepLRScheduler" and (
                 p.name == "decay_t") else _REAL  # fmt: skip
-    return constructor(fn, **rules)
+    return constructor(fn, names=_NAMES.get(fn.__name__, _NOISE), **rules)
 
 
 def _python(x: Any) -> bool:

@@ -15,7 +15,6 @@ Examples:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,7 +67,6 @@ _ITERS = Rule("count", ge=0, whole=True)
 
 # Schedules whose values differ when SequentialLR restarts them at a milestone (torch then
 # sets the lr from the closed form, not the chainable one): the restarted version.
-_RESTARTED: weakref.WeakKeyDictionary[Schedule, Schedule] = weakref.WeakKeyDictionary()
 
 
 @constructor(lr=_LR, factor=_FACTOR, total_iters=_ITERS)
@@ -96,9 +94,9 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
     """
     lr, factor = jnp.asarray(lr), jnp.asarray(factor)
     if is_concrete(total_iters) and total_iters == 0:
-        schedule = piecewise_constant([], [lr * factor])
-        _RESTARTED[schedule] = piecewise_constant([], [lr])
-        return schedule
+        # `lr` before step 0 (never shown: steps start at 0) is torch's closed form, where
+        # SequentialLR restarts it; from step 0 on, the factor torch never takes back.
+        return piecewise_constant([0], [lr, lr * factor])
     return piecewise_constant([total_iters], [lr * factor, lr])
 
 
@@ -132,7 +130,10 @@ def LinearLR(  # noqa: N802
     return linear_schedule(lr * start_factor, lr * end_factor, total_iters)
 
 
-@constructor(step_size=Rule("count", gt=0, whole=True))
+@constructor(
+    names={"init": "lr", "decay_rate": "gamma", "decay_steps": "step_size"},
+    step_size=Rule("count", gt=0, whole=True),
+)
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `StepLR`: `lr * gamma**(step // step_size)`.
 
@@ -188,7 +189,7 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
     return piecewise_constant(milestones, lr * gamma ** jnp.arange(n + 1, dtype=gamma.dtype))
 
 
-@constructor
+@constructor(names={"init": "lr", "decay_rate": "gamma"})
 def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     """torch's `ExponentialLR`: `lr * gamma**step`.
 
@@ -210,7 +211,7 @@ def ExponentialLR(lr: Any, gamma: float) -> Schedule:  # noqa: N802
     return exponential_decay(lr, gamma)
 
 
-@constructor(total_iters=_ITERS)
+@constructor(names={"init": "lr", "decay_steps": "total_iters"}, total_iters=_ITERS)
 def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:  # noqa: N802
     """torch's `PolynomialLR`: `lr * (1 - min(step, total_iters) / total_iters)**power`.
 
@@ -235,7 +236,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
     return polynomial_decay(lr, 0.0, total_iters, power)
 
 
-@constructor
+@constructor(names={"init": "lr", "decay_steps": "T_max", "end": "eta_min"})
 def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  # noqa: N802, N803
     """torch's `CosineAnnealingLR`: half a cosine from `lr` to `eta_min`; periodic, as torch is.
 
@@ -259,7 +260,11 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
     return cosine_decay(lr, T_max, eta_min, periodic=True)
 
 
-@constructor(T_0=Rule("count", integer=True, gt=0), T_mult=Rule("count", integer=True, ge=1))
+@constructor(
+    names={"init": "lr", "end": "eta_min", "period": "T_0", "period_mult": "T_mult"},
+    T_0=Rule("count", integer=True, gt=0),
+    T_mult=Rule("count", integer=True, ge=1),
+)
 def CosineAnnealingWarmRestarts(  # noqa: N802
     lr: Any,
     T_0: int,  # noqa: N803
@@ -291,7 +296,7 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
     return cosine_restarts(lr, T_0, T_mult, 1.0, eta_min)
 
 
-@constructor
+@constructor(names={"base": "base_lr", "peak": "max_lr"})
 def CyclicLR(  # noqa: N802
     base_lr: Any,
     max_lr: Any,
@@ -350,6 +355,7 @@ def CyclicLR(  # noqa: N802
 
 
 @constructor(
+    names={"peak": "max_lr"},
     total_steps=Rule("count", integer=True, gt=0, optional=True),
     epochs=Rule("count", integer=True, gt=0, optional=True),
     steps_per_epoch=Rule("count", integer=True, gt=0, optional=True),
@@ -428,7 +434,7 @@ def _cycled_momentum(cycle_momentum: Any, base: Any, top: Any) -> tuple[Any, Any
     return (base, top) if cycle_momentum else (None, None)
 
 
-@constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
+@constructor(names={"scale": "lr"}, lr_lambda=Rule("function", allowed="a callable step -> factor"))
 def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N802
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
@@ -455,7 +461,7 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     return lambda_lr(lr_lambda, scale=lr)
 
 
-@constructor(lr_lambda=Rule("function", allowed="a callable step -> factor"))
+@constructor(names={"init": "lr"}, lr_lambda=Rule("function", allowed="a callable step -> factor"))
 def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedule:  # noqa: N802
     """torch's `MultiplicativeLR`, stateful: the previous lr times `lr_lambda(step)` each step.
 
@@ -483,7 +489,7 @@ def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedu
     return learning_rate_scheduler(lr_lambda, lr, multiplicative=True)
 
 
-@constructor
+@constructor(names={"schedules": "schedulers", "boundaries": "milestones"})
 def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedule:  # noqa: N802
     """torch's `SequentialLR`: scheduler `i + 1` starts at its own step 0 on milestone `i`.
 
@@ -504,20 +510,25 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
         [0.5, 0.5, 1.0, 0.5]
     """
     if isinstance(schedulers, Sequence) and not isinstance(schedulers, str):
-        restarted = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
-        if any(a is not b for a, b in zip(restarted, schedulers, strict=True)):
-            schedulers = restarted
+        schedulers = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
     return join_schedules(schedulers, milestones)
 
 
 def _restarted(schedule: Any) -> Any:
-    try:
-        return _RESTARTED.get(schedule, schedule)
-    except TypeError:  # not weakly referable: not one of ours
-        return schedule
+    """A later scheduler of SequentialLR, restarted as torch restarts it (`step(0)`, its closed
+    form): only ConstantLR(total_iters=0) differs, which holds its closed form before step 0."""
+    if (
+        isinstance(schedule, piecewise_constant)
+        and schedule.inclusive
+        and schedule.boundaries.shape == (1,)
+        and is_concrete(schedule.boundaries)
+        and schedule.boundaries[0] == 0
+    ):
+        return piecewise_constant([], schedule.values[:1])
+    return schedule
 
 
-@constructor
+@constructor(names={"schedules": "schedulers"})
 def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # noqa: N802
     """torch's `ChainedScheduler`: all schedulers at once, their factors multiplied.
 
@@ -544,7 +555,7 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
     return chain_schedules(lr, schedulers)
 
 
-@constructor
+@constructor(names={"init": "lr"})
 def ReduceLROnPlateau(  # noqa: N802
     lr: Any,
     mode: str = "min",
