@@ -27,6 +27,7 @@ from ._util import (
     _fits,
     _is_integer,
     _short_repr,
+    as_real,
     canonical,
     default_float,
     default_int,
@@ -200,22 +201,13 @@ class Rule:
     # -- kinds
 
     def _real(self, where: str, arg: str, x: Any) -> Array:
-        if isinstance(x, bool | np.bool_) or not isinstance(
-            x, numbers.Real | jax.Array | np.ndarray | np.generic
-        ):
-            hint = OPTIMIZER_HINT if has_optimizer_shape(x) else ""
-            self._fail(where, arg, x, f"must be a real number, got {type(x).__name__} "
-                       f"{_short_repr(x)}{hint}", TypeError)  # fmt: skip
-        if isinstance(x, np.ndarray | np.generic) and not (
-            np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
-        ):
-            self._fail(where, arg, x, f"must be a real number, got dtype {x.dtype}", TypeError)
         try:
-            arr = to_array(x)  # Python numbers stay weakly typed
+            arr, got = as_real(x)
         except OverflowError:
             self._fail(where, arg, x, f"must be finite, got an integer of {len(str(x))} digits")
-        if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
-            self._fail(where, arg, x, f"must be a real number, got dtype {arr.dtype}", TypeError)
+        if arr is None:
+            hint = OPTIMIZER_HINT if has_optimizer_shape(x) else ""
+            self._fail(where, arg, x, f"must be a real number, got {got}{hint}", TypeError)
         if arr.ndim != (1 if _SWEEP.get() else 0):
             self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
         if is_concrete(arr) and not np.all(np.isfinite(host(x, arr))):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import numbers
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -14,7 +13,7 @@ import numpy as np
 from ._base import Module, Schedule, as_steps, traced
 from ._eager import eager
 from ._rules import Rule
-from ._util import Array, fmt, int_range, is_concrete, to_array
+from ._util import Array, as_real, fmt, int_range, is_concrete
 
 # The state's structure, by schedule structure: checked on every call.
 _STATE_STRUCTURES: dict[Any, Any] = {}
@@ -126,17 +125,13 @@ class StatefulSchedule(Module):
         Schedules that learn from observations override `_observe`; the others ignore them.
         """
         self._check_state(state)
-        if isinstance(value, str | bytes | bool | np.bool_) or not isinstance(
-            value, numbers.Real | jax.Array | np.ndarray | np.generic
-        ):
+        try:
+            value, got = as_real(value)
+        except OverflowError:
+            value, got = None, "an integer beyond the float range"
+        if value is None:
             raise TypeError(f"{self._name}.observe: value must be a real number (a metric), got "
-                            f"{type(value).__name__} {value!r:.60}")  # fmt: skip
-        value = to_array(value)
-        if not (
-            jnp.issubdtype(value.dtype, jnp.integer) or jnp.issubdtype(value.dtype, jnp.floating)
-        ):
-            raise TypeError(f"{self._name}.observe: value must be a real number (a metric), "
-                            f"got dtype {value.dtype}")  # fmt: skip
+                            f"{got}")  # fmt: skip
         if value.size != 1:
             raise ValueError(f"{self._name}.observe: value must be a scalar (a metric), got "
                              f"shape {tuple(value.shape)}")  # fmt: skip

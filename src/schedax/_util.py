@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-import pathlib
-import sys
-import warnings
 from typing import Any
 
 import jax
@@ -142,6 +139,24 @@ def to_array(x: Any) -> Array:
     return jnp.asarray(array)
 
 
+def as_real(x: Any) -> tuple[Array | None, str]:
+    """`x` as an integer or floating array, or None and what it was instead (`"str 'a'"`,
+    `"dtype complex64"`): the one test of "a real number". Raises OverflowError for integers
+    beyond the float range."""
+    if isinstance(x, str | bytes | bool | np.bool_) or not isinstance(
+        x, numbers.Real | jax.Array | np.ndarray | np.generic
+    ):
+        return None, f"{type(x).__name__} {_short_repr(x)}"
+    if isinstance(x, np.ndarray | np.generic) and not (
+        np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
+    ):
+        return None, f"dtype {x.dtype}"
+    arr = to_array(x)
+    if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
+        return None, f"dtype {arr.dtype}"
+    return arr, ""
+
+
 def has_optimizer_shape(x: Any) -> bool:
     """Whether `x` looks like a torch or Keras optimizer (passed where a learning rate goes)."""
     return hasattr(x, "param_groups") or hasattr(x, "learning_rate") and hasattr(x, "apply")
@@ -151,18 +166,6 @@ OPTIMIZER_HINT = (
     "; schedax schedules take the learning rate, not the optimizer: pass the optimizer's "
     "learning rate as the first argument"
 )
-
-
-_PACKAGE = str(pathlib.Path(__file__).parent)
-
-
-def warn(text: str, category: type[Warning] = UserWarning) -> None:
-    """A warning (`UserWarning` unless said) pointing at the user's line: the first caller
-    outside schedax."""
-    frame, level = sys._getframe(1), 2
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(text, category, stacklevel=level)
 
 
 def _fits(x: int) -> bool:

@@ -50,9 +50,9 @@ import numpy as np
 
 import schedax as sx
 
-from .._numerics import like, scaled_points, select
 from .._rules import Rule, constructor
-from .._util import fmt, is_concrete, warn
+from .._util import fmt, is_concrete
+from ._shared import like, scaled_points, select, warn
 
 __all__ = [
     "constant_schedule",

@@ -25,11 +25,11 @@ from typing import Any
 
 import schedax as sx
 
-from .._numerics import like, select
 from .._registry import register
 from .._rules import Rule, constructor
-from .._util import fmt, is_concrete, warn
+from .._util import fmt, is_concrete
 from . import torch as _torch
+from ._shared import like, select, warn
 
 __all__ = [
     "get_scheduler",
