@@ -112,11 +112,14 @@ class Module:
         for field, arg, rule in self._fields:
             if rule is not None:
                 raw[field] = arguments[arg]
-                stored[field] = rule(name, arg, arguments[arg])
-        on_host = [field for field, value in stored.items() if isinstance(value, np.generic)]
-        if on_host:  # Python numbers, checked on the host: to the device in one call
+                stored[field] = rule(name, arg, arguments[arg], on_host=True)
+        on_host = [field for field, value in stored.items() if isinstance(value, np.ndarray)]
+        if on_host:  # numbers checked on the host: to the device in one call (26 us for five,
+            # 39 us each through jnp.asarray)
             with jax.ensure_compile_time_eval():  # concrete even inside jit
-                placed = _to_device(tuple(stored[field] for field in on_host))
+                # (0-d arrays as numpy scalars: the jit's argument path is faster for them)
+                placed = _to_device(tuple(stored[f][()] if stored[f].ndim == 0 else stored[f]
+                                          for f in on_host))  # fmt: skip
             stored.update(zip(on_host, placed, strict=True))
         for field, value in stored.items():
             object.__setattr__(self, field, value)

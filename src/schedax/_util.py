@@ -109,24 +109,34 @@ def int_range() -> np.iinfo:
     return _INT64 if jax.config.jax_enable_x64 else _INT32
 
 
-def to_array(x: Any) -> Array:
-    """A number, numpy value or list of numbers as a JAX array, without wrapping integers.
+def is_integer_dtype(dtype: Any) -> bool:
+    """Whether `dtype` is an integer dtype (`jnp.issubdtype(dtype, jnp.integer)`, 20x faster:
+    constructors ask it of every argument)."""
+    return np.dtype(dtype).kind in "iu"
 
-    Python numbers stay weakly typed. Integers beyond JAX's default integer (int32 unless
-    `jax_enable_x64`) become floating point instead of wrapping around; Fractions and other
-    `numbers.Real` become floats. Lists of plain numbers go through numpy in one call.
-    Raises OverflowError for integers beyond the float range.
+
+def to_array(x: Any, on_host: bool = False) -> Array:
+    """A number, numpy value or list of numbers as an array of JAX's dtypes, without wrapping
+    integers: a JAX array, or with `on_host` a numpy one (a JAX array stays as it is).
+
+    Python numbers stay weakly typed (on the host: JAX's default dtypes). Integers beyond
+    JAX's default integer (int32 unless `jax_enable_x64`) become floating point instead of
+    wrapping around; Fractions and other `numbers.Real` become floats. Raises OverflowError
+    for integers beyond the float range.
     """
     if isinstance(x, jax.Array):
         return x
-    if isinstance(x, int):  # bool was rejected before
-        return jnp.asarray(x if _fits(x) else float(x))
-    if isinstance(x, float):
-        return jnp.asarray(x)
-    if isinstance(x, numbers.Real) and not isinstance(x, float | np.generic):
-        return jnp.asarray(float(x))  # Fraction, and other real types
+    if on_host and type(x) is float:  # most arguments: straight to the default dtypes
+        with np.errstate(over="ignore"):  # 1e200 in float32 is inf, as JAX would store it
+            return np.asarray(x, _DEFAULTS[bool(jax.config.jax_enable_x64)][0])
+    if on_host and type(x) is int and _fits(x):
+        return np.asarray(x, _DEFAULTS[bool(jax.config.jax_enable_x64)][1])
     if isinstance(x, list | tuple) and any(isinstance(v, jax.Array) for v in x):
         return jnp.stack([to_array(v) for v in x])  # traced elements: one stack
+    if not on_host and isinstance(x, int | float):  # bool was rejected before
+        return jnp.asarray(x if not isinstance(x, int) or _fits(x) else float(x))
+    if isinstance(x, numbers.Real) and not isinstance(x, int | float | np.generic):
+        x = float(x)  # Fraction, and other real types
     array = np.asarray(x)
     if array.dtype == object:  # Python ints beyond int64, Fractions
         array = np.asarray([float(v) for v in array.ravel()]).reshape(array.shape)
@@ -136,13 +146,19 @@ def to_array(x: Any) -> Array:
         and not (_fits(int(array.min())) and _fits(int(array.max())))
     ):
         array = array.astype(np.float64)
-    return jnp.asarray(array)
+    if not on_host:
+        return jnp.asarray(array)
+    dtype = jax.dtypes.canonicalize_dtype(array.dtype)
+    if dtype == array.dtype:
+        return array
+    with np.errstate(over="ignore"):  # 1e200 in float32 is inf, as JAX would store it
+        return array.astype(dtype)
 
 
-def as_real(x: Any) -> tuple[Array | None, str]:
-    """`x` as an integer or floating array, or None and what it was instead (`"str 'a'"`,
-    `"dtype complex64"`): the one test of "a real number". Raises OverflowError for integers
-    beyond the float range."""
+def as_real(x: Any, on_host: bool = False) -> tuple[Array | None, str]:
+    """`x` as an integer or floating array (`to_array`), or None and what it was instead
+    (`"str 'a'"`, `"dtype complex64"`): the one test of "a real number". Raises OverflowError
+    for integers beyond the float range."""
     if isinstance(x, str | bytes | bool | np.bool_) or not isinstance(
         x, numbers.Real | jax.Array | np.ndarray | np.generic
     ):
@@ -151,7 +167,7 @@ def as_real(x: Any) -> tuple[Array | None, str]:
         np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)
     ):
         return None, f"dtype {x.dtype}"
-    arr = to_array(x)
+    arr = to_array(x, on_host)
     if not (jnp.issubdtype(arr.dtype, jnp.integer) or jnp.issubdtype(arr.dtype, jnp.floating)):
         return None, f"dtype {arr.dtype}"
     return arr, ""
@@ -177,8 +193,8 @@ def _fits(x: int) -> bool:
 def host(raw: Any, value: Array) -> np.ndarray:
     """A concrete value on the host, as float64: a Python number as given (no transfer from
     the device), else the array's."""
-    if type(raw) in (int, float) and abs(raw) < 2**53:
-        return np.float64(raw)
+    if isinstance(raw, int | float | np.integer | np.floating) and abs(raw) < 2**53:
+        return np.float64(raw)  # a number as written (numpy's too), before it is stored
     return np.asarray(value, np.float64)
 
 
