@@ -72,7 +72,7 @@ def to_config(schedule: Module) -> dict[str, Any]:
     fn = "to_config"
     if not isinstance(schedule, Module):
         raise TypeError(f"{fn}: schedule must be a schedax schedule, got {type(schedule).__name__}")
-    config = {"name": schedule._name if _built_in(schedule) else config_name(type(schedule))}
+    config = {"name": config_name(type(schedule))}
     for key, value in schedule._config_items():
         if callable(value) and not isinstance(value, Module):
             raise TypeError(
@@ -81,12 +81,6 @@ def to_config(schedule: Module) -> dict[str, Any]:
             )
         config[key] = _plain(fn, key, value)
     return config
-
-
-def _built_in(schedule: Module) -> bool:
-    """Whether the schedule is one of schedax's (named by `_name`, which joins and aliases
-    set), not a user's class (named by its qualified name)."""
-    return type(schedule).__module__.partition(".")[0] == "schedax"
 
 
 def _shortest(value: Any) -> int | float:

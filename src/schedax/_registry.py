@@ -33,8 +33,9 @@ def _redefined(old: Any, new: Any) -> bool:
 
 
 def config_name(cls: type) -> str:
-    """The name a config gives a class: its own for schedax's, qualified for any other (so a
-    user's `class cosine_decay(sx.Schedule)` never replaces the built-in one)."""
+    """The name a config gives a class: its constructor's for schedax's (`join_schedules` for
+    a join), qualified for any other (so a user's `class cosine_decay(sx.Schedule)` never
+    replaces the built-in one)."""
     if cls.__module__.partition(".")[0] == _PACKAGE_NAME:
-        return cls.__name__
+        return getattr(cls, "_name", cls.__name__)
     return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,4 +1,4 @@
-"""Small helpers every module uses: default dtypes, strong leaves, text for values, warnings."""
+"""Small helpers every module uses: default dtypes, strong leaves, real numbers, text for values."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import jax.numpy as jnp
 import numpy as np
 
 Array = jax.Array
-
-# ----------------------------------------------------------------------------- small helpers
-
 
 _DEFAULTS = {False: (np.dtype(np.float32), np.dtype(np.int32)),
              True: (np.dtype(np.float64), np.dtype(np.int64))}  # fmt: skip
