@@ -24,7 +24,7 @@ import schedax as sx
 from schedax._base import Module
 from schedax._config import constructors
 from schedax._registry import REGISTRY
-from schedax._rules import Rule
+from schedax._rules import Count, Param, Rule
 from schedax.compat import keras as K
 from schedax.compat import torch as T
 from schedax.compat import transformers as HF
@@ -253,10 +253,10 @@ def test_python_and_numpy_numbers_take_one_path_to_the_same_arrays(x64):
              for cls in CLASSES for _, _, rule in cls._fields
              if rule is not None and rule.kind in ("param", "count")}  # fmt: skip
     for rule in (
-        Rule("count", ge=0, whole=True),
-        Rule("count", integer=True, gt=0),
-        Rule("param", integer=True),
-        Rule("param", gt=0, lt=1),
+        Count(ge=0, whole=True),
+        Count(integer=True, gt=0),
+        Param(integer=True),
+        Param(gt=0, lt=1),
     ):  # compat's rules too
         rules[rule.kind, tuple(rule.bounds), rule.integer, rule.whole] = rule
     checked = 0

@@ -13,7 +13,7 @@ import numpy as np
 
 from ._base import Module, Schedule, as_written
 from ._numerics import find_piece, output_dtype, sorted_steps
-from ._rules import Rule, child, constructor, error_names, param, schedules, static
+from ._rules import Flag, Steps, child, constructor, error_names, param, schedules, static
 from ._stateful import StatefulSchedule
 from ._util import Array, Shown, default_float, fmt, is_concrete, promote
 
@@ -239,7 +239,7 @@ def join_schedules(
         Array([0.  , 0.05, 0.1 , 0.05, 0.  , 0.  ], dtype=float32)
     """
     fn = "join_schedules"
-    shift = Rule("flag")(fn, "shift", shift)
+    shift = Flag()(fn, "shift", shift)
     where, arg = error_names(fn, "schedules", schedules)
     if callable(schedules) or not isinstance(schedules, Sequence):
         got = repr(schedules) if callable(schedules) else type(schedules).__name__
@@ -249,7 +249,7 @@ def join_schedules(
         raise ValueError(f"{where}: {arg} must hold at least one schedule, got []")
     for i, s in enumerate(pieces):
         check_piece(where, f"{arg}[{i}]", s)
-    bounds = Rule("steps")(fn, "boundaries", boundaries)
+    bounds = Steps()(fn, "boundaries", boundaries)
     if bounds.shape[0] != len(pieces) - 1:
         _, b_arg = error_names(fn, "boundaries", boundaries)
         singular = "boundary" if b_arg == "boundaries" else b_arg[:-1]

@@ -11,7 +11,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import jax
 import jax.numpy as jnp
@@ -127,23 +127,24 @@ def _bind(name: str, signature: inspect.Signature, args: Any, kwargs: Any) -> di
 
 
 class Rule:
-    """What an argument may hold, and how it is stored.
+    """What an argument may hold, and how it is stored: one subclass per kind of argument.
 
-    `whole` admits only whole numbers (2 or 2.0, not 2.5), `integer` only integer types.
-
-    Kinds: "param" (a finite real scalar, stored as a floating array: a value or rate),
-    "count" (a finite real scalar number of steps, stored as given), "steps" (a 1-D array of
-    steps, >= 0 and non-decreasing unless not `ordered`), "values" (a 1-D array of finite
-    floats), "size" (a Python int that shapes a state), "flag" (a real bool), "option" (one
-    of `choices`), "function" (a callable), "schedule" (a schedax schedule), "schedules" (a
-    sequence of schedules). Bounds (`gt`, `ge`, `lt`, `le`) and `integer` apply to numbers;
-    `optional` admits None. Concrete values are checked; traced ones cannot be, and the
-    formulas clamp them.
+    `Param` (a finite real scalar, stored as a floating array: a value or rate), `Count` (a
+    finite real number of steps, stored as the default float, or an integer with `integer`;
+    `whole` admits only whole numbers), `Steps` (a 1-D array of steps, >= 0 and non-decreasing
+    unless not `ordered`), `Values` (a 1-D array of finite floats), `Size` (a Python int that
+    shapes a state), `Flag` (a real bool), `Option` (one of `choices`), `Function` (a
+    callable), `ScheduleArg` and `SchedulesArg` (a schedax schedule, a sequence of them).
+    Bounds (`gt`, `ge`, `lt`, `le`) apply to numbers; `optional` admits None. Concrete values
+    are checked; traced ones cannot be, and the formulas clamp them.
     """
+
+    kind: ClassVar[str]  # the field's kind, as the classes that hold fields ask for it
+    leaf: ClassVar[bool] = False  # stored as an array leaf
+    length: ClassVar[bool] = False  # lengths and boundaries: floating, however written
 
     def __init__(
         self,
-        kind: str,
         *,
         gt: float | None = None,
         ge: float | None = None,
@@ -156,7 +157,7 @@ class Rule:
         ordered: bool = True,
         allowed: str | None = None,
     ):
-        self.kind, self.integer, self.choices, self.optional = kind, integer, choices, optional
+        self.integer, self.choices, self.optional = integer, choices, optional
         self.whole = whole
         self.ordered = ordered
         self.bounds = [(op, v) for op, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le))
@@ -169,16 +170,18 @@ class Rule:
         in one call, else each becomes a JAX array."""
         if value is None and self.optional:
             return None
-        stored = getattr(self, f"_{self.kind}")(where, arg, value)
-        if self.kind not in _ARRAYS:
+        stored = self.convert(where, arg, value)
+        if not self.leaf:
             return stored
-        if self.kind in ("count", "steps") and not self.integer:
-            # Lengths and boundaries are floating (gradients reach them), however written.
-            if is_integer_dtype(stored.dtype):
-                stored = stored.astype(default_float())
+        if self.length and not self.integer and is_integer_dtype(stored.dtype):
+            stored = stored.astype(default_float())  # gradients reach lengths
         if isinstance(stored, np.ndarray):
             return stored if on_host else jnp.asarray(stored)
         return canonical(stored)
+
+    def convert(self, where: str, arg: str, x: Any) -> Any:
+        """`x` checked and converted by this kind's rule."""
+        raise NotImplementedError
 
     # -- errors
 
@@ -224,45 +227,11 @@ class Rule:
             self._fail(where, arg, x, f"must be an integer, got {fmt(arr)}", TypeError)
         return arr
 
-    def _param(self, where: str, arg: str, x: Any) -> Array:
-        arr = self._real(where, arg, x)
-        if is_integer_dtype(arr.dtype):  # integers become the default float
-            arr = arr.astype(default_float())
-        if is_concrete(arr) and not np.isfinite(np.asarray(arr)).all():
-            self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")  # 2**200, f32
-        self._check_bounds(where, arg, x, arr)
-        return arr
-
-    def _count(self, where: str, arg: str, x: Any) -> Array:
-        arr = self._real(where, arg, x)
-        self._check_bounds(where, arg, x, arr)
-        self._check_whole(where, arg, x, arr)
-        return arr
-
     def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if self.whole and is_concrete(value):
             v = host(raw, value)
             if not (v == np.floor(v)).all():
                 self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
-
-    def _schedule(self, where: str, arg: str, x: Any) -> Schedule:
-        from ._base import Schedule  # the base imports the rules
-
-        if not isinstance(x, Schedule):
-            self._fail(where, arg, x, f"must be a schedax Schedule, got {type(x).__name__}",
-                       TypeError)  # fmt: skip
-        return x
-
-    def _schedules(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
-        from ._base import Module, Schedule
-
-        if isinstance(x, Module) or not isinstance(x, Sequence):
-            self._fail(where, arg, x, f"must be a sequence of schedules, got {fmt(x)}", TypeError)
-        for i, s in enumerate(x):
-            if not isinstance(s, Schedule):
-                self._fail(where, f"{arg}[{i}]", x, "must be a schedax Schedule, got "
-                           f"{type(s).__name__}", TypeError)  # fmt: skip
-        return tuple(x)
 
     def _sequence(self, where: str, arg: str, x: Any, noun: str, what: str) -> Array:
         if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
@@ -289,7 +258,45 @@ class Rule:
             self._fail(where, arg, x, f"must be one-dimensional, got shape {tuple(arr.shape)}")
         return arr
 
-    def _steps(self, where: str, arg: str, x: Any) -> Array:
+
+class Param(Rule):
+    """A value or rate: a finite real scalar, stored as a floating array."""
+
+    kind = "param"
+    leaf = True
+
+    def convert(self, where: str, arg: str, x: Any) -> Array:
+        arr = self._real(where, arg, x)
+        if is_integer_dtype(arr.dtype):  # integers become the default float
+            arr = arr.astype(default_float())
+        if is_concrete(arr) and not np.isfinite(np.asarray(arr)).all():
+            self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")  # 2**200, f32
+        self._check_bounds(where, arg, x, arr)
+        return arr
+
+
+class Count(Rule):
+    """A length or position in steps: a finite real scalar, stored as the default float."""
+
+    kind = "count"
+    leaf = True
+    length = True
+
+    def convert(self, where: str, arg: str, x: Any) -> Array:
+        arr = self._real(where, arg, x)
+        self._check_bounds(where, arg, x, arr)
+        self._check_whole(where, arg, x, arr)
+        return arr
+
+
+class Steps(Rule):
+    """Boundaries: a 1-D array of steps, >= 0 and non-decreasing (unless not `ordered`)."""
+
+    kind = "steps"
+    leaf = True
+    length = True
+
+    def convert(self, where: str, arg: str, x: Any) -> Array:
         steps = self._sequence(where, arg, x, "steps", "numbers of steps")
         if is_concrete(steps):
             values = np.asarray(steps, np.float64)
@@ -303,7 +310,14 @@ class Rule:
         self._check_whole(where, arg, x, steps)
         return steps
 
-    def _values(self, where: str, arg: str, x: Any) -> Array:
+
+class Values(Rule):
+    """A 1-D array of finite floating values."""
+
+    kind = "values"
+    leaf = True
+
+    def convert(self, where: str, arg: str, x: Any) -> Array:
         values = self._sequence(where, arg, x, "numbers", "numbers")
         if is_integer_dtype(values.dtype):
             values = values.astype(default_float())
@@ -313,7 +327,13 @@ class Rule:
                 self._fail(where, f"{arg}[{bad[0]}]", x, f"must be finite, got {values[bad[0]]}")
         return values
 
-    def _size(self, where: str, arg: str, x: Any) -> int:
+
+class Size(Rule):
+    """A Python int that shapes a state (a window): structure."""
+
+    kind = "size"
+
+    def convert(self, where: str, arg: str, x: Any) -> int:
         if isinstance(x, numbers.Real) and not math.isfinite(x):
             self._fail(where, arg, x, f"must be finite, got {x}")
         if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral):
@@ -322,17 +342,35 @@ class Rule:
         self._check_bounds(where, arg, x, np.asarray(int(x)))
         return int(x)
 
-    def _flag(self, where: str, arg: str, x: Any) -> bool:
+
+class Flag(Rule):
+    """A real bool: structure."""
+
+    kind = "flag"
+
+    def convert(self, where: str, arg: str, x: Any) -> bool:
         if not isinstance(x, bool | np.bool_):
             self._fail(where, arg, x, f"must be a bool, got {type(x).__name__}", TypeError)
         return bool(x)
 
-    def _option(self, where: str, arg: str, x: Any) -> Any:
+
+class Option(Rule):
+    """One of `choices`: structure."""
+
+    kind = "option"
+
+    def convert(self, where: str, arg: str, x: Any) -> Any:
         if not any(x == c and type(x) is type(c) for c in self.choices or ()):
             self._fail(where, arg, x, f"must be one of {self.choices}, got {x!r}")
         return x
 
-    def _function(self, where: str, arg: str, x: Any) -> Callable:
+
+class Function(Rule):
+    """A user function: structure."""
+
+    kind = "function"
+
+    def convert(self, where: str, arg: str, x: Any) -> Callable:
         from ._base import Module, Schedule
 
         if not callable(x) or (isinstance(x, Module) and not isinstance(x, Schedule)):
@@ -341,7 +379,37 @@ class Rule:
         return x
 
 
-_ARRAYS = ("param", "count", "steps", "values")
+class ScheduleArg(Rule):
+    """A schedax schedule (a PyTree child)."""
+
+    kind = "schedule"
+
+    def convert(self, where: str, arg: str, x: Any) -> Schedule:
+        from ._base import Schedule  # the base imports the rules
+
+        if not isinstance(x, Schedule):
+            self._fail(where, arg, x, f"must be a schedax Schedule, got {type(x).__name__}",
+                       TypeError)  # fmt: skip
+        return x
+
+
+class SchedulesArg(Rule):
+    """A sequence of schedax schedules, stored as a tuple of PyTree children."""
+
+    kind = "schedules"
+
+    def convert(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
+        from ._base import Module, Schedule
+
+        if isinstance(x, Module) or not isinstance(x, Sequence):
+            self._fail(where, arg, x, f"must be a sequence of schedules, got {fmt(x)}", TypeError)
+        for i, s in enumerate(x):
+            if not isinstance(s, Schedule):
+                self._fail(where, f"{arg}[{i}]", x, "must be a schedax Schedule, got "
+                           f"{type(s).__name__}", TypeError)  # fmt: skip
+        return tuple(x)
+
+
 _TESTS = {"gt": np.greater, "ge": np.greater_equal, "lt": np.less, "le": np.less_equal}
 
 
@@ -363,7 +431,7 @@ def param(
     """A floating hyperparameter (a value, rate or fraction): an array leaf that sets the
     output dtype. `bounds`: `gt`, `ge`, `lt`, `le`. `arg`: the constructor's name for it, where
     the field cannot have that name (`init` is a method of stateful schedules)."""
-    return _field(_LEAF, Rule("param", optional=optional, **bounds), default, arg, kw_only)
+    return _field(_LEAF, Param(optional=optional, **bounds), default, arg, kw_only)
 
 
 def count(
@@ -371,48 +439,48 @@ def count(
     integer: bool = False, whole: bool = False, optional: bool = False, **bounds: float,
 ) -> Any:  # fmt: skip
     """A length or position in steps: an array leaf kept as given (integer or floating)."""
-    rule = Rule("count", integer=integer, whole=whole, optional=optional, **bounds)
+    rule = Count(integer=integer, whole=whole, optional=optional, **bounds)
     return _field(_LEAF, rule, default, arg, kw_only)
 
 
 def schedule() -> Any:
     """A schedule (a PyTree child)."""
-    return _field(_CHILD, Rule("schedule"), MISSING, None, False)
+    return _field(_CHILD, ScheduleArg(), MISSING, None, False)
 
 
 def schedules() -> Any:
     """A sequence of schedules (stored as a tuple of PyTree children)."""
-    return _field(_CHILD, Rule("schedules"), MISSING, None, False)
+    return _field(_CHILD, SchedulesArg(), MISSING, None, False)
 
 
 def steps(default: Any = MISSING) -> Any:
     """A 1-D array of steps, >= 0 and non-decreasing (boundaries)."""
-    return _field(_LEAF, Rule("steps"), default, None, False)
+    return _field(_LEAF, Steps(), default, None, False)
 
 
 def values(default: Any = MISSING) -> Any:
     """A 1-D array of finite floating hyperparameters."""
-    return _field(_LEAF, Rule("values"), default, None, False)
+    return _field(_LEAF, Values(), default, None, False)
 
 
 def size(default: Any = MISSING, *, kw_only: bool = False, **bounds: float) -> Any:
     """A whole number that sets the shape of a state (a window's length): structure."""
-    return _field(_STATIC, Rule("size", **bounds), default, None, kw_only)
+    return _field(_STATIC, Size(**bounds), default, None, kw_only)
 
 
 def flag(default: Any = MISSING, *, kw_only: bool = False) -> Any:
     """A bool option: structure, so each value compiles its own program."""
-    return _field(_STATIC, Rule("flag"), default, None, kw_only)
+    return _field(_STATIC, Flag(), default, None, kw_only)
 
 
 def option(choices: tuple[Any, ...], default: Any = MISSING, *, kw_only: bool = False) -> Any:
     """One of `choices` (strings): structure."""
-    return _field(_STATIC, Rule("option", choices=choices), default, None, kw_only)
+    return _field(_STATIC, Option(choices=choices), default, None, kw_only)
 
 
 def function(allowed: str, default: Any = MISSING) -> Any:
     """A user function: structure (a new function is a new compilation)."""
-    return _field(_STATIC, Rule("function", allowed=allowed), default, None, False)
+    return _field(_STATIC, Function(allowed=allowed), default, None, False)
 
 
 def static() -> Any:

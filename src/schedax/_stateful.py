@@ -12,7 +12,7 @@ import numpy as np
 
 from ._base import Module, Schedule, as_steps, traced
 from ._eager import eager
-from ._rules import Rule
+from ._rules import Param, Values
 from ._util import Array, as_real, fmt, int_range, is_concrete
 
 # The state's structure, by schedule structure: checked on every call.
@@ -224,9 +224,9 @@ def as_schedule(lr: Any, schedule_state: ScheduleState = None) -> tuple[Schedule
         )
     value = jnp.asarray(lr)
     if value.ndim == 0:
-        value = Rule("param")(fn, "lr", lr)
+        value = Param()(fn, "lr", lr)
     else:
-        value = Rule("values")(fn, "lr", np.ravel(lr)).reshape(value.shape)
+        value = Values()(fn, "lr", np.ravel(lr)).reshape(value.shape)
     return (lambda step, state: (value, state)), schedule_state
 
 

@@ -33,7 +33,7 @@ from .. import (
     reduce_on_plateau,
     warmup_cosine_decay,
 )
-from .._rules import Rule, constructor
+from .._rules import Count, Param, constructor
 from ._shared import warn
 from .torch import _no_negative
 
@@ -48,7 +48,7 @@ __all__ = [
     "ReduceLROnPlateau",
 ]
 
-_VALUE = Rule("param")
+_VALUE = Param()
 
 
 @constructor(names={"init": "initial_learning_rate"})
@@ -169,10 +169,10 @@ def InverseTimeDecay(  # noqa: N802
 
 @constructor(
     initial_learning_rate=_VALUE,
-    decay_steps=Rule("count", gt=0),
+    decay_steps=Count(gt=0),
     alpha=_VALUE,
-    warmup_target=Rule("param", optional=True),
-    warmup_steps=Rule("count", ge=0),
+    warmup_target=Param(optional=True),
+    warmup_steps=Count(ge=0),
 )
 def CosineDecay(  # noqa: N802
     initial_learning_rate: Any,

@@ -50,7 +50,7 @@ import numpy as np
 
 import schedax as sx
 
-from .._rules import Rule, constructor
+from .._rules import Count, Option, Param, Steps, constructor
 from .._util import fmt, is_concrete
 from ._shared import like, scaled_points, select, warn
 
@@ -71,11 +71,11 @@ __all__ = [
     "warmup_exponential_decay_schedule",
 ]
 
-_VALUE = Rule("param")
-_STEPS = Rule("count")  # any finite number: optax gives <= 0 its own meaning
-_POWER = Rule("param", ge=0)  # README restriction: optax's negative powers are infinite lrs
-_WARMUP = Rule("count", ge=0)  # README restriction: a negative warmup shifts the decay
-_LENGTH = Rule("count", gt=0)  # optax raises for <= 0
+_VALUE = Param()
+_STEPS = Count()  # any finite number: optax gives <= 0 its own meaning
+_POWER = Param(ge=0)  # README restriction: optax's negative powers are infinite lrs
+_WARMUP = Count(ge=0)  # README restriction: a negative warmup shifts the decay
+_LENGTH = Count(gt=0)  # optax raises for <= 0
 
 
 def _transition(
@@ -245,8 +245,8 @@ def _scales(where: str, scales: Any) -> tuple[list[Any], list[Any]]:
         raise TypeError(f"{where}: boundaries_and_scales must be a dict {{step: scale}} or None, "
                         f"got {type(scales).__name__}")  # fmt: skip
     for step, scale in scales.items():
-        Rule("count")(where, f"boundaries_and_scales key {step!r}", step)
-        Rule("param", ge=0)(where, f"boundaries_and_scales[{step!r}]", scale)
+        Count()(where, f"boundaries_and_scales key {step!r}", step)
+        Param(ge=0)(where, f"boundaries_and_scales[{step!r}]", scale)
     return list(scales), list(scales.values())
 
 
@@ -280,7 +280,7 @@ def piecewise_constant_schedule(
     return sx.piecewise_constant([max(step, 0) for step in steps], values)
 
 
-_INTERPOLATE = Rule("option", choices=("linear", "cosine"))
+_INTERPOLATE = Option(choices=("linear", "cosine"))
 
 
 def _interpolate(where: str, what: str, kind: str, init: Any, steps: Any, scales: Any) -> Any:
@@ -337,7 +337,7 @@ def piecewise_interpolate_schedule(
 
 @constructor(
     init_value=_VALUE, transition_steps=_STEPS, decay_rate=_VALUE, transition_begin=_STEPS,
-    end_value=Rule("param", optional=True),
+    end_value=Param(optional=True),
 )  # fmt: skip
 def exponential_decay(
     init_value: Any,
@@ -482,7 +482,7 @@ def warmup_cosine_decay_schedule(
 
 @constructor(
     init_value=_VALUE, peak_value=_VALUE, warmup_steps=_WARMUP, transition_steps=_STEPS,
-    decay_rate=_VALUE, transition_begin=_STEPS, end_value=Rule("param", optional=True),
+    decay_rate=_VALUE, transition_begin=_STEPS, end_value=Param(optional=True),
 )  # fmt: skip
 def warmup_exponential_decay_schedule(
     init_value: Any,
@@ -704,7 +704,7 @@ def join_schedules(schedules: Sequence[Callable[[Any], Any]], boundaries: Any) -
     pieces = list(schedules)
     if not pieces:  # the core join says what is wrong
         return sx.join_schedules(pieces, boundaries)
-    bounds = Rule("steps", ordered=False)(where, "boundaries", boundaries)
+    bounds = Steps(ordered=False)(where, "boundaries", boundaries)
     used = min(len(pieces) - 1, bounds.shape[0])
     if used != len(pieces) - 1 or used != bounds.shape[0]:
         warn(f"{where}: got {len(pieces)} schedules and {bounds.shape[0]} boundaries; as "

@@ -32,7 +32,7 @@ import jax.numpy as jnp
 
 import schedax as sx
 
-from .._rules import Rule, constructor, error_names
+from .._rules import Count, Flag, Param, Values, constructor, error_names
 from .._util import fmt, is_concrete
 from ._shared import like, select, warn
 from .torch import _no_negative
@@ -48,13 +48,13 @@ __all__ = [
     "create_scheduler_v2",
 ]
 
-_LR = Rule("param")
-_FLAG = Rule("flag")
-_WARMUP = Rule("count", ge=0)  # timm accepts a negative warmup_t: it shifts the curve back
+_LR = Param()
+_FLAG = Flag()
+_WARMUP = Count(ge=0)  # timm accepts a negative warmup_t: it shifts the curve back
 
 
-_REAL = Rule("count", optional=True)  # a finite real number, kept as given
-_MILESTONES = Rule("values")
+_REAL = Count(optional=True)  # a finite real number, kept as given
+_MILESTONES = Values()
 
 
 # The arguments of the curves timm's schedulers build, by the names timm gives them.

@@ -38,7 +38,7 @@ from .. import (
     polynomial_decay,
     reduce_on_plateau,
 )
-from .._rules import Rule, constructor
+from .._rules import Count, Function, Param, Steps, constructor
 from .._util import is_concrete
 
 __all__ = [
@@ -59,11 +59,11 @@ __all__ = [
     "StepLR",
 ]
 
-_LR = Rule("param")
-_FACTOR = Rule("param", ge=0, le=1)
+_LR = Param()
+_FACTOR = Param(ge=0, le=1)
 # torch compares its step counter with lengths by `==` and `%`: fractional ones give artifacts
 # (a ConstantLR that never restores lr), so only whole numbers are taken (README: restrictions).
-_ITERS = Rule("count", ge=0, whole=True)
+_ITERS = Count(ge=0, whole=True)
 
 # Schedules whose values differ when SequentialLR restarts them at a milestone (torch then
 # sets the lr from the closed form, not the chainable one): the restarted version.
@@ -100,7 +100,7 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
     return piecewise_constant([total_iters], [lr * factor, lr])
 
 
-@constructor(lr=_LR, start_factor=Rule("param", gt=0, le=1), end_factor=_FACTOR, total_iters=_ITERS)
+@constructor(lr=_LR, start_factor=Param(gt=0, le=1), end_factor=_FACTOR, total_iters=_ITERS)
 def LinearLR(  # noqa: N802
     lr: Any, start_factor: float = 1.0 / 3, end_factor: float = 1.0, total_iters: int = 5
 ) -> Schedule:
@@ -132,7 +132,7 @@ def LinearLR(  # noqa: N802
 
 @constructor(
     names={"init": "lr", "decay_rate": "gamma", "decay_steps": "step_size"},
-    step_size=Rule("count", gt=0, whole=True),
+    step_size=Count(gt=0, whole=True),
 )
 def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `StepLR`: `lr * gamma**(step // step_size)`.
@@ -156,7 +156,7 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
     return exponential_decay(lr, gamma, step_size, staircase=True)
 
 
-@constructor(lr=_LR, milestones=Rule("steps", ordered=False, whole=True), gamma=Rule("param"))
+@constructor(lr=_LR, milestones=Steps(ordered=False, whole=True), gamma=Param())
 def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
@@ -262,8 +262,8 @@ def CosineAnnealingLR(lr: Any, T_max: int, eta_min: float = 0.0) -> Schedule:  #
 
 @constructor(
     names={"init": "lr", "end": "eta_min", "period": "T_0", "period_mult": "T_mult"},
-    T_0=Rule("count", integer=True, gt=0),
-    T_mult=Rule("count", integer=True, ge=1),
+    T_0=Count(integer=True, gt=0),
+    T_mult=Count(integer=True, ge=1),
 )
 def CosineAnnealingWarmRestarts(  # noqa: N802
     lr: Any,
@@ -356,10 +356,10 @@ def CyclicLR(  # noqa: N802
 
 @constructor(
     names={"peak": "max_lr"},
-    total_steps=Rule("count", integer=True, gt=0, optional=True),
-    epochs=Rule("count", integer=True, gt=0, optional=True),
-    steps_per_epoch=Rule("count", integer=True, gt=0, optional=True),
-    pct_start=Rule("param", ge=0, le=1),
+    total_steps=Count(integer=True, gt=0, optional=True),
+    epochs=Count(integer=True, gt=0, optional=True),
+    steps_per_epoch=Count(integer=True, gt=0, optional=True),
+    pct_start=Param(ge=0, le=1),
 )
 def OneCycleLR(  # noqa: N802
     max_lr: Any,
@@ -434,7 +434,7 @@ def _cycled_momentum(cycle_momentum: Any, base: Any, top: Any) -> tuple[Any, Any
     return (base, top) if cycle_momentum else (None, None)
 
 
-@constructor(names={"scale": "lr"}, lr_lambda=Rule("function", allowed="a callable step -> factor"))
+@constructor(names={"scale": "lr"}, lr_lambda=Function(allowed="a callable step -> factor"))
 def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N802
     """torch's `LambdaLR`: `lr * lr_lambda(step)`.
 
@@ -461,7 +461,7 @@ def LambdaLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> Schedule:  # noqa: N80
     return lambda_lr(lr_lambda, scale=lr)
 
 
-@constructor(names={"init": "lr"}, lr_lambda=Rule("function", allowed="a callable step -> factor"))
+@constructor(names={"init": "lr"}, lr_lambda=Function(allowed="a callable step -> factor"))
 def MultiplicativeLR(lr: Any, lr_lambda: Callable[[Any], Any]) -> StatefulSchedule:  # noqa: N802
     """torch's `MultiplicativeLR`, stateful: the previous lr times `lr_lambda(step)` each step.
 

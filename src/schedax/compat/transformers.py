@@ -26,7 +26,7 @@ from typing import Any
 import schedax as sx
 
 from .._registry import register
-from .._rules import Rule, constructor
+from .._rules import Count, Flag, Option, Param, constructor
 from .._util import fmt, is_concrete
 from . import torch as _torch
 from ._shared import like, select, warn
@@ -48,11 +48,11 @@ __all__ = [
     "get_polynomial_decay_schedule_with_warmup",
 ]
 
-_LR = Rule("param")
-_STEPS = Rule("count", ge=0, whole=True)
-_CYCLES = Rule("param", ge=0)
-_LAST_EPOCH = Rule("option", choices=(-1,))
-_FLAG = Rule("flag")  # resuming is calling the schedule at that step
+_LR = Param()
+_STEPS = Count(ge=0, whole=True)
+_CYCLES = Param(ge=0)
+_LAST_EPOCH = Option(choices=(-1,))
+_FLAG = Flag()  # resuming is calling the schedule at that step
 
 
 def _at_least_one(n: Any) -> Any:
@@ -187,8 +187,8 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
     return sx.join_schedules([ramp, restarts, sx.constant_lr(zero)], [warmup, warmup + decay])
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, lr_end=Rule("param"),
-             power=Rule("param", ge=0), last_epoch=_LAST_EPOCH)  # fmt: skip
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, lr_end=Param(),
+             power=Param(ge=0), last_epoch=_LAST_EPOCH)  # fmt: skip
 def get_polynomial_decay_schedule_with_warmup(
     lr: Any,
     num_warmup_steps: int,
@@ -221,7 +221,7 @@ def get_polynomial_decay_schedule_with_warmup(
     return sx.join_schedules([ramp, decay, sx.constant_lr(lr_end)], [warmup, end])
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, timescale=Rule("count", gt=0, optional=True),
+@constructor(lr=_LR, num_warmup_steps=_STEPS, timescale=Count(gt=0, optional=True),
              last_epoch=_LAST_EPOCH)  # fmt: skip
 def get_inverse_sqrt_schedule(
     lr: Any, num_warmup_steps: int, timescale: int | None = None, last_epoch: int = -1
@@ -244,8 +244,8 @@ def get_inverse_sqrt_schedule(
 
 
 @constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
-             last_epoch=_LAST_EPOCH, min_lr=Rule("param", ge=0, optional=True),
-             min_lr_rate=Rule("param", ge=0, optional=True))  # fmt: skip
+             last_epoch=_LAST_EPOCH, min_lr=Param(ge=0, optional=True),
+             min_lr_rate=Param(ge=0, optional=True))  # fmt: skip
 def get_cosine_with_min_lr_schedule_with_warmup(
     lr: Any,
     num_warmup_steps: int,
@@ -288,9 +288,9 @@ def _min_lr_rate(where: str, lr: Any, min_lr: Any, min_lr_rate: Any) -> Any:
 
 
 @constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
-             last_epoch=_LAST_EPOCH, min_lr=Rule("param", ge=0, optional=True),
-             min_lr_rate=Rule("param", ge=0, optional=True),
-             warmup_lr_rate=Rule("param", ge=0, optional=True))  # fmt: skip
+             last_epoch=_LAST_EPOCH, min_lr=Param(ge=0, optional=True),
+             min_lr_rate=Param(ge=0, optional=True),
+             warmup_lr_rate=Param(ge=0, optional=True))  # fmt: skip
 def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     lr: Any,
     num_warmup_steps: int,
@@ -329,14 +329,14 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     return sx.join_schedules([ramp, cosine], [warmup])
 
 
-_SHAPES = Rule("option", choices=("linear", "cosine", "1-sqrt"))
+_SHAPES = Option(choices=("linear", "cosine", "1-sqrt"))
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_decay_steps=Rule("count", gt=0, whole=True),
-             num_training_steps=Rule("count", whole=True, optional=True),
-             num_stable_steps=Rule("count", ge=0, whole=True, optional=True),
-             warmup_type=_SHAPES, decay_type=_SHAPES, min_lr_ratio=Rule("param", ge=0),
-             num_cycles=Rule("param", gt=0), last_epoch=_LAST_EPOCH)  # fmt: skip
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_decay_steps=Count(gt=0, whole=True),
+             num_training_steps=Count(whole=True, optional=True),
+             num_stable_steps=Count(ge=0, whole=True, optional=True),
+             warmup_type=_SHAPES, decay_type=_SHAPES, min_lr_ratio=Param(ge=0),
+             num_cycles=Param(gt=0), last_epoch=_LAST_EPOCH)  # fmt: skip
 def get_wsd_schedule(
     lr: Any,
     num_warmup_steps: int,
