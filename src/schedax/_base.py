@@ -329,11 +329,10 @@ class Schedule(Module):
 
     def _batched(self) -> bool:
         """Whether the schedule was stacked (its leaves have a batch axis)."""
-        ndim = {"param": 0, "count": 0, "steps": 1, "values": 1}
         for field, _, rule in self._fields:
             leaf = getattr(self, field)
-            if rule is not None and rule.kind in ndim and leaf is not None:
-                if jnp.ndim(leaf) > ndim[rule.kind]:
+            if rule is not None and rule.ndim is not None and leaf is not None:
+                if jnp.ndim(leaf) > rule.ndim:
                     return True
             if rule is not None and rule.kind == "schedules":
                 if any(s._batched() for s in leaf):

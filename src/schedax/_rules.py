@@ -140,7 +140,7 @@ class Rule:
     """
 
     kind: ClassVar[str]  # the field's kind, as the classes that hold fields ask for it
-    leaf: ClassVar[bool] = False  # stored as an array leaf
+    ndim: ClassVar[int | None] = None  # an array leaf's rank (None: not an array leaf)
     length: ClassVar[bool] = False  # lengths and boundaries: floating, however written
 
     def __init__(
@@ -171,7 +171,7 @@ class Rule:
         if value is None and self.optional:
             return None
         stored = self.convert(where, arg, value)
-        if not self.leaf:
+        if self.ndim is None:
             return stored
         if self.length and not self.integer and is_integer_dtype(stored.dtype):
             stored = stored.astype(default_float())  # gradients reach lengths
@@ -263,7 +263,7 @@ class Param(Rule):
     """A value or rate: a finite real scalar, stored as a floating array."""
 
     kind = "param"
-    leaf = True
+    ndim = 0
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
         arr = self._real(where, arg, x)
@@ -279,7 +279,7 @@ class Count(Rule):
     """A length or position in steps: a finite real scalar, stored as the default float."""
 
     kind = "count"
-    leaf = True
+    ndim = 0
     length = True
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
@@ -293,7 +293,7 @@ class Steps(Rule):
     """Boundaries: a 1-D array of steps, >= 0 and non-decreasing (unless not `ordered`)."""
 
     kind = "steps"
-    leaf = True
+    ndim = 1
     length = True
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
@@ -315,7 +315,7 @@ class Values(Rule):
     """A 1-D array of finite floating values."""
 
     kind = "values"
-    leaf = True
+    ndim = 1
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
         values = self._sequence(where, arg, x, "numbers", "numbers")

@@ -13,9 +13,6 @@ from ._base import Module, Schedule
 from ._rules import _SWEEP
 from ._util import fmt
 
-# The kinds of argument a grid sweeps: scalars (a value, a rate, a length).
-_SCALARS = ("param", "count")
-
 
 def grid(constructor: type[Schedule], /, **arguments: Any) -> Schedule:
     """Every combination of the values given as lists, as one stacked schedule.
@@ -58,14 +55,10 @@ def grid(constructor: type[Schedule], /, **arguments: Any) -> Schedule:
         raise TypeError(f"{fn}: constructor must be a schedax schedule class such as "
                         f"sx.cosine_decay, got {fmt(constructor)}; for another constructor, "
                         "build the configurations in a list and sx.stack them")  # fmt: skip
-    kinds = {arg: rule.kind for _, arg, rule in constructor._fields if rule is not None}
+    scalars = {arg for _, arg, rule in constructor._fields if rule is not None and rule.ndim == 0}
     axes = {}
     for arg, value in arguments.items():
-        if (
-            kinds.get(arg) in _SCALARS
-            and isinstance(value, list | tuple | np.ndarray)
-            or (kinds.get(arg) in _SCALARS and hasattr(value, "ndim") and value.ndim == 1)
-        ):
+        if arg in scalars and (isinstance(value, list | tuple) or np.ndim(value) == 1):
             if len(value) == 0:
                 raise ValueError(f"{fn}: {arg} must hold at least one value, got {fmt(value)}")
             axes[arg] = value
@@ -101,12 +94,11 @@ def _sweeping() -> Any:
 
 def _broadcast(schedule: Module, size: int) -> Any:
     """Every fixed leaf given the grid's leading axis."""
-    ndim = {"param": 0, "count": 0, "steps": 1, "values": 1}
     changes = {}
     for field, _, rule in schedule._fields:
         leaf = getattr(schedule, field)
-        if rule is not None and rule.kind in ndim and leaf is not None:
-            if leaf.ndim == ndim[rule.kind]:
+        if rule is not None and rule.ndim is not None and leaf is not None:
+            if leaf.ndim == rule.ndim:
                 changes[field] = jnp.broadcast_to(leaf, (size, *leaf.shape))
     fields = {f: getattr(schedule, f) for f, _, _ in schedule._fields}
     return type(schedule)._build(**{**fields, **changes})
