@@ -22,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._base import Schedule
-from ._optax import _increment, _optax
+from ._optax import _increment, _observed, _optax
 from ._stateful import ScheduleState, StatefulSchedule
 from ._util import Array, canonical, default_float, fmt
 
@@ -93,7 +93,7 @@ class _Init(_Part):
             schedule = values[name]
             state = schedule.init() if isinstance(schedule, StatefulSchedule) else None
             slots[name] = _Slot(schedule, state)
-            hyperparams[name] = _cast(_value(schedule, count, state), dtype)
+            hyperparams[name] = _cast(_advance(schedule, count, state, {})[0], dtype)
         for name, fn in key.callables:
             hyperparams[name] = _cast(jnp.asarray(fn(count)), dtype)
         inner = _inner(key, hyperparams)
@@ -131,13 +131,7 @@ class _Update(_Part):
                     f"{_kind(structure)} this transformation was built with; update a state "
                     "with the transformation whose init made it (or one equal to it)"
                 )
-            if isinstance(schedule, StatefulSchedule):
-                value = extra_args.get("value")
-                if value is not None:
-                    inner_state = schedule.observe(inner_state, value)
-                lr, inner_state = schedule(count, inner_state)
-            else:
-                lr = schedule(count)
+            lr, inner_state = _advance(schedule, count, inner_state, extra_args)
             slots[name] = _Slot(schedule, inner_state)
             hyperparams[name] = lr.astype(jnp.result_type(state.hyperparams[name]))
         for name, fn in key.callables:
@@ -192,10 +186,14 @@ def _transformation() -> type:
     return _TRANSFORMATION[0]
 
 
-def _value(schedule: Any, count: Array, state: ScheduleState) -> Array:
+def _advance(
+    schedule: Any, count: Array, state: ScheduleState, extra_args: dict
+) -> tuple[Array, ScheduleState]:
+    """`(value, state)` at update `count`: a stateful schedule observes `extra_args["value"]`
+    first, as `to_optax` does."""
     if isinstance(schedule, StatefulSchedule):
-        return schedule(count, state)[0]
-    return schedule(count)
+        return schedule(count, _observed(schedule, state, extra_args))
+    return schedule(count), state
 
 
 def _cast(value: Any, dtype: Any) -> Array:
