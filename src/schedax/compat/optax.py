@@ -50,9 +50,10 @@ import numpy as np
 
 import schedax as sx
 
+from .._numerics import like, scaled_points, select
 from .._rules import Count, Option, Param, Steps, constructor
 from .._util import fmt, is_concrete
-from ._shared import like, scaled_points, select, warn
+from ._shared import warn
 
 __all__ = [
     "constant_schedule",

@@ -32,9 +32,10 @@ import jax.numpy as jnp
 
 import schedax as sx
 
+from .._numerics import like, select
 from .._rules import Count, Flag, Param, Values, constructor, error_names
 from .._util import fmt, is_concrete
-from ._shared import like, select, warn
+from ._shared import warn
 from .torch import _no_negative
 
 __all__ = [

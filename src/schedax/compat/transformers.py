@@ -25,11 +25,12 @@ from typing import Any
 
 import schedax as sx
 
+from .._numerics import like, select
 from .._registry import register
 from .._rules import Count, Flag, Option, Param, constructor
 from .._util import fmt, is_concrete
 from . import torch as _torch
-from ._shared import like, select, warn
+from ._shared import warn
 
 __all__ = [
     "get_scheduler",
