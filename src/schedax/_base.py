@@ -150,7 +150,7 @@ class Module:
         where, labels = self._name, []
         for field in fields:
             arg = dict((f, a) for f, a, _ in self._fields)[field]
-            where, label = error_names(self._name, arg, self._raw.get(field))
+            where, label = error_names(self._name, arg)
             labels.append(label)
         return ValueError(f"{where}: {text.format(*labels)}")
 

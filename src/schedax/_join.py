@@ -240,7 +240,7 @@ def join_schedules(
     """
     fn = "join_schedules"
     shift = Flag()(fn, "shift", shift)
-    where, arg = error_names(fn, "schedules", schedules)
+    where, arg = error_names(fn, "schedules")
     if callable(schedules) or not isinstance(schedules, Sequence):
         got = repr(schedules) if callable(schedules) else type(schedules).__name__
         raise TypeError(f"{where}: {arg} must be a sequence of schedules, got {got}; pass a list")
@@ -251,7 +251,7 @@ def join_schedules(
         check_piece(where, f"{arg}[{i}]", s)
     bounds = Steps()(fn, "boundaries", boundaries)
     if bounds.shape[0] != len(pieces) - 1:
-        _, b_arg = error_names(fn, "boundaries", boundaries)
+        _, b_arg = error_names(fn, "boundaries")
         singular = "boundary" if b_arg == "boundaries" else b_arg[:-1]
         noun = singular if bounds.shape[0] == 1 else b_arg
         raise ValueError(
@@ -309,7 +309,7 @@ class chain_schedules(Schedule):
 
     def _check(self) -> None:
         for i, s in enumerate(self.schedules):
-            check_piece(*error_names(self._name, f"schedules[{i}]", self._raw["schedules"]), s)
+            check_piece(*error_names(self._name, f"schedules[{i}]"), s)
         if is_concrete(self.lr) and self.lr == 0:
             raise self._invalid(f"{{0}} must be nonzero, got {fmt(self.lr)}", "lr")
 

@@ -54,7 +54,7 @@ _CALLER: contextvars.ContextVar[tuple[str, dict[str, str]] | None] = contextvars
 _SWEEP: contextvars.ContextVar[bool] = contextvars.ContextVar("schedax_sweep", default=False)
 
 
-def error_names(where: str, arg: str, raw: Any = None) -> tuple[str, str]:
+def error_names(where: str, arg: str) -> tuple[str, str]:
     """The (constructor, argument) to name in an error about argument `arg` of `where`: while
     a `constructor` function runs, its own argument of that name, or the one its `names`
     table maps `arg` to; else `where`'s own."""
@@ -185,8 +185,8 @@ class Rule:
 
     # -- errors
 
-    def _fail(self, where: str, arg: str, raw: Any, text: str, error: type = ValueError) -> Any:
-        where, arg = error_names(where, arg, raw)
+    def _fail(self, where: str, arg: str, text: str, error: type = ValueError) -> Any:
+        where, arg = error_names(where, arg)
         raise error(f"{where}: {arg} {text}")
 
     def _describe_bounds(self) -> str:
@@ -203,7 +203,7 @@ class Rule:
             return
         v = host(raw, value)
         if not all(_TESTS[op](v, bound).all() for op, bound in self.bounds):
-            self._fail(where, arg, raw, f"must be {self._describe_bounds()}, got {fmt(value)}")
+            self._fail(where, arg, f"must be {self._describe_bounds()}, got {fmt(value)}")
 
     # -- kinds
 
@@ -212,50 +212,49 @@ class Rule:
         try:
             arr, got = as_real(x, on_host=True)
         except OverflowError:
-            self._fail(where, arg, x, f"must be finite, got an integer of {len(str(x))} digits")
+            self._fail(where, arg, f"must be finite, got an integer of {len(str(x))} digits")
         if arr is None:
             hint = OPTIMIZER_HINT if has_optimizer_shape(x) else ""
-            self._fail(where, arg, x, f"must be a real number, got {got}{hint}", TypeError)
+            self._fail(where, arg, f"must be a real number, got {got}{hint}", TypeError)
         if arr.ndim > (1 if _SWEEP.get() else 0):  # a grid's axes are 1-D
-            self._fail(where, arg, x, f"must be a scalar, got shape {tuple(arr.shape)}")
+            self._fail(where, arg, f"must be a scalar, got shape {tuple(arr.shape)}")
         if is_concrete(arr) and not np.isfinite(host(x, arr)).all():
-            self._fail(where, arg, x, f"must be finite, got {fmt(arr)}")
+            self._fail(where, arg, f"must be finite, got {fmt(arr)}")
         if self.integer and not is_integer_dtype(arr.dtype):
             if _is_integer(x):  # an integer beyond the default integer's range
-                self._fail(where, arg, x, f"must be at most {int_range().max} (enable "
+                self._fail(where, arg, f"must be at most {int_range().max} (enable "
                            f"jax_enable_x64 for more), got {x}")  # fmt: skip
-            self._fail(where, arg, x, f"must be an integer, got {fmt(arr)}", TypeError)
+            self._fail(where, arg, f"must be an integer, got {fmt(arr)}", TypeError)
         return arr
 
     def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
         if self.whole and is_concrete(value):
             v = host(raw, value)
             if not (v == np.floor(v)).all():
-                self._fail(where, arg, raw, f"must be a whole number of steps, got {fmt(value)}")
+                self._fail(where, arg, f"must be a whole number of steps, got {fmt(value)}")
 
     def _sequence(self, where: str, arg: str, x: Any, noun: str, what: str) -> Array:
         if isinstance(x, str) or not isinstance(x, Sequence | jax.Array | np.ndarray):
-            self._fail(where, arg, x, f"must be a sequence of {noun}, got {type(x).__name__} {x!r}",
+            self._fail(where, arg, f"must be a sequence of {noun}, got {type(x).__name__} {x!r}",
                        TypeError)  # fmt: skip
         if isinstance(x, Sequence):
             for i, v in enumerate(x):
                 if isinstance(v, bool | np.bool_) or not isinstance(
                     v, numbers.Real | jax.Array | np.ndarray | np.generic
                 ):
-                    self._fail(where, arg, x, f"must hold {what}, got {type(v).__name__} "
+                    self._fail(where, arg, f"must hold {what}, got {type(v).__name__} "
                                f"{_short_repr(v)}", TypeError)  # fmt: skip
                 if isinstance(v, jax.Array | np.ndarray) and np.ndim(v):
-                    self._fail(where, f"{arg}[{i}]", x,
-                               f"must be a scalar, got shape {np.shape(v)}")  # fmt: skip
+                    self._fail(where, f"{arg}[{i}]", f"must be a scalar, got shape {np.shape(v)}")
         try:
             arr = to_array(x, on_host=True) if len(x) else np.zeros((0,), np.int32)
         except OverflowError:
-            self._fail(where, arg, x, "must hold finite numbers, got an integer beyond the float "
+            self._fail(where, arg, "must hold finite numbers, got an integer beyond the float "
                        "range")  # fmt: skip
         if not (is_integer_dtype(arr.dtype) or jnp.issubdtype(arr.dtype, jnp.floating)):
-            self._fail(where, arg, x, f"must hold real numbers, got dtype {arr.dtype}", TypeError)
+            self._fail(where, arg, f"must hold real numbers, got dtype {arr.dtype}", TypeError)
         if arr.ndim != 1:
-            self._fail(where, arg, x, f"must be one-dimensional, got shape {tuple(arr.shape)}")
+            self._fail(where, arg, f"must be one-dimensional, got shape {tuple(arr.shape)}")
         return arr
 
 
@@ -270,7 +269,7 @@ class Param(Rule):
         if is_integer_dtype(arr.dtype):  # integers become the default float
             arr = arr.astype(default_float())
         if is_concrete(arr) and not np.isfinite(np.asarray(arr)).all():
-            self._fail(where, arg, x, f"must be finite in {arr.dtype}, got {x}")  # 2**200, f32
+            self._fail(where, arg, f"must be finite in {arr.dtype}, got {x}")  # 2**200, f32
         self._check_bounds(where, arg, x, arr)
         return arr
 
@@ -306,7 +305,7 @@ class Steps(Rule):
                 (not self.ordered or np.all(np.diff(values) >= 0), "non-decreasing"),
             ):
                 if not ok:
-                    self._fail(where, arg, x, f"must be {allowed}, got {fmt(steps)}")
+                    self._fail(where, arg, f"must be {allowed}, got {fmt(steps)}")
         self._check_whole(where, arg, x, steps)
         return steps
 
@@ -324,7 +323,7 @@ class Values(Rule):
         if is_concrete(values):
             bad = np.flatnonzero(~np.isfinite(np.asarray(values, np.float64)))
             if bad.size:
-                self._fail(where, f"{arg}[{bad[0]}]", x, f"must be finite, got {values[bad[0]]}")
+                self._fail(where, f"{arg}[{bad[0]}]", f"must be finite, got {values[bad[0]]}")
         return values
 
 
@@ -335,9 +334,9 @@ class Size(Rule):
 
     def convert(self, where: str, arg: str, x: Any) -> int:
         if isinstance(x, numbers.Real) and not math.isfinite(x):
-            self._fail(where, arg, x, f"must be finite, got {x}")
+            self._fail(where, arg, f"must be finite, got {x}")
         if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral):
-            self._fail(where, arg, x, f"must be a Python int, got {type(x).__name__} "
+            self._fail(where, arg, f"must be a Python int, got {type(x).__name__} "
                        f"{_short_repr(x)}", TypeError)  # fmt: skip
         self._check_bounds(where, arg, x, np.asarray(int(x)))
         return int(x)
@@ -350,7 +349,7 @@ class Flag(Rule):
 
     def convert(self, where: str, arg: str, x: Any) -> bool:
         if not isinstance(x, bool | np.bool_):
-            self._fail(where, arg, x, f"must be a bool, got {type(x).__name__}", TypeError)
+            self._fail(where, arg, f"must be a bool, got {type(x).__name__}", TypeError)
         return bool(x)
 
 
@@ -361,7 +360,7 @@ class Option(Rule):
 
     def convert(self, where: str, arg: str, x: Any) -> Any:
         if not any(x == c and type(x) is type(c) for c in self.choices or ()):
-            self._fail(where, arg, x, f"must be one of {self.choices}, got {x!r}")
+            self._fail(where, arg, f"must be one of {self.choices}, got {x!r}")
         return x
 
 
@@ -374,7 +373,7 @@ class Function(Rule):
         from ._base import Module, Schedule
 
         if not callable(x) or (isinstance(x, Module) and not isinstance(x, Schedule)):
-            self._fail(where, arg, x, f"must be {self.allowed or 'a callable'}, got "
+            self._fail(where, arg, f"must be {self.allowed or 'a callable'}, got "
                        f"{type(x).__name__} {x!r}", TypeError)  # fmt: skip
         return x
 
@@ -388,7 +387,7 @@ class ScheduleArg(Rule):
         from ._base import Schedule  # the base imports the rules
 
         if not isinstance(x, Schedule):
-            self._fail(where, arg, x, f"must be a schedax Schedule, got {type(x).__name__}",
+            self._fail(where, arg, f"must be a schedax Schedule, got {type(x).__name__}",
                        TypeError)  # fmt: skip
         return x
 
@@ -402,10 +401,10 @@ class SchedulesArg(Rule):
         from ._base import Module, Schedule
 
         if isinstance(x, Module) or not isinstance(x, Sequence):
-            self._fail(where, arg, x, f"must be a sequence of schedules, got {fmt(x)}", TypeError)
+            self._fail(where, arg, f"must be a sequence of schedules, got {fmt(x)}", TypeError)
         for i, s in enumerate(x):
             if not isinstance(s, Schedule):
-                self._fail(where, f"{arg}[{i}]", x, "must be a schedax Schedule, got "
+                self._fail(where, f"{arg}[{i}]", "must be a schedax Schedule, got "
                            f"{type(s).__name__}", TypeError)  # fmt: skip
         return tuple(x)
 

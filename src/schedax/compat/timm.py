@@ -99,7 +99,7 @@ def _with_noise(
         return schedule
     if isinstance(noise_range_t, list | tuple):
         if len(noise_range_t) < 2:
-            where, arg = error_names("timm", "noise_range_t", noise_range_t)
+            where, arg = error_names("timm", "noise_range_t")
             raise ValueError(f"{where}: {arg} must be a number or a pair (start, stop), got "
                              f"{noise_range_t!r}")  # fmt: skip
         start, stop = noise_range_t[0], noise_range_t[1]
