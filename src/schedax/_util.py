@@ -125,9 +125,9 @@ def to_array(x: Any, on_host: bool = False) -> Array:
         return x
     if on_host and type(x) is float:  # most arguments: straight to the default dtypes
         with np.errstate(over="ignore"):  # 1e200 in float32 is inf, as JAX would store it
-            return np.asarray(x, _DEFAULTS[bool(jax.config.jax_enable_x64)][0])
+            return np.asarray(x, default_float())
     if on_host and type(x) is int and _fits(x):
-        return np.asarray(x, _DEFAULTS[bool(jax.config.jax_enable_x64)][1])
+        return np.asarray(x, default_int())
     if isinstance(x, list | tuple) and any(isinstance(v, jax.Array) for v in x):
         return jnp.stack([to_array(v) for v in x])  # traced elements: one stack
     if not on_host and isinstance(x, int | float):  # bool was rejected before
