@@ -160,7 +160,8 @@ def _compat_examples() -> dict[str, dict]:
     examples["keras.LearningRateScheduler"] = dict(schedule=KERAS_SCHEDULES["keras_docs"], init=0.1)
     examples |= {"step_lr": dict(base_lr=0.1, step_size=10), "join_schedules": dict(
         schedules=[sx.constant_lr(0.1), sx.constant_lr(0.01)], boundaries=[10]),
-        "step_decay": dict(init=0.1, decay_rate=0.5, step_size=10)}  # fmt: skip
+        "step_decay": dict(init=0.1, decay_rate=0.5, step_size=10),
+        "cosine_restarts": dict(init=0.1, period=10)}  # fmt: skip
     return examples
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import jax.numpy as jnp
 
 from ._base import Schedule
@@ -11,13 +14,16 @@ from ._numerics import (
     floor_div,
     half_cosine,
     linear,
+    one_minus_power,
     positive,
     power_of,
     tanh_weight,
 )
 from ._numerics import length as steps_length
-from ._rules import count, flag, option, param
+from ._rules import constructor, count, flag, option, param
 from ._util import Array, fmt
+
+Curve = tuple[Callable[[Array], Array], Callable[[Array], Array] | None]
 
 
 def restart_cycle(t: Array, period: Array, mult: Array) -> tuple[Array, Array, Array]:
@@ -65,7 +71,15 @@ def minus_product(t: Array, a: Array, b: Array) -> Array:
     return t - a_hi * b_hi - a_hi * b_lo - a_lo * b_hi - a_lo * b_lo
 
 
-class cosine_restarts(Schedule):
+@constructor
+def cosine_restarts(
+    init: float,
+    period: float,
+    period_mult: float = 1.0,
+    peak_mult: float = 1.0,
+    end: float = 0.0,
+    scale: str = "peak",
+) -> Schedule:
     """Cosine annealing with warm restarts (SGDR; torch's `CosineAnnealingWarmRestarts`).
 
     Cycle `i` lasts `period * period_mult**i` steps and decays along half a cosine from its
@@ -86,29 +100,14 @@ class cosine_restarts(Schedule):
         scale: what `peak_mult` scales: "peak" or "range".
 
     Returns:
-        A `Schedule`.
+        A `restarts` of cosine shape.
 
     Examples:
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.cosine_restarts(1.0, 2, period_mult=2.0)(jnp.array([0, 1, 2, 4, 6])).round(3)
         Array([1. , 0.5, 1. , 0.5, 1. ], dtype=float32)
     """
-
-    init: Array = param()
-    period: Array = count(gt=0)
-    period_mult: Array = param(default=1.0, ge=1)
-    peak_mult: Array = param(default=1.0, ge=0)
-    end: Array = param(default=0.0)
-    scale: str = option(("peak", "range"), default="peak")
-
-    def _value(self, t: Array) -> Array:
-        i, position, length = restart_cycle(
-            t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
-        )
-        shrink = power_of(jnp.maximum(self.peak_mult.astype(t.dtype), 0), i)
-        init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
-        peak = init * shrink if self.scale == "peak" else end + (init - end) * shrink
-        return anneal(peak, end, position, length, half_cosine)
+    return restarts(init, period, "cosine", period_mult, peak_mult, end, scale=scale)
 
 
 class _MomentumCycle:
@@ -323,26 +322,30 @@ def _phases(s: one_cycle | one_cycle_momentum, t: Array, values: list[Array]) ->
     return anneal(table[phase], table[phase + 1], t - start, ends[phase] - start, shape)
 
 
-# shape -> the weight of a cycle's peak at warped progress x in [0, 1)
-def _cosine_weight(x: Array, s: restarts) -> Array:
-    return 1 - half_cosine(x)
+# shape -> (rise, fall) for `anneal` from a cycle's peak to `end`: the weight of `end` after a
+# fraction x of the cycle, the weight of the peak with a fraction x left
+def _cosine_curve(s: restarts, dtype: Any) -> Curve:
+    return half_cosine, None  # (1 - cos(pi x)) / 2 both ways
 
 
-def _tanh_weight(x: Array, s: restarts) -> Array:
-    return tanh_weight(x, s.lower, s.upper)
+def _tanh_curve(s: restarts, dtype: Any) -> Curve:
+    lower, upper = s.lower.astype(dtype), s.upper.astype(dtype)
+    return lambda x: tanh_weight(x, -lower, -upper), lambda x: tanh_weight(1 - x, lower, upper)
 
 
-def _polynomial_weight(x: Array, s: restarts) -> Array:
-    return power_of(1 - x, jnp.maximum(s.power.astype(x.dtype), 0))
+def _polynomial_curve(s: restarts, dtype: Any) -> Curve:
+    power = jnp.maximum(s.power.astype(dtype), 0)
+    return lambda x: one_minus_power(x, power), lambda x: power_of(x, power)
 
 
-RESTART_SHAPES = {"cosine": _cosine_weight, "tanh": _tanh_weight, "polynomial": _polynomial_weight}
+RESTART_SHAPES = {"cosine": _cosine_curve, "tanh": _tanh_curve, "polynomial": _polynomial_curve}
 
 
 class restarts(Schedule):
     """Decay cycles with warm restarts, of any shape (timm's cosine, tanh and poly schedulers).
 
-    Cycle `i` lasts `period * period_mult**i` steps; it starts at `init * peak_mult**i` and
+    Cycle `i` lasts `period * period_mult**i` steps; it starts at its peak, `init *
+    peak_mult**i` (with `scale="range"`, Keras's: `end + (init - end) * peak_mult**i`), and
     decays towards `end` along `shape`; after `limit` cycles the value is `end`. The progress
     through a cycle is warped by `warp` (timm's `k_decay`): `x = (s / T_i)**warp` at step `s`
     of a cycle of `T_i` steps. `offset` steps of the curve are already done at step 0.
@@ -364,6 +367,7 @@ class restarts(Schedule):
         lower: the tanh argument at the start of a cycle (`shape="tanh"`).
         upper: the tanh argument at its end (`shape="tanh"`).
         offset: the steps of the curve done at step 0, >= 0.
+        scale: what `peak_mult` scales: "peak" or "range".
 
     Returns:
         A `Schedule`.
@@ -386,19 +390,20 @@ class restarts(Schedule):
     lower: Array = param(default=-7.0)
     upper: Array = param(default=3.0)
     offset: Array = count(default=0, ge=0)
+    scale: str = option(("peak", "range"), default="peak", kw_only=True)
 
     def _value(self, t: Array) -> Array:
         t = t + jnp.maximum(self.offset.astype(t.dtype), 0)
         i, position, length = restart_cycle(
             t, self.period.astype(t.dtype), self.period_mult.astype(t.dtype)
         )
-        progress = jnp.clip(position / length, 0, 1)
-        x = power_of(progress, jnp.maximum(self.warp.astype(t.dtype), 0))
-        peak = self.init.astype(t.dtype) * power_of(
-            jnp.maximum(self.peak_mult.astype(t.dtype), 0), i
-        )
-        end = self.end.astype(t.dtype)
-        value = end + (peak - end) * RESTART_SHAPES[self.shape](x, self)
+        warp = jnp.maximum(self.warp.astype(t.dtype), 0)
+        warped = power_of(jnp.clip(position / length, 0, 1), warp) * length
+        position = jnp.where(warp == 1, position, warped)  # exact without a warp
+        shrink = power_of(jnp.maximum(self.peak_mult.astype(t.dtype), 0), i)
+        init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
+        peak = init * shrink if self.scale == "peak" else end + (init - end) * shrink
+        value = anneal(peak, end, position, length, *RESTART_SHAPES[self.shape](self, t.dtype))
         if self.limit is None:
             return value
         return jnp.where(i < self.limit.astype(t.dtype), value, end)

@@ -34,22 +34,12 @@ def length(x: Array) -> Array:
     return jnp.maximum(x, MIN_LENGTH)
 
 
-def periods(t: Array, k: Array) -> Array:
-    """`floor(t / k)`, exact for integer `t` and `k` whose multiples the float holds exactly
-    (`t < 2**24` in float32). `t >= 0`, `k > 0`.
-
-    `floor(t / k)` is not enough: XLA turns a division by a constant into a multiplication by
-    its reciprocal, so `floor(47 / 47)` can be 0 under jit. The estimate is within one of the
-    answer; the exact product `q * k` tells which way to correct it.
-    """
-    q = jnp.floor(t / k)
-    left = t - q * k
-    return q + (left >= k).astype(t.dtype) - (left < 0).astype(t.dtype)
-
-
 def floor_div(t: Array, k: Array) -> tuple[Array, Array]:
-    """`(q, r)`: whole periods as `periods`, and the position in the period, `r = t mod k`,
-    exact at any step (`fmod` is; `t - q * k` loses the position near 2**31 in float32)."""
+    """`(q, r)` with `q = floor(t / k)` whole periods and `r = t mod k` the position in the
+    period, for `t >= 0`, `k > 0`: exact at any step (`fmod` is, and `t - r` is a multiple of
+    `k`). `floor(t / k)` is not enough: XLA turns a division by a constant into a
+    multiplication by its reciprocal, so `floor(47 / 47)` can be 0 under jit; and `t - q * k`
+    loses the position near 2**31 in float32."""
     r = jnp.fmod(t, k)
     return jnp.round((t - r) / k), r
 

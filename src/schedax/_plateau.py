@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._numerics import anneal, linear
 from ._rules import count, flag, option, param, size
 from ._stateful import StatefulSchedule
 from ._util import Array, default_float, is_concrete
@@ -130,7 +131,9 @@ class reduce_on_plateau(StatefulSchedule):
         init = jnp.asarray(self.init_lr, self.dtype)
         warmup = jnp.maximum(self.warmup_steps, 0).astype(self.dtype)
         start = self.warmup_init.astype(self.dtype)
-        ramp = start + step.astype(self.dtype) * (init - start) / jnp.where(warmup > 0, warmup, 1)
+        ramp = anneal(
+            start, init, step.astype(self.dtype), jnp.where(warmup > 0, warmup, 1), linear
+        )
         return jnp.where(warmup > 0, ramp, init)
 
     def _step(self, step: Array, state: PlateauState) -> tuple[Array, PlateauState]:

@@ -17,7 +17,7 @@ Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import timm
     >>> lr = timm.CosineLRScheduler(1.0, t_initial=4, warmup_t=2, warmup_prefix=True)
-    >>> lr(jnp.arange(0, 8, 2))  # warmup, then a cycle from step 2 on
+    >>> lr(jnp.arange(0, 8, 2)).round(3)  # warmup, then a cycle from step 2 on
     Array([0. , 1. , 0.5, 0. ], dtype=float32)
 """
 
@@ -177,7 +177,7 @@ def CosineLRScheduler(  # noqa: N802
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
-        >>> timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)(jnp.arange(0, 10, 2))
+        >>> timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)(jnp.arange(0, 10, 2)).round(3)
         Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     where = "CosineLRScheduler"
