@@ -139,7 +139,9 @@ def test_where_optax_overflows_int32_schedax_gives_its_x64_values():
         (lambda: O.cosine_onecycle_schedule(-5, 0.1), r"^cosine_onecycle_schedule: transition_steps must be > 0, got -5$"),
         (lambda: O.sgdr_schedule([]), r"^sgdr_schedule: cosine_kwargs must hold at least one cycle, got \[\]$"),
         (lambda: O.sgdr_schedule([dict(init_value=0.0, peak_value=1.0, warmup_steps=5)]),
-         r"^sgdr_schedule: cosine_kwargs\[0\]: warmup_cosine_decay_schedule: missing a required argument: 'decay_steps'$"),
+         r"^sgdr_schedule: cosine_kwargs\[0\]: warmup_cosine_decay_schedule: missing a required argument: 'decay_steps'; "
+         r"the signature is warmup_cosine_decay_schedule\(init_value, peak_value, warmup_steps, "
+         r"decay_steps, end_value=0\.0, exponent=1\.0\)$"),
         (lambda: O.join_schedules([], []), r"^join_schedules: schedules must hold at least one schedule, got \[\]$"),
         (lambda: O.join_schedules([0.1, 0.2], [5]), r"^join_schedules: schedules\[0\] must be a schedule or a callable"),
         # The restrictions (README): inputs whose optax values are artifacts.

@@ -213,7 +213,8 @@ def test_compat_constructors_name_themselves_and_their_argument(make, valid, arg
          r"^SequentialLR: got 3 schedulers but 1 milestone; need len\(milestones\) == len\(schedulers\) - 1$"),
         (lambda: T.OneCycleLR(0.1, total_steps=100, pct_start=1.5), r"^OneCycleLR: pct_start must be in \[0, 1\], got 1.5$"),
         (lambda: sx.step_lr(0.1, 10, gamma=-2), r"^step_lr: gamma must be >= 0, got -2.0$"),
-        (lambda: T.StepLR(0.1), r"^StepLR: missing a required argument: 'step_size'$"),
+        (lambda: T.StepLR(0.1), r"^StepLR: missing a required argument: 'step_size'; the signature is "
+         r"StepLR\(lr, step_size, gamma=0\.1\)$"),
     ],
 )  # fmt: skip
 def test_compat_errors_use_the_library_names(make, match):

@@ -30,8 +30,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._eager import eager
-from ._registry import config_name, register
-from ._rules import _STATIC, MISSING, Rule, _bind, error_names
+from ._habits import check_order, usage
+from ._registry import REGISTRY, config_name, register
+from ._rules import _STATIC, MISSING, Count, Rule, _bind, error_names, top_level
 from ._util import (
     Shown,
     _short_repr,
@@ -125,6 +126,28 @@ class Module:
             object.__setattr__(self, field, value)
         with self._checking(raw):
             self._check()
+            if top_level():
+                self._check_habits()
+
+    def _check_habits(self) -> None:
+        """Another library's argument order on a schedax name: a length under one step is an
+        error, numbers that read as that order a warning; both show the signature."""
+        for field, arg, rule in self._fields:
+            if not (isinstance(rule, Count) and (rule.positive or arg.endswith("_steps"))):
+                continue
+            value = self._raw[field]
+            if isinstance(value, int | float):  # as written: no device round trip
+                short = 0 < value < 1
+            else:
+                short = is_concrete(value) and value is not None and bool(
+                    np.any((np.asarray(value) > 0) & (np.asarray(value) < 1)))  # fmt: skip
+            if short:
+                where, label = error_names(self._name, arg)
+                make = REGISTRY.get(where, type(self))
+                raise ValueError(f"{where}: {label} must be at least 1 step (a length), got "
+                                 f"{fmt(value)}; the signature is "
+                                 f"{usage(where, inspect.signature(make))}")  # fmt: skip
+        check_order(self)
 
     @classmethod
     def _build(cls, **fields: Any) -> Any:

@@ -20,6 +20,7 @@ import numpy as np
 if TYPE_CHECKING:
     from ._base import Schedule
 
+from ._habits import foreign_keyword, usage
 from ._registry import register
 from ._util import (
     OPTIMIZER_HINT,
@@ -45,7 +46,7 @@ MISSING: Any = dataclasses.MISSING
 # While a `constructor` function runs: its name and which of its arguments each argument of
 # the curves it builds comes from, so that an error names the function the user called and
 # its own argument (`StepLR: gamma must be > 0`, not `exponential_decay: decay_rate ...`).
-_CALLER: contextvars.ContextVar[tuple[str, dict[str, str]] | None] = contextvars.ContextVar(
+_CALLER: contextvars.ContextVar[tuple[str, dict[str, str], bool] | None] = contextvars.ContextVar(
     "schedax_caller", default=None
 )
 
@@ -61,7 +62,7 @@ def error_names(where: str, arg: str) -> tuple[str, str]:
     caller = _CALLER.get()
     if caller is None:
         return where, arg
-    name, args = caller
+    name, args, _ = caller
     base, bracket, index = arg.partition("[")  # schedules[1] -> schedulers[1]
     mapped = args.get(base)
     if mapped is None:
@@ -69,12 +70,19 @@ def error_names(where: str, arg: str) -> tuple[str, str]:
     return name, mapped + bracket + index
 
 
+def top_level() -> bool:
+    """Whether the constructor running was called by the user under a schedax name (not
+    through a compat function, which gives its library's meaning to every input)."""
+    caller = _CALLER.get()
+    return caller is None or not caller[2]
+
+
 @contextlib.contextmanager
-def _calling(name: str, names: dict[str, str]) -> Iterator[None]:
+def _calling(name: str, names: dict[str, str], compat: bool) -> Iterator[None]:
     if _CALLER.get() is not None:  # a constructor called by another: the outer one speaks
         yield
         return
-    token = _CALLER.set((name, names))
+    token = _CALLER.set((name, names, compat))
     try:
         yield
     finally:
@@ -96,13 +104,14 @@ def constructor(
     def wrap(fn: Callable) -> Callable:
         signature = inspect.signature(fn)
         module = fn.__module__.rpartition(".")[2]
-        name = f"{module}.{fn.__name__}" if ".compat." in fn.__module__ else fn.__name__
+        compat = ".compat." in fn.__module__
+        name = f"{module}.{fn.__name__}" if compat else fn.__name__
         table = {arg: arg for arg in signature.parameters} | (names or {})
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
-            arguments = _bind(fn.__name__, signature, args, kwargs)
-            with _calling(fn.__name__, table):
+            arguments = _bind(fn.__name__, signature, args, kwargs, compat)
+            with _calling(fn.__name__, table, compat):
                 for arg, rule in rules.items():
                     rule(fn.__name__, arg, arguments[arg])
                 return fn(*args, **kwargs)
@@ -113,12 +122,20 @@ def constructor(
     return wrap if fn is None else wrap(fn)
 
 
-def _bind(name: str, signature: inspect.Signature, args: Any, kwargs: Any) -> dict[str, Any]:
+def _bind(
+    name: str, signature: inspect.Signature, args: Any, kwargs: Any, compat: bool = False
+) -> dict[str, Any]:
+    for keyword in () if compat else kwargs:
+        if keyword not in signature.parameters:
+            said = foreign_keyword(name, signature, keyword)
+            if said:
+                raise TypeError(f"{name}: {said}")
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError as error:
         hint = OPTIMIZER_HINT if args and has_optimizer_shape(args[0]) else ""
-        raise TypeError(f"{name}: {error}{hint}") from None
+        raise TypeError(f"{name}: {error}; the signature is {usage(name, signature, compat)}"
+                        f"{hint}") from None  # fmt: skip
     bound.apply_defaults()
     return bound.arguments
 
@@ -162,6 +179,7 @@ class Rule:
         self.ordered = ordered
         self.bounds = [(op, v) for op, v in (("gt", gt), ("ge", ge), ("lt", lt), ("le", le))
                        if v is not None]  # fmt: skip
+        self.positive = gt == 0  # a length: a schedax name refuses one under a step
         self.allowed = allowed
 
     def __call__(self, where: str, arg: str, value: Any, on_host: bool = False) -> Any:

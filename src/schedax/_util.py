@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import pathlib
+import sys
+import warnings
 from typing import Any
 
 import jax
@@ -202,3 +205,15 @@ def _is_integer(x: Any) -> bool:
 def _short_repr(x: Any, limit: int = 60) -> str:
     text = repr(x)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_PACKAGE = str(pathlib.Path(__file__).parent)
+
+
+def warn(text: str, category: type[Warning] = UserWarning) -> None:
+    """A warning (`UserWarning` unless said) pointing at the user's line: the first caller
+    outside schedax."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(text, category, stacklevel=level)

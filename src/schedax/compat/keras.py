@@ -34,7 +34,7 @@ from .. import (
     warmup_cosine_decay,
 )
 from .._rules import Count, Param, constructor
-from ._shared import warn
+from .._util import warn
 from .torch import _no_negative
 
 __all__ = [

@@ -52,8 +52,7 @@ import schedax as sx
 
 from .._numerics import like, scaled_points, select
 from .._rules import Count, Option, Param, Steps, constructor
-from .._util import fmt, is_concrete
-from ._shared import warn
+from .._util import fmt, is_concrete, warn
 
 __all__ = [
     "constant_schedule",

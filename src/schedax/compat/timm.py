@@ -34,8 +34,7 @@ import schedax as sx
 
 from .._numerics import like, select
 from .._rules import Count, Flag, Param, Values, constructor, error_names
-from .._util import fmt, is_concrete
-from ._shared import warn
+from .._util import fmt, is_concrete, warn
 from .torch import _no_negative
 
 __all__ = [

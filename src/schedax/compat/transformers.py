@@ -28,9 +28,8 @@ import schedax as sx
 from .._numerics import like, select
 from .._registry import register
 from .._rules import Count, Flag, Option, Param, constructor
-from .._util import fmt, is_concrete
+from .._util import fmt, is_concrete, warn
 from . import torch as _torch
-from ._shared import warn
 
 __all__ = [
     "get_scheduler",
