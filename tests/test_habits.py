@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
+import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import schedax as sx
+from schedax.compat import keras as K
 from schedax.compat import optax as O
+from schedax.compat import timm as TM
 from schedax.compat import torch as T
 
 ORDER = r"; the signature is {}\(.*\); for (optax|torch)'s order use schedax\.compat\."
@@ -84,3 +89,75 @@ def test_compat_names_keep_their_librarys_meaning_without_a_word():
     with pytest.raises(TypeError, match=r"^StepLR: got an unexpected keyword argument 'x'; "
                        r"the signature is StepLR\(lr, step_size, gamma=0\.1\)$"):  # fmt: skip
         T.StepLR(0.1, 2, x=1)
+
+
+# ----------------------------------------------------------------------------- measured defects
+
+
+def test_keras_cosine_decay_sums_steps_without_wrapping():
+    # Keras accepts a decay of 2**31 - 1 steps after a warmup; int32 arithmetic wrapped it.
+    lr = K.CosineDecay(0.0, 2**31 - 1, warmup_target=1.0, warmup_steps=10)
+    np.testing.assert_allclose(np.asarray(lr(jnp.array([5, 10]))), [0.5, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda: K.CosineDecay(initial_learning_rate=np.int64(2**33 + 7), decay_steps=100)(0),
+         float(2**33 + 7)),
+        (lambda: T.MultiStepLR(0.1, [10, 20], gamma=np.int64(2**33 + 7))(30),
+         0.1 * float(2**33 + 7) ** 2),
+        (lambda: TM.MultiStepLRScheduler(1.0, [10, 20], decay_rate=np.int64(2**33 + 7))(30),
+         float(2**33 + 7) ** 2),
+        (lambda: T.PolynomialLR(np.int64(2**33 + 7), total_iters=0)(3), float(2**33 + 7)),
+    ],
+)  # fmt: skip
+def test_numpy_integers_past_int32_do_not_wrap(make, expected):
+    np.testing.assert_allclose(float(make()), expected, rtol=1e-6)
+
+
+def test_timm_plateau_with_a_negative_warmup_starts_from_warmup_lr_init():
+    # timm: `if self.warmup_t:` is true for -2, so the lr is set to warmup_lr_init, and no epoch
+    # is <= warmup_t afterwards: a plateau from 0.01 (the other timm schedulers reject it).
+    with pytest.warns(FutureWarning):
+        plateau = TM.PlateauLRScheduler(0.5, warmup_t=-2, warmup_lr_init=0.01, patience_t=0,
+                                        mode="min", decay_rate=0.1)  # fmt: skip
+    state, out = plateau.init(), []
+    for epoch in range(3):
+        lr, state = plateau(epoch, state)
+        out.append(float(lr))
+        state = plateau.observe(state, 1.0)
+    np.testing.assert_allclose(out, [0.01, 0.01, 0.001], rtol=1e-6)
+
+
+@pytest.mark.parametrize("mode, metric", [("min", -1.0), ("max", 1.0), ("min", 3.0)])
+def test_a_tiny_relative_threshold_counts_a_repeated_metric_as_torch_does(mode, metric):
+    # torch (float64): -1 < -1 * (1 - 1e-8) is True, so a repeated metric is an improvement and
+    # the lr stays; float32's 1 - 1e-8 == 1 made it a plateau. (For metric 3.0, min mode, the
+    # repeated value is no improvement in float64 either: the lr halves.)
+    p = T.ReduceLROnPlateau(1.0, mode=mode, threshold=1e-8, patience=0, factor=0.5)
+    state, out = p.init(), []
+    for _ in range(3):
+        state = p.observe(state, metric)
+        out.append(float(p(0, state)[0]))
+    best, improving = np.float64(metric), []
+    for _ in range(2):
+        improving.append(
+            metric < best * (1 - 1e-8) if mode == "min" else metric > best * (1 + 1e-8)
+        )
+    expected = [1.0] + [1.0 if ok else 0.5 ** (i + 1) for i, ok in enumerate(improving)]
+    np.testing.assert_allclose(out, expected)
+
+
+def test_timm_noise_is_a_standard_normal_within_noise_pct_whatever_noise_std():
+    # timm stores noise_std and never reads it: its noise is randn redrawn until |n| < pct.
+    # The standard deviation of a standard normal truncated to (-a, a), in closed form:
+    a = 0.67
+    pdf, mass = math.exp(-(a**2) / 2) / math.sqrt(2 * math.pi), math.erf(a / math.sqrt(2))
+    expected_std = math.sqrt(1 - 2 * a * pdf / mass)
+    for std in (0.25, 1.0):
+        lr = TM.CosineLRScheduler(1.0, 10**6, noise_range_t=0, noise_pct=a, noise_std=std)
+        clean = TM.CosineLRScheduler(1.0, 10**6)
+        steps = jnp.arange(20_000)
+        noise = np.asarray(lr(steps), np.float64) / np.asarray(clean(steps), np.float64) - 1
+        assert abs(noise.std() - expected_std) < 0.01, (std, noise.std(), expected_std)

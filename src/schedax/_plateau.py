@@ -24,9 +24,10 @@ def improves(schedule: StatefulSchedule, value: Array, best: Array) -> Array:
     ("rel": by a fraction of `best`, "abs": by an amount) and `mode` ("min" or "max")."""
     threshold = schedule.threshold.astype(best.dtype)
     sign = 1 if schedule.mode == "min" else -1
-    if schedule.threshold_mode == "rel":
-        return sign * value < sign * best * (1 - sign * threshold)
-    return sign * value < sign * best - threshold
+    # As a difference (`value < best * (1 - threshold)` is `value - best < -threshold * best`):
+    # in float32, 1 - 1e-8 is 1, and a repeated value would not count where torch counts it.
+    bar = -threshold * best if schedule.threshold_mode == "rel" else -threshold
+    return jnp.where(jnp.isinf(best), sign * value < sign * best, sign * (value - best) < bar)
 
 
 class PlateauState(NamedTuple):

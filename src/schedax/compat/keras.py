@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import jax.numpy as jnp
 import numpy as np
 
 from .. import (
@@ -49,6 +48,7 @@ __all__ = [
 ]
 
 _VALUE = Param()
+_STEPS = Count(ge=0)
 
 
 @constructor(names={"init": "initial_learning_rate"})
@@ -213,9 +213,11 @@ def CosineDecay(  # noqa: N802
     """
     del name
     if warmup_target is None:
-        init = jnp.asarray(initial_learning_rate)
+        init = _VALUE("CosineDecay", "initial_learning_rate", initial_learning_rate)
         return cosine_decay(init, decay_steps, init * alpha)
-    target, warmup = jnp.asarray(warmup_target), jnp.asarray(warmup_steps)
+    # As arrays of the rules' types: numpy integers past int32 do not wrap, nor sums of steps.
+    target = _VALUE("CosineDecay", "warmup_target", warmup_target)
+    warmup = _STEPS("CosineDecay", "warmup_steps", warmup_steps)
     return warmup_cosine_decay(
         target, warmup, warmup + decay_steps, initial_learning_rate, target * alpha
     )
@@ -266,7 +268,7 @@ def CosineDecayRestarts(  # noqa: N802
         [1.0, 0.5, 0.5, 0.25]
     """
     del name
-    end = jnp.asarray(initial_learning_rate) * alpha
+    end = _VALUE("CosineDecayRestarts", "initial_learning_rate", initial_learning_rate) * alpha
     return cosine_restarts(initial_learning_rate, first_decay_steps, t_mul, m_mul, end, "range")
 
 

@@ -93,7 +93,10 @@ def _require(where: str, ok: Any, arg: str, value: Any, allowed: str) -> None:
 def _with_noise(
     schedule: sx.Schedule, noise_range_t: Any, pct: Any, std: Any, seed: Any
 ) -> sx.Schedule:
-    """timm's noise: on `t >= noise_range_t`, or `start <= t < stop` for a pair."""
+    """timm's noise: on `t >= noise_range_t`, or `start <= t < stop` for a pair. timm stores
+    `noise_std` and never reads it (its normal noise is a standard normal draw kept within
+    `noise_pct`), so the noise has unit scale whatever `std` says."""
+    del std
     if noise_range_t is None:
         return schedule
     if isinstance(noise_range_t, list | tuple):
@@ -108,7 +111,7 @@ def _with_noise(
     start = max(start, 0) if _python(start) else start
     if stop is not None and _python(stop) and _python(start) and stop <= start:
         return schedule
-    return sx.noisy(schedule, start, stop, pct=pct, std=std, seed=seed)
+    return sx.noisy(schedule, start, stop, pct=pct, std=1.0, seed=seed)
 
 
 def _warmup(
@@ -356,7 +359,9 @@ def MultiStepLRScheduler(  # noqa: N802
         raise ValueError(f"{where}: decay_t must be sorted (timm bisects it), got {decay_t}")
     # A milestone m applies from t = m - 1; those <= 1 from the start.
     bounds = [max(m - 1, 0) if _python(m) else jnp.maximum(m - 1, 0) for m in decay_t]
-    values = [lr * decay_rate**k for k in range(len(decay_t) + 1)]
+    _require(where, decay_rate >= 0, "decay_rate", decay_rate, ">= 0 (README: restrictions)")
+    rate = _LR(where, "decay_rate", decay_rate)  # numpy integers as floats: no wrapping powers
+    values = [lr * rate**k for k in range(len(decay_t) + 1)]
     steps = sx.piecewise_constant(bounds, values)
     schedule = _warmup(lr, warmup_t, warmup_lr_init, steps, warmup_prefix)
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)
@@ -496,10 +501,11 @@ def PlateauLRScheduler(  # noqa: N802
                          f"not in schedax), got {noise_range_t!r}")  # fmt: skip
     if noise_type not in ("normal", "uniform"):
         raise ValueError(f"{where}: noise_type must be 'normal' or 'uniform', got {noise_type!r}")
+    if _python(warmup_t) and warmup_t < 0:  # timm: `if self.warmup_t:` sets the lr to
+        lr, warmup_t = warmup_lr_init, 0  # warmup_lr_init, and no epoch is <= warmup_t
     return sx.reduce_on_plateau(
         lr, factor=_no_negative(decay_rate), patience=patience_t, threshold=threshold,
-        cooldown=cooldown_t, min_lr=lr_min, mode=mode,
-        warmup_steps=max(warmup_t, 0) if _python(warmup_t) else warmup_t,
+        cooldown=cooldown_t, min_lr=lr_min, mode=mode, warmup_steps=warmup_t,
         warmup_init=warmup_lr_init,
     )  # fmt: skip
 

@@ -92,7 +92,7 @@ def ConstantLR(lr: Any, factor: float = 1.0 / 3, total_iters: int = 5) -> Schedu
         >>> [float(x) for x in T.ConstantLR(1.0, factor=0.5, total_iters=2)(jnp.arange(4))]
         [0.5, 0.5, 1.0, 1.0]
     """
-    lr, factor = jnp.asarray(lr), jnp.asarray(factor)
+    lr, factor = _LR("ConstantLR", "lr", lr), _LR("ConstantLR", "factor", factor)
     if is_concrete(total_iters) and total_iters == 0:
         # `lr` before step 0 (never shown: steps start at 0) is torch's closed form, where
         # SequentialLR restarts it; from step 0 on, the factor torch never takes back.
@@ -124,7 +124,7 @@ def LinearLR(  # noqa: N802
         >>> [float(x) for x in T.LinearLR(1.0, start_factor=0.5, total_iters=2)(jnp.arange(4))]
         [0.5, 0.75, 1.0, 1.0]
     """
-    lr = jnp.asarray(lr)
+    lr = _LR("LinearLR", "lr", lr)
     if is_concrete(total_iters) and total_iters == 0:  # torch never leaves the start factor
         return piecewise_constant([], [lr * start_factor])
     return linear_schedule(lr * start_factor, lr * end_factor, total_iters)
@@ -185,7 +185,7 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
     n = len(milestones)
     if isinstance(lr, int | float) and isinstance(gamma, int | float):
         return piecewise_constant(milestones, [lr * gamma**k for k in range(n + 1)])
-    lr, gamma = jnp.asarray(lr), jnp.asarray(gamma)
+    lr, gamma = _LR("MultiStepLR", "lr", lr), _LR("MultiStepLR", "gamma", gamma)
     return piecewise_constant(milestones, lr * gamma ** jnp.arange(n + 1, dtype=gamma.dtype))
 
 
@@ -232,7 +232,7 @@ def PolynomialLR(lr: Any, total_iters: int = 5, power: float = 1.0) -> Schedule:
         [1.0, 0.25, 0.0]
     """
     if is_concrete(total_iters) and total_iters == 0:  # torch never decays
-        return piecewise_constant([], [jnp.asarray(lr)])
+        return piecewise_constant([], [lr])
     return polynomial_decay(lr, 0.0, total_iters, power)
 
 
@@ -551,7 +551,7 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
         [0.5, 0.25, 0.25, 0.125]
     """
     if is_concrete(lr) and isinstance(lr, int | float) and lr == 0:  # every factor of 0 is 0
-        return piecewise_constant([], [jnp.asarray(lr)])
+        return piecewise_constant([], [lr])
     return chain_schedules(lr, schedulers)
 
 
