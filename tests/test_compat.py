@@ -150,7 +150,7 @@ def test_compat_layers_are_traceable():
         (
             lambda: T.CosineAnnealingWarmRestarts(0.1, 10, T_mult=1.5),
             TypeError,
-            r"^CosineAnnealingWarmRestarts: T_mult must be an integer, got 1.5$",
+            r"^CosineAnnealingWarmRestarts: T_mult must be a whole number, got 1.5$",
         ),
         (
             lambda: T.CyclicLR(0.1, 1.0, scale_fn=lambda x: 1.0),

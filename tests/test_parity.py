@@ -130,6 +130,11 @@ RESTRICTIONS = [
         "negative decay rates (sign-alternating or NaN learning rates)",
     ),
     (
+        r"transformers\.get_cosine_with_hard_restarts_schedule_with_warmup",
+        lambda a: a.get("num_cycles", 1) < 0,
+        "a negative `num_cycles` in hard restarts",
+    ),
+    (
         r"transformers\.get_polynomial_decay_schedule_with_warmup",
         lambda a: a["power"] < 0,
         "a negative power",

@@ -66,7 +66,7 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
             outside = int(outside) if rule.integer else float(outside)
             bad.append((outside, ValueError, f"must be {re.escape(rule._describe_bounds())}"))
         if rule.integer:
-            bad.append((2.5, TypeError, "must be an integer, got 2.5"))
+            bad.append((2.5, TypeError, "must be a whole number, got 2.5"))
         return bad
     if rule.kind == "flag":
         return [(v, TypeError, "must be a bool") for v in ("False", 1, None, [True])]

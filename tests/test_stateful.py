@@ -272,7 +272,7 @@ def test_calling_a_stateful_schedule_without_state_says_what_to_do():
         (
             lambda: sx.reduce_on_plateau(0.1, patience=2.5),
             TypeError,
-            r"^reduce_on_plateau: patience must be an integer, got 2.5$",
+            r"^reduce_on_plateau: patience must be a whole number, got 2.5$",
         ),
         (
             lambda: sx.reduce_on_plateau(0.1, cooldown=-2),
@@ -310,9 +310,9 @@ def test_calling_a_stateful_schedule_without_state_says_what_to_do():
             r"^learning_rate_scheduler: steps_per_epoch must be >= 1, got 0$",
         ),
         (
-            lambda: sx.learning_rate_scheduler(KERAS_SCHEDULES["keras_docs"], 0.1, 2.0),
+            lambda: sx.learning_rate_scheduler(KERAS_SCHEDULES["keras_docs"], 0.1, 2.5),
             TypeError,
-            r"^learning_rate_scheduler: steps_per_epoch must be an integer, got 2.0$",
+            r"^learning_rate_scheduler: steps_per_epoch must be a whole number, got 2.5$",
         ),
     ],
 )

@@ -147,7 +147,8 @@ class cyclic(_MomentumCycle, Schedule):
         base: the lower end of the wave.
         peak: the upper end of the first cycle.
         step_size_up: steps from `base` to `peak`, > 0. A traced value is clamped to > 0.
-        step_size_down: steps back down, > 0, or None for `step_size_up`.
+        step_size_down: steps back down, > 0, or None for `step_size_up` (0 through
+            `compat.torch`, as torch takes it: a sawtooth).
         mode: "triangular", "triangular2" or "exp_range".
         gamma: the per-step factor of "exp_range", >= 0.
         base_momentum: the momentum at `peak`, for `momentum` (torch's default).
@@ -165,7 +166,7 @@ class cyclic(_MomentumCycle, Schedule):
     base: Array = param()
     peak: Array = param()
     step_size_up: Array = count(gt=0)
-    step_size_down: Array | None = count(default=None, optional=True, gt=0)
+    step_size_down: Array | None = count(default=None, optional=True, gt=0, policy=True)
     mode: str = option(("triangular", "triangular2", "exp_range"), default="triangular")
     gamma: Array = param(default=1.0, ge=0)
     base_momentum: Array | None = param(default=0.8, optional=True)
@@ -184,12 +185,13 @@ class cyclic(_MomentumCycle, Schedule):
 
     def _value(self, t: Array) -> Array:
         up = steps_length(self.step_size_up.astype(t.dtype))
-        down = (
-            up if self.step_size_down is None else steps_length(self.step_size_down.astype(t.dtype))
-        )
+        # No way down (0, as torch takes it through compat): a sawtooth.
+        down = up if self.step_size_down is None else jnp.maximum(self.step_size_down, 0)
+        down = down.astype(t.dtype)
         total = up + down
         cycle, position = floor_div(t, total)
-        scale = jnp.where(position <= up, position / up, (total - position) / down)
+        fall = (total - position) / jnp.where(down > 0, down, 1)
+        scale = jnp.where(position <= up, position / up, fall)
         base, peak = self.base.astype(t.dtype), self.peak.astype(t.dtype)
         if self.mode == "triangular2":
             scale = scale / 2**cycle

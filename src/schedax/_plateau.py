@@ -87,7 +87,8 @@ class reduce_on_plateau(StatefulSchedule):
 
     Returns:
         A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
-        clamped: factor to [0, 1], patience and cooldown to >= 0.
+        clamped: factor to [0, 1], cooldown to >= 0 (a negative patience, which torch
+        accepts through `compat`, reduces at every observation).
 
     Examples:
         >>> import schedax as sx
@@ -101,13 +102,13 @@ class reduce_on_plateau(StatefulSchedule):
 
     init_lr: Array = param(arg="init")
     factor: Array = param(default=0.1, kw_only=True, ge=0, lt=1)
-    patience: Array = count(default=10, kw_only=True, integer=True, ge=0)
-    threshold: Array = param(default=1e-4, kw_only=True, ge=0)
+    patience: Array = count(default=10, kw_only=True, integer=True, ge=0, policy=True)
+    threshold: Array = param(default=1e-4, kw_only=True, ge=0, policy=True)
     threshold_mode: str = option(("rel", "abs"), default="rel", kw_only=True)
-    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0)
-    min_lr: Array = param(default=0.0, kw_only=True, ge=0)
+    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0, policy=True)
+    min_lr: Array = param(default=0.0, kw_only=True, ge=0, policy=True)
     mode: str = option(("min", "max"), default="min", kw_only=True)
-    eps: Array = param(default=1e-8, kw_only=True, ge=0)
+    eps: Array = param(default=1e-8, kw_only=True, ge=0, policy=True)
     counting: str = option(("torch", "keras"), default="torch", kw_only=True)
     warmup_steps: Array = count(default=0, kw_only=True, ge=0)
     warmup_init: Array = param(default=0.0, kw_only=True)
@@ -155,7 +156,7 @@ class reduce_on_plateau(StatefulSchedule):
         value = jnp.asarray(value).astype(state.best.dtype)
         lr, best, num_bad, cooldown, observations = state
         observed = observations > 0
-        patience = jnp.maximum(self.patience, 0).astype(num_bad.dtype)
+        patience = self.patience.astype(num_bad.dtype)  # negative (compat): every observation
         better = self._is_better(value, best)
         if self.counting == "keras":  # Keras's first value is the best, whatever it is (NaN too)
             better = better | ~observed
@@ -246,7 +247,8 @@ class greedy_lr(StatefulSchedule):
 
     Returns:
         A `StatefulSchedule` whose state is a `GreedyState`. Traced hyperparameters are
-        clamped: factor to (0, 1], patience, cooldown and warmup to >= 0.
+        clamped: factor to (0, 1], cooldown and warmup to >= 0 (a negative patience, which
+        transformers accepts through `compat`, acts at every observation).
 
     Examples:
         >>> import schedax as sx
@@ -260,15 +262,15 @@ class greedy_lr(StatefulSchedule):
 
     init_lr: Array = param(arg="init")
     factor: Array = param(default=0.95, kw_only=True, gt=0, lt=1)
-    patience: Array = count(default=10, kw_only=True, integer=True, ge=0)
-    threshold: Array = param(default=1e-6, kw_only=True, ge=0)
+    patience: Array = count(default=10, kw_only=True, integer=True, ge=0, policy=True)
+    threshold: Array = param(default=1e-6, kw_only=True, ge=0, policy=True)
     threshold_mode: str = option(("rel", "abs"), default="abs", kw_only=True)
-    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0)
-    warmup: Array = count(default=0, kw_only=True, integer=True, ge=0)
-    min_lr: Array = param(default=1e-3, kw_only=True, ge=0)
-    max_lr: Array = param(default=1.0, kw_only=True, ge=0)
+    cooldown: Array = count(default=0, kw_only=True, integer=True, ge=0, policy=True)
+    warmup: Array = count(default=0, kw_only=True, integer=True, ge=0, policy=True)
+    min_lr: Array = param(default=1e-3, kw_only=True, ge=0, policy=True)
+    max_lr: Array = param(default=1.0, kw_only=True, ge=0, policy=True)
     mode: str = option(("min", "max"), default="min", kw_only=True)
-    eps: Array = param(default=1e-8, kw_only=True, ge=0)
+    eps: Array = param(default=1e-8, kw_only=True, ge=0, policy=True)
     smooth: bool = flag(default=False, kw_only=True)
     window_size: int = size(default=50, kw_only=True, ge=1)
     reset_start: Array = count(default=500, kw_only=True, integer=True, ge=0)
@@ -311,9 +313,9 @@ class greedy_lr(StatefulSchedule):
         best = jnp.where(~waiting & better, value, state.best)
         num_bad = jnp.where(waiting | better, 0, state.num_bad + 1)
         num_good = jnp.where(waiting | ~better, 0, state.num_good + 1)
-        patience = jnp.maximum(self.patience, 0).astype(num_bad.dtype)
-        increase = num_good > patience
-        reduce = ~increase & (num_bad > patience)
+        patience = self.patience.astype(num_bad.dtype)  # negative (compat): every observation
+        increase = ~waiting & (num_good > patience)  # (a negative patience: each time)
+        reduce = ~waiting & ~increase & (num_bad > patience)
         factor = jnp.clip(self.factor.astype(lr.dtype), jnp.finfo(lr.dtype).tiny, 1)
         min_lr, max_lr = self.min_lr.astype(lr.dtype), self.max_lr.astype(lr.dtype)
         eps = self.eps.astype(lr.dtype)

@@ -29,6 +29,7 @@ from ._util import (
     as_real,
     canonical,
     default_float,
+    default_int,
     fmt,
     has_optimizer_shape,
     host,
@@ -116,6 +117,7 @@ def constructor(
                     rule(fn.__name__, arg, arguments[arg])
                 return fn(*args, **kwargs)
 
+        call.names = table  # type: ignore[attr-defined]  # for functions forwarding **kwargs
         register(name, call)
         return call
 
@@ -173,6 +175,7 @@ class Rule:
         optional: bool = False,
         ordered: bool = True,
         allowed: str | None = None,
+        policy: bool = False,
     ):
         self.integer, self.choices, self.optional = integer, choices, optional
         self.whole = whole
@@ -181,6 +184,9 @@ class Rule:
                        if v is not None]  # fmt: skip
         self.positive = gt == 0  # a length: a schedax name refuses one under a step
         self.allowed = allowed
+        # The bounds are schedax's policy, not the formula's: a compat constructor, whose
+        # library takes any finite value here, passes any (a negative threshold, min_lr...).
+        self.policy = policy
 
     def __call__(self, where: str, arg: str, value: Any, on_host: bool = False) -> Any:
         """`value` checked and converted. Numbers given on the host (Python, numpy) are checked
@@ -217,7 +223,7 @@ class Rule:
         return " and ".join(f"{symbol[op]} {v:g}" for op, v in self.bounds)
 
     def _check_bounds(self, where: str, arg: str, raw: Any, value: Array) -> None:
-        if not self.bounds or not is_concrete(value):
+        if not self.bounds or not is_concrete(value) or (self.policy and not top_level()):
             return
         v = host(raw, value)
         if not all(_TESTS[op](v, bound).all() for op, bound in self.bounds):
@@ -242,7 +248,14 @@ class Rule:
             if _is_integer(x):  # an integer beyond the default integer's range
                 self._fail(where, arg, f"must be at most {int_range().max} (enable "
                            f"jax_enable_x64 for more), got {x}")  # fmt: skip
-            self._fail(where, arg, f"must be an integer, got {fmt(arr)}", TypeError)
+            v = host(x, arr) if is_concrete(arr) else None
+            if (
+                v is None
+                or not (v == np.floor(v)).all()
+                or not (np.abs(v) <= int_range().max).all()
+            ):
+                self._fail(where, arg, f"must be a whole number, got {fmt(arr)}", TypeError)
+            arr = np.asarray(v).astype(default_int())  # 2.0 is the count 2 (torch, Keras)
         return arr
 
     def _check_whole(self, where: str, arg: str, raw: Any, value: Array) -> None:
@@ -443,20 +456,21 @@ def _field(where: str, rule: Rule | None, default: Any, arg: str | None, kw_only
 
 def param(
     default: Any = MISSING, *, arg: str | None = None, kw_only: bool = False,
-    optional: bool = False, **bounds: float,
+    optional: bool = False, policy: bool = False, **bounds: float,
 ) -> Any:  # fmt: skip
     """A floating hyperparameter (a value, rate or fraction): an array leaf that sets the
     output dtype. `bounds`: `gt`, `ge`, `lt`, `le`. `arg`: the constructor's name for it, where
     the field cannot have that name (`init` is a method of stateful schedules)."""
-    return _field(_LEAF, Param(optional=optional, **bounds), default, arg, kw_only)
+    return _field(_LEAF, Param(optional=optional, policy=policy, **bounds), default, arg, kw_only)
 
 
 def count(
     default: Any = MISSING, *, arg: str | None = None, kw_only: bool = False,
-    integer: bool = False, whole: bool = False, optional: bool = False, **bounds: float,
+    integer: bool = False, whole: bool = False, optional: bool = False, policy: bool = False,
+    **bounds: float,
 ) -> Any:  # fmt: skip
     """A length or position in steps: an array leaf kept as given (integer or floating)."""
-    rule = Count(integer=integer, whole=whole, optional=optional, **bounds)
+    rule = Count(integer=integer, whole=whole, optional=optional, policy=policy, **bounds)
     return _field(_LEAF, rule, default, arg, kw_only)
 
 

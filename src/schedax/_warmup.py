@@ -141,7 +141,9 @@ class warmup_stable_decay(Schedule):
     Args:
         peak: the value of the stable phase.
         warmup_steps: >= 0. A traced value is clamped to >= 0.
-        stable_steps: >= 0. A traced value is clamped to >= 0.
+        stable_steps: >= 0. A negative traced value (or a compat constructor's, as
+            transformers takes it) starts the decay that many steps before the warmup ends;
+            the warmup still runs to its end.
         decay_steps: > 0. A traced value is clamped to > 0.
         init: the value at step 0.
         end: the value at the end of the decay and after.
@@ -168,7 +170,7 @@ class warmup_stable_decay(Schedule):
 
     peak: Array = param()
     warmup_steps: Array = count(ge=0)
-    stable_steps: Array = count(ge=0)
+    stable_steps: Array = count(ge=0, policy=True)
     decay_steps: Array = count(gt=0)
     init: Array = param(default=0.0)
     end: Array = param(default=0.0)
@@ -198,7 +200,7 @@ class warmup_stable_decay(Schedule):
 
     def _value(self, t: Array) -> Array:
         warmup = jnp.maximum(self.warmup_steps.astype(t.dtype), 0)
-        start = warmup + jnp.maximum(self.stable_steps.astype(t.dtype), 0)
+        start = warmup + self.stable_steps.astype(t.dtype)  # < warmup: an early decay (compat)
         elapsed = jnp.maximum(t - start, 0)
         peak, end = self.peak.astype(t.dtype), self.end.astype(t.dtype)
         top = peak  # the stable value, at t

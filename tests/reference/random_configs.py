@@ -136,7 +136,7 @@ def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
             "base_lr": d.lr(),
             "max_lr": d.lr(),
             "step_size_up": d.length(15, [1, 2.5, 0]),
-            "step_size_down": d.pick(lambda: d.r.choice([None, d.r.randint(1, 15)]), [1, 2.5]),
+            "step_size_down": d.pick(lambda: d.r.choice([None, d.r.randint(1, 15)]), [1, 2.5, 0]),
             "mode": d.pick(lambda: d.r.choice(["triangular", "triangular2", "exp_range"]), ["bad"]),
             "gamma": d.pick(lambda: _g(d.r.uniform(0.9, 1.0)), [0.0, 1.0, 1.1]),
             "scale_mode": d.r.choice(["cycle", "iterations"]),
@@ -167,12 +167,12 @@ def _torch_draws() -> dict[str, Callable[[Draw], dict]]:
             "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
             "mode": d.r.choice(["min", "max"]),
             "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
-            "patience": d.length(5, [0, 2.5]),
-            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0]),
+            "patience": d.length(5, [0, 2.5, 2.0, -1]),
+            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0, -1e-3, 1e-8]),
             "threshold_mode": d.r.choice(["rel", "abs"]),
-            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
-            "eps": d.pick(lambda: 1e-8, [0.0, 1e-3]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0, 1.0, -1]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, -1e-3]),
+            "eps": d.pick(lambda: 1e-8, [0.0, 1e-3, -1e-3]),
         },
     }
     return draws
@@ -652,7 +652,12 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
             lambda w, t: {"lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t}
         )(*warmup_total(d)),
         "get_cosine_schedule_with_warmup": lambda d: (
-            lambda w, t: {"lr": d.lr(), "num_warmup_steps": w, "num_training_steps": t}
+            lambda w, t: {
+                "lr": d.lr(),
+                "num_warmup_steps": w,
+                "num_training_steps": t,
+                "num_cycles": d.pick(lambda: 0.5, [-0.5, 1.0, -1.5]),
+            }  # fmt: skip
         )(*warmup_total(d)),
         "get_constant_schedule": lambda d: {"lr": d.lr()},
         "get_cosine_with_hard_restarts_schedule_with_warmup": lambda d: (
@@ -660,7 +665,7 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
                 "lr": d.lr(),
                 "num_warmup_steps": w,
                 "num_training_steps": t,
-                "num_cycles": d.pick(lambda: d.r.randint(1, 4), [0, 2.5]),
+                "num_cycles": d.pick(lambda: d.r.randint(1, 4), [0, 2.5, -2]),
             }  # fmt: skip
         )(*warmup_total(d)),
         "get_polynomial_decay_schedule_with_warmup": lambda d: (
@@ -682,7 +687,7 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
                 "lr": d.lr(),
                 "num_warmup_steps": w,
                 "num_training_steps": t,
-                "num_cycles": d.pick(lambda: 0.5, [1.3, 0.0, 2.0]),
+                "num_cycles": d.pick(lambda: 0.5, [1.3, 0.0, 2.0, -0.5]),
                 **d.r.choice(
                     [
                         {"min_lr": _g(d.r.uniform(0, 1e-4))},
@@ -707,12 +712,12 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
             "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, -1)), [0.0, 1.0]),
             "mode": d.r.choice(["min", "min", "max"]),
             "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
-            "patience": d.length(4, [0, 2.5]),
-            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-6, -2)), [0.0]),
+            "patience": d.length(4, [0, 2.5, 2.0, -1]),
+            "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-6, -2)), [0.0, -1e-3]),
             "threshold_mode": d.r.choice(["rel", "abs"]),
-            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "warmup": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, [1e-4]]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0, 1.0]),
+            "warmup": d.pick(lambda: d.r.randint(0, 3), [0, 2.0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, [1e-4], -1e-3]),
             "max_lr": d.pick(lambda: _g(10 ** d.r.uniform(-1, 0)), [1.0, 0.05]),
             "reset_start": d.pick(lambda: d.r.randint(0, 6), [500]),
             # The window's length shapes the state: two lengths keep the programs few.
@@ -721,8 +726,10 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
         "get_wsd_schedule": lambda d: {
             "lr": d.lr(),
             "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
-            "num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
-            "num_decay_steps": d.pick(lambda: d.r.randint(1, 25), [1]),
+            "num_decay_steps": d.pick(lambda: d.r.randint(1, 25), [1, 0]),
+            # transformers starts the decay early when training is shorter than warmup + decay
+            **d.r.choice([{"num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0])},
+                          {"num_training_steps": d.pick(lambda: d.r.randint(5, 45), [1, 3])}]),
             "decay_type": d.r.choice(["linear", "cosine", "1-sqrt"]),
             "min_lr_ratio": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0]),
         },
@@ -912,12 +919,12 @@ def _timm_draws() -> dict[str, Callable[[Draw], dict]]:
         "PlateauLRScheduler": lambda d: {
             "lr": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
             "decay_rate": d.factor([0.0, 0.999, 1.0, -0.5]),
-            "patience_t": d.length(5, [0, 2.5]),
+            "patience_t": d.length(5, [0, 2.5, 2.0, -1]),
             "threshold": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0]),
             "cooldown_t": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "warmup_t": d.pick(lambda: d.r.choice([0, d.r.randint(1, 8)]), [0, 2.5]),
+            "warmup_t": d.pick(lambda: d.r.choice([0, d.r.randint(1, 8)]), [0, 2.5, -2]),
             "warmup_lr_init": d.pick(lambda: _g(10 ** d.r.uniform(-6, -3)), [0.0]),
-            "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
+            "lr_min": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, -1e-3]),
             "mode": d.r.choice(["min", "max"]),
         },
         "create_scheduler_v2": lambda d: {

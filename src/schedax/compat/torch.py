@@ -293,6 +293,10 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
         >>> [round(float(x), 4) for x in T.CosineAnnealingWarmRestarts(1.0, T_0=2)(jnp.arange(5))]
         [1.0, 0.5, 1.0, 0.5, 1.0]
     """
+    for arg, value in (("T_0", T_0), ("T_mult", T_mult)):
+        if isinstance(value, float | np.floating):  # torch checks isinstance(value, int)
+            raise ValueError(f"CosineAnnealingWarmRestarts: {arg} must be an int, as torch "
+                             f"requires, got {value!r}")  # fmt: skip
     return cosine_restarts(lr, T_0, T_mult, 1.0, eta_min)
 
 

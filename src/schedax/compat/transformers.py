@@ -50,7 +50,8 @@ __all__ = [
 
 _LR = Param()
 _STEPS = Count(ge=0, whole=True)
-_CYCLES = Param(ge=0)
+_CYCLES = Param(ge=0)  # hard restarts: a negative count reverses each cycle (README)
+_WAVES = Param()  # the cosine is even: a negative count of waves gives |num_cycles|'s values
 _LAST_EPOCH = Option(choices=(-1,))
 _FLAG = Flag()  # resuming is calling the schedule at that step
 
@@ -72,6 +73,7 @@ def _cosine(
     """transformers' cosine after a warmup: `num_cycles` waves over the decay, from `lr` down to
     `rate * lr`, not clamped (past `num_training_steps` the cosine goes on), `offset` steps
     ahead."""
+    cycles = abs(cycles)  # Python, numpy and JAX numbers alike
     flat = cycles == 0  # cos(0): the learning rate throughout
     half_wave = _at_least_one(total - warmup) / (2 * select(flat, like(cycles, 1), cycles))
     end = select(flat, lr, lr * rate)
@@ -130,7 +132,7 @@ def get_linear_schedule_with_warmup(
     return _warmup(lr, warmup, sx.linear_schedule(start, 0.0, _at_least_one(total - warmup)))
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_WAVES,
              last_epoch=_LAST_EPOCH)  # fmt: skip
 def get_cosine_schedule_with_warmup(
     lr: Any,
@@ -243,7 +245,7 @@ def get_inverse_sqrt_schedule(
     return sx.inverse_sqrt(lr, num_warmup_steps, 0.0, timescale)
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_WAVES,
              last_epoch=_LAST_EPOCH, min_lr=Param(ge=0, optional=True),
              min_lr_rate=Param(ge=0, optional=True))  # fmt: skip
 def get_cosine_with_min_lr_schedule_with_warmup(
@@ -287,7 +289,7 @@ def _min_lr_rate(where: str, lr: Any, min_lr: Any, min_lr_rate: Any) -> Any:
     return min_lr / lr if min_lr is not None else min_lr_rate
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_CYCLES,
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_training_steps=_STEPS, num_cycles=_WAVES,
              last_epoch=_LAST_EPOCH, min_lr=Param(ge=0, optional=True),
              min_lr_rate=Param(ge=0, optional=True),
              warmup_lr_rate=Param(ge=0, optional=True))  # fmt: skip
@@ -332,7 +334,7 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
 _SHAPES = Option(choices=("linear", "cosine", "1-sqrt"))
 
 
-@constructor(lr=_LR, num_warmup_steps=_STEPS, num_decay_steps=Count(gt=0, whole=True),
+@constructor(lr=_LR, num_warmup_steps=_STEPS, num_decay_steps=Count(ge=0, whole=True),
              num_training_steps=Count(whole=True, optional=True),
              num_stable_steps=Count(ge=0, whole=True, optional=True),
              warmup_type=_SHAPES, decay_type=_SHAPES, min_lr_ratio=Param(ge=0),
@@ -371,23 +373,27 @@ def get_wsd_schedule(
     if num_training_steps is None and num_stable_steps is None:
         raise ValueError(f"{where}: either num_training_steps or num_stable_steps must be "
                          "specified")  # fmt: skip
-    if num_stable_steps is None:
+    if num_stable_steps is None:  # negative when training is shorter than warmup + decay:
+        # as transformers, the decay then starts before the warmup ends
         num_stable_steps = num_training_steps - num_warmup_steps - num_decay_steps
-        if is_concrete(num_stable_steps) and num_stable_steps < 0:
-            raise ValueError(f"{where}: num_training_steps ({fmt(num_training_steps)}) must be >= "
-                             "num_warmup_steps + num_decay_steps, got "
-                             f"{fmt(num_warmup_steps)} + {fmt(num_decay_steps)}")  # fmt: skip
     elif num_training_steps is not None:
         warn(f"{where}: both num_training_steps and num_stable_steps are specified; as "
              "transformers, num_stable_steps is used")  # fmt: skip
     low = lr * min_lr_ratio
-    return sx.warmup_stable_decay(
-        lr, num_warmup_steps, num_stable_steps, num_decay_steps, low, low, decay_type,
-        warmup_type, num_cycles if decay_type == "cosine" else None,
+    no_decay = is_concrete(num_decay_steps) and num_decay_steps == 0
+    stable = select(num_stable_steps > 0, num_stable_steps, like(num_stable_steps, 0))
+    wsd = sx.warmup_stable_decay(
+        lr, num_warmup_steps, stable if no_decay else num_stable_steps,
+        1 if no_decay else num_decay_steps, low, low, decay_type, warmup_type,
+        num_cycles if decay_type == "cosine" else None,
     )  # fmt: skip
+    if not no_decay:
+        return wsd
+    # No decay steps: min_lr_ratio * lr from the end of the stable phase (or of the warmup).
+    return sx.join_schedules([wsd, sx.constant_lr(low)], [num_warmup_steps + stable])
 
 
-@constructor(lr=_LR)
+@constructor(lr=_LR, names=_torch.ReduceLROnPlateau.names)  # its kwargs are torch's
 def get_reduce_on_plateau_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     """transformers' `get_reduce_on_plateau_schedule`: torch's `ReduceLROnPlateau` with
     `kwargs` (`mode`, `factor`, `patience`, `threshold`, `threshold_mode`, `cooldown`, `min_lr`,
@@ -462,7 +468,7 @@ def _one_group(where: str, arg: str, value: Any) -> Any:
     return value
 
 
-@constructor(lr=_LR)
+@constructor(lr=_LR, names=GreedyLR.names)  # its kwargs are GreedyLR's
 def get_greedy_schedule(lr: Any, **kwargs: Any) -> sx.StatefulSchedule:
     """transformers' `get_greedy_schedule`: `GreedyLR(lr, **kwargs)`. Stateful: feed the metric
     with `state = schedule.observe(state, value)`.
