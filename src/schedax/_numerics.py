@@ -151,6 +151,8 @@ def select(condition: Any, a: Any, b: Any) -> Any:
 def like(x: Any, value: float) -> Any:
     """`value` as the same kind of number as `x` (a Python int, a float32 array...): an argument
     a compat layer replaces keeps its type, so its schedule keeps its program."""
+    if isinstance(x, np.generic):  # np.int8(5) * 0 + 10_000 would wrap: a host number
+        return value
     return x * 0 + value
 
 

@@ -114,14 +114,22 @@ def constructor(
             arguments = _bind(fn.__name__, signature, args, kwargs, compat)
             with _calling(fn.__name__, table, compat):
                 for arg, rule in rules.items():
-                    rule(fn.__name__, arg, arguments[arg])
-                return fn(*args, **kwargs)
+                    checked = rule(fn.__name__, arg, arguments[arg])
+                    if isinstance(arguments[arg], np.generic):  # np.int8(5) * 100 wraps: the
+                        arguments[arg] = checked  # function gets the rule's array instead
+                return fn(**arguments) if _keywords(signature) else fn(*args, **kwargs)
 
         call.names = table  # type: ignore[attr-defined]  # for functions forwarding **kwargs
         register(name, call)
         return call
 
     return wrap if fn is None else wrap(fn)
+
+
+def _keywords(signature: inspect.Signature) -> bool:
+    """Whether a function can be called with its bound arguments as keywords."""
+    return all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               for p in signature.parameters.values())  # fmt: skip
 
 
 def _bind(

@@ -214,10 +214,11 @@ def CosineDecay(  # noqa: N802
     del name
     if warmup_target is None:
         init = _VALUE("CosineDecay", "initial_learning_rate", initial_learning_rate)
-        return cosine_decay(init, decay_steps, init * alpha)
+        return cosine_decay(init, decay_steps, init * _VALUE("CosineDecay", "alpha", alpha))
     # As arrays of the rules' types: numpy integers past int32 do not wrap, nor sums of steps.
     target = _VALUE("CosineDecay", "warmup_target", warmup_target)
     warmup = _STEPS("CosineDecay", "warmup_steps", warmup_steps)
+    alpha = _VALUE("CosineDecay", "alpha", alpha)
     return warmup_cosine_decay(
         target, warmup, warmup + decay_steps, initial_learning_rate, target * alpha
     )
@@ -268,7 +269,9 @@ def CosineDecayRestarts(  # noqa: N802
         [1.0, 0.5, 0.5, 0.25]
     """
     del name
-    end = _VALUE("CosineDecayRestarts", "initial_learning_rate", initial_learning_rate) * alpha
+    end = _VALUE("CosineDecayRestarts", "initial_learning_rate", initial_learning_rate) * _VALUE(
+        "CosineDecayRestarts", "alpha", alpha
+    )
     return cosine_restarts(initial_learning_rate, first_decay_steps, t_mul, m_mul, end, "range")
 
 

@@ -76,6 +76,7 @@ _STEPS = Count()  # any finite number: optax gives <= 0 its own meaning
 _POWER = Param(ge=0)  # README restriction: optax's negative powers are infinite lrs
 _WARMUP = Count(ge=0)  # README restriction: a negative warmup shifts the decay
 _LENGTH = Count(gt=0)  # optax raises for <= 0
+_DIVISOR = Param(gt=0)  # optax divides by it (0), or refuses its negative scales
 
 
 def _transition(
@@ -581,7 +582,7 @@ def _trunc(x: Any) -> Any:
 
 
 @constructor(transition_steps=_LENGTH, peak_value=_VALUE, pct_start=_VALUE, pct_final=_VALUE,
-             div_factor=_VALUE, final_div_factor=_VALUE)  # fmt: skip
+             div_factor=_DIVISOR, final_div_factor=_DIVISOR)  # fmt: skip
 def linear_onecycle_schedule(
     transition_steps: Any,
     peak_value: Any,
@@ -626,8 +627,8 @@ def linear_onecycle_schedule(
     return _interpolate(where, _PHASES, "linear", peak_value / div_factor, steps, scales)
 
 
-@constructor(transition_steps=_LENGTH, peak_value=_VALUE, pct_start=_VALUE, div_factor=_VALUE,
-             final_div_factor=_VALUE)  # fmt: skip
+@constructor(transition_steps=_LENGTH, peak_value=_VALUE, pct_start=_VALUE, div_factor=_DIVISOR,
+             final_div_factor=_DIVISOR)  # fmt: skip
 def cosine_onecycle_schedule(
     transition_steps: Any,
     peak_value: Any,

@@ -7,7 +7,9 @@ values are the learning rates torch's scheduler sets, checked against torch 2.13
 Errors name the torch constructor and its argument.
 
 Examples:
-    >>> import jax.numpy as jnp
+    >>> import math
+
+import jax.numpy as jnp
     >>> from schedax.compat import torch as lr_scheduler
     >>> lr_scheduler.StepLR(0.1, step_size=2, gamma=0.5)(jnp.arange(5))
     Array([0.1  , 0.1  , 0.05 , 0.05 , 0.025], dtype=float32)
@@ -15,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,8 +41,8 @@ from .. import (
     polynomial_decay,
     reduce_on_plateau,
 )
-from .._rules import Count, Function, Param, Steps, constructor
-from .._util import is_concrete
+from .._rules import Count, Flag, Function, Param, Steps, constructor
+from .._util import is_concrete, warn
 
 __all__ = [
     "ChainedScheduler",
@@ -184,7 +187,11 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         milestones = jnp.sort(milestones)
     n = len(milestones)
     if isinstance(lr, int | float) and isinstance(gamma, int | float):
-        return piecewise_constant(milestones, [lr * gamma**k for k in range(n + 1)])
+        values = [lr * float(gamma) ** k for k in range(n + 1)]
+        if not all(abs(v) < np.finfo(np.float32).max for v in values):  # torch: float64
+            raise ValueError(f"MultiStepLR: gamma ({gamma}) to the power of {n} milestones "
+                             "takes the lr past the float32 range")  # fmt: skip
+        return piecewise_constant(milestones, values)
     lr, gamma = _LR("MultiStepLR", "lr", lr), _LR("MultiStepLR", "gamma", gamma)
     return piecewise_constant(milestones, lr * gamma ** jnp.arange(n + 1, dtype=gamma.dtype))
 
@@ -300,7 +307,7 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
     return cosine_restarts(lr, T_0, T_mult, 1.0, eta_min)
 
 
-@constructor(names={"base": "base_lr", "peak": "max_lr"})
+@constructor(names={"base": "base_lr", "peak": "max_lr"}, gamma=Param(), cycle_momentum=Flag())
 def CyclicLR(  # noqa: N802
     base_lr: Any,
     max_lr: Any,
@@ -352,14 +359,17 @@ def CyclicLR(  # noqa: N802
     if scale_fn is not None:
         raise ValueError("CyclicLR: scale_fn is not supported; use mode='triangular', "
                          "'triangular2' or 'exp_range', or schedax.lambda_lr")  # fmt: skip
-    del scale_mode  # torch reads it only with a scale_fn
+    if scale_mode not in ("cycle", "iterations"):
+        warn(f"CyclicLR: scale_mode is {scale_mode!r}, neither 'cycle' nor 'iterations'; as "
+             "torch, it is ignored without a scale_fn")  # fmt: skip
     gamma = gamma if mode == "exp_range" else 1.0
     momentum = _cycled_momentum(cycle_momentum, base_momentum, max_momentum)
     return cyclic(base_lr, max_lr, step_size_up, step_size_down, mode, gamma, *momentum)
 
 
 @constructor(
-    names={"peak": "max_lr"},
+    names={"peak": "max_lr", "anneal": "anneal_strategy"},
+    cycle_momentum=Flag(),
     total_steps=Count(integer=True, gt=0, optional=True),
     epochs=Count(integer=True, gt=0, optional=True),
     steps_per_epoch=Count(integer=True, gt=0, optional=True),
@@ -600,4 +610,5 @@ def ReduceLROnPlateau(  # noqa: N802
 def _no_negative(factor: Any) -> Any:
     """torch and Keras take `max(lr * factor, min_lr)`: with `min_lr >= 0` a negative factor
     acts as 0, which the core takes."""
-    return 0.0 if is_concrete(factor) and isinstance(factor, int | float) and factor < 0 else factor
+    negative = is_concrete(factor) and isinstance(factor, int | float) and factor < 0
+    return 0.0 if negative and math.isfinite(factor) else factor  # -inf: refused as not finite
