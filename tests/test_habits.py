@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 import pytest
 
 import schedax as sx
@@ -14,6 +16,7 @@ from schedax.compat import keras as K
 from schedax.compat import optax as O
 from schedax.compat import timm as TM
 from schedax.compat import torch as T
+from schedax.compat import transformers as HF
 
 ORDER = r"; the signature is {}\(.*\); for (optax|torch)'s order use schedax\.compat\."
 
@@ -161,3 +164,100 @@ def test_timm_noise_is_a_standard_normal_within_noise_pct_whatever_noise_std():
         steps = jnp.arange(20_000)
         noise = np.asarray(lr(steps), np.float64) / np.asarray(clean(steps), np.float64) - 1
         assert abs(noise.std() - expected_std) < 0.01, (std, noise.std(), expected_std)
+
+
+# ----------------------------------------------------------------------------- reliability
+
+
+@pytest.mark.parametrize(
+    "make, error, match",
+    [
+        (lambda: T.SequentialLR([], [10]), ValueError, r"^SequentialLR: schedulers must hold"),
+        (lambda: sx.from_config({"name": "learning_rate_scheduler", "init": 0.1, "schedule":
+                                 {"name": "cosine_decay", "init": 0.1, "decay_steps": 10}}),
+         TypeError, r"^learning_rate_scheduler: schedule must be a callable \(epoch, lr\)"),
+        (lambda: sx.tanh_decay(0.1, 100, lower=5.0, upper=-5.0), ValueError,
+         r"^tanh_decay: lower must be < upper, got lower=5.0, upper=-5.0$"),
+        (lambda: TM.TanhLRScheduler(0.1, 100, lb=np.int8(5), ub=3.0), ValueError,
+         r"^TanhLRScheduler: lb must be < ub"),
+        (lambda: TM.CosineLRScheduler(0.1, 100, cycle_limit=None), TypeError,  # timm: '<' fails
+         r"^CosineLRScheduler: cycle_limit must be a real number, got NoneType"),
+        (lambda: TM.create_scheduler_v2(0.1, "cosine", cooldown_epochs=math.nan), ValueError,
+         r"^create_scheduler_v2: cooldown_epochs must be finite"),
+        (lambda: TM.create_scheduler_v2(0.1, "cosine", num_epochs=-5), ValueError,
+         r"^create_scheduler_v2: num_epochs must be > 0, got -5$"),
+        (lambda: TM.create_scheduler_v2(0.1, "cosine", min_lr=-1.0), ValueError,
+         r"^create_scheduler_v2: min_lr must be >= 0"),
+        (lambda: sx.current_hyperparams(5), TypeError, r"^current_hyperparams: opt_state must"),
+        (lambda: sx.current_hyperparams(None), TypeError, r"^current_hyperparams: opt_state"),
+        (lambda: sx.current_hyperparams(optax.sgd(0.1)), TypeError, r"got GradientTransform"),
+        (lambda: sx.current_hyperparams(sx.constant_lr(0.1)), TypeError, r"got constant_lr$"),
+        (lambda: HF.get_scheduler("cosine", 0.1, 10, 100, [("num_cycles", 1)]), TypeError,
+         r"^get_scheduler: scheduler_specific_kwargs must be a dict"),
+        (lambda: HF.get_scheduler("cosine", 0.1, 10, 100, {"nope": 1}), TypeError,
+         r"^get_scheduler: scheduler_specific_kwargs has \['nope'\], which "
+         r"get_cosine_schedule_with_warmup does not take"),
+        (lambda: HF.get_scheduler("xyz", 0.1), ValueError, r"^get_scheduler: name 'xyz' is not"),
+        (lambda: HF.get_scheduler("cosine", 0.1, 10, 100, {"num_cycles": math.nan}), ValueError,
+         r"^get_scheduler: scheduler_specific_kwargs\['num_cycles'\] must be finite"),
+        (lambda: HF.get_scheduler("linear", 0.1, -1, 100), ValueError,
+         r"^get_scheduler: num_warmup_steps must be >= 0"),
+        (lambda: HF.get_reduce_on_plateau_schedule(0.1, factor=2.0), ValueError,
+         r"^get_reduce_on_plateau_schedule: factor must be in \[0, 1\)"),
+        (lambda: HF.get_greedy_schedule(0.1, factor=2.0), ValueError,
+         r"^get_greedy_schedule: factor must be in \(0, 1\)"),
+        (lambda: O.linear_onecycle_schedule(100, 0.1, div_factor=0), ValueError,
+         r"^linear_onecycle_schedule: div_factor must be > 0"),  # optax: ZeroDivisionError
+        (lambda: O.cosine_onecycle_schedule(100, 0.1, final_div_factor=0.0), ValueError,
+         r"^cosine_onecycle_schedule: final_div_factor must be > 0"),
+        (lambda: O.linear_onecycle_schedule(100, 0.1, div_factor=-1.0), ValueError,
+         r"^linear_onecycle_schedule: div_factor must be > 0"),  # optax: negative scales
+        (lambda: T.OneCycleLR(0.1, 100, cycle_momentum="False"), TypeError,
+         r"^OneCycleLR: cycle_momentum must be a bool"),  # torch: a truthy string
+        (lambda: T.CyclicLR(0.01, 0.1, gamma="0.1"), TypeError,
+         r"^CyclicLR: gamma must be a real number, got str"),
+        (lambda: T.OneCycleLR(0.1, 100, anneal_strategy="nope"), ValueError,
+         r"^OneCycleLR: anneal_strategy must be one of"),
+        (lambda: TM.MultiStepLRScheduler(0.1, [10, 20], decay_rate=-0.5), ValueError,
+         r"^MultiStepLRScheduler: decay_rate must be >= 0"),  # a README restriction
+    ],
+)  # fmt: skip
+def test_bad_input_names_the_function_called_and_its_argument(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+def test_numpy_scalars_take_the_path_of_the_numbers_they_hold():
+    # np.int8(5) * 100 wraps: a compat function gets the rule's array for a numpy scalar.
+    a = O.linear_onecycle_schedule(100, 0.1, pct_start=np.int8(1))
+    b = O.linear_onecycle_schedule(100, 0.1, pct_start=1)
+    steps = jnp.arange(0, 120, 7)
+    np.testing.assert_allclose(np.asarray(a(steps)), np.asarray(b(steps)), rtol=1e-6)
+    np.testing.assert_allclose(float(HF.get_inverse_sqrt_schedule(1.0, np.int8(5))(4)), 0.8)
+
+
+@pytest.mark.parametrize("count", [2.0, np.float64(2.0)])
+def test_whole_float_counts_are_counts(count):
+    # patience=2.0 is torch's, Keras's and transformers' patience 2; 2.5 stays refused.
+    a, b = sx.reduce_on_plateau(0.1, patience=count), sx.reduce_on_plateau(0.1, patience=2)
+    assert a.patience.dtype == b.patience.dtype and int(a.patience) == 2
+    with pytest.raises(TypeError, match=r"^reduce_on_plateau: patience must be a whole number"):
+        sx.reduce_on_plateau(0.1, patience=2.5)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: sx.reduce_on_plateau(0.1),
+        lambda: sx.greedy_lr(0.1),
+        lambda: sx.learning_rate_scheduler(lambda epoch, lr: lr * 0.9, 0.1),
+    ],
+)
+def test_a_nan_step_gives_a_nan_lr_and_keeps_the_state_as_stateless_schedules_do(make):
+    schedule = make()
+    state = schedule.init()
+    for f in (schedule, jax.jit(schedule)):
+        lr, kept = f(jnp.float32(jnp.nan), state)
+        assert np.isnan(float(lr))
+        assert jax.tree.all(jax.tree.map(lambda a, b: bool(jnp.all(a == b)), kept, state))
+    assert np.isnan(float(sx.cosine_decay(0.1, 10)(jnp.nan)))  # the stateless rule

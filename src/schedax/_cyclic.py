@@ -21,6 +21,7 @@ from ._numerics import (
 )
 from ._numerics import length as steps_length
 from ._rules import constructor, count, flag, option, param
+from ._tanh import check_tanh
 from ._util import Array, fmt
 
 Curve = tuple[Callable[[Array], Array], Callable[[Array], Array] | None]
@@ -366,7 +367,7 @@ class restarts(Schedule):
         limit: the number of cycles, >= 0 (cycle `i` runs while `i < limit`), or None.
         warp: the exponent on the progress through a cycle, >= 0 (0: `end` throughout).
         power: the polynomial's exponent, >= 0 (`shape="polynomial"`).
-        lower: the tanh argument at the start of a cycle (`shape="tanh"`).
+        lower: the tanh argument at the start of a cycle (`shape="tanh"`), < `upper`.
         upper: the tanh argument at its end (`shape="tanh"`).
         offset: the steps of the curve done at step 0, >= 0.
         scale: what `peak_mult` scales: "peak" or "range".
@@ -393,6 +394,10 @@ class restarts(Schedule):
     upper: Array = param(default=3.0)
     offset: Array = count(default=0, ge=0)
     scale: str = option(("peak", "range"), default="peak", kw_only=True)
+
+    def _check(self) -> None:
+        if self.shape == "tanh":
+            check_tanh(self)
 
     def _value(self, t: Array) -> Array:
         t = t + jnp.maximum(self.offset.astype(t.dtype), 0)

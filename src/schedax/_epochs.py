@@ -10,9 +10,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._rules import count, flag, function, param
+from ._base import Schedule
+from ._rules import count, error_names, flag, function, param
 from ._stateful import StatefulSchedule
-from ._util import Array
+from ._util import Array, fmt
 
 # The most epochs an eager call catches up at once (a jump from step 0 to 10**10 would run the
 # schedule 10**10 times, uninterruptibly). Inside jit nothing can be checked: it runs.
@@ -72,6 +73,15 @@ class learning_rate_scheduler(StatefulSchedule):
     init_lr: Array = param(arg="init")
     steps_per_epoch: Array = count(default=1, integer=True, ge=1)
     multiplicative: bool = flag(default=False, kw_only=True)
+
+    def _check(self) -> None:
+        if isinstance(self.schedule, Schedule):  # a function of the step alone
+            where, arg = error_names(self._name, "schedule")
+            raise TypeError(
+                f"{where}: {arg} must be a callable (epoch, lr) -> lr, got the "
+                f"schedule {fmt(self.schedule)}, a function of the step alone: use "
+                "it directly, or wrap it as lambda epoch, lr: schedule(epoch)"
+            )
 
     def init(self) -> EpochState:
         # Strongly typed, so the state's dtypes are the same before and after a step.

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ._base import Schedule
+from ._base import Module, Schedule
 from ._stateful import ScheduleState, StatefulSchedule, as_schedule
 from ._util import Array
 
@@ -207,9 +207,12 @@ def current_hyperparams(opt_state: Any) -> dict[str, Array]:
         opt_state: an optax optimizer state.
 
     Returns:
-        A dict from each hyperparameter's name to its value, a JAX array.
+        A dict from each hyperparameter's name to its value, a JAX array (empty for a state
+        without injected hyperparameters).
 
     Raises:
+        TypeError: when `opt_state` is not an optimizer state (a number, None, a schedule,
+            the optimizer itself).
         ValueError: when a name is found more than once (two injected optimizers in a chain
             that both take a learning rate, say): read such states part by part.
 
@@ -236,6 +239,11 @@ def _hyperparams(where: str, opt_state: Any) -> list[tuple[str, Array]]:
     """`(name, value)` of every injected hyperparameter and `scale_by_schedule` lr in a state."""
     optax = _optax(where)
     injected = (optax.InjectHyperparamsState, optax.InjectStatefulHyperparamsState)
+    if opt_state is None or isinstance(
+        opt_state, int | float | Module | optax.GradientTransformation
+    ):
+        raise TypeError(f"{where}: opt_state must be an optimizer state (what opt.init(params) "
+                        f"returns), got {type(opt_state).__name__}")  # fmt: skip
     found: list[tuple[str, Array]] = []
 
     def visit(node: Any) -> bool:

@@ -44,11 +44,13 @@ MISSING: Any = dataclasses.MISSING
 
 # ----------------------------------------------------------------------------- who is calling
 
-# While a `constructor` function runs: its name and which of its arguments each argument of
-# the curves it builds comes from, so that an error names the function the user called and
-# its own argument (`StepLR: gamma must be > 0`, not `exponential_decay: decay_rate ...`).
-_CALLER: contextvars.ContextVar[tuple[str, dict[str, str], bool] | None] = contextvars.ContextVar(
-    "schedax_caller", default=None
+# While `constructor` functions run (one may call another: `get_scheduler` calls
+# `get_cosine_schedule_with_warmup`), outermost first: each one's name, which of its arguments
+# each argument of what it calls comes from, and whether it is a compat function. An error
+# names the outermost function the user called and its own argument (`StepLR: gamma must be
+# > 0`, not `exponential_decay: decay_rate ...`).
+_CALLERS: contextvars.ContextVar[tuple[tuple[str, dict[str, str], bool], ...]] = (
+    contextvars.ContextVar("schedax_callers", default=())
 )
 
 
@@ -57,41 +59,46 @@ _SWEEP: contextvars.ContextVar[bool] = contextvars.ContextVar("schedax_sweep", d
 
 
 def error_names(where: str, arg: str) -> tuple[str, str]:
-    """The (constructor, argument) to name in an error about argument `arg` of `where`: while
-    a `constructor` function runs, its own argument of that name, or the one its `names`
-    table maps `arg` to; else `where`'s own."""
-    caller = _CALLER.get()
-    if caller is None:
-        return where, arg
-    name, args, _ = caller
+    """The (function, argument) to name in an error about argument `arg` of `where`: mapped
+    through the `names` tables of the constructor functions running, from `where`'s caller
+    outwards, as far as each maps it (an argument a function computed from its own, which it
+    checked itself, stops there)."""
+    chain = _CALLERS.get()
+    names = [name for name, _, _ in chain]
+    callers = chain[: names.index(where)] if where in names else chain
     base, bracket, index = arg.partition("[")  # schedules[1] -> schedulers[1]
-    mapped = args.get(base)
-    if mapped is None:
-        return where, arg  # computed by the caller from its arguments, which it checked itself
-    return name, mapped + bracket + index
+    for name, table, _ in reversed(callers):
+        mapped = table.get(base)
+        if mapped is None:
+            break
+        where, base = name, mapped
+    return where, base + bracket + index
 
 
 def top_level() -> bool:
     """Whether the constructor running was called by the user under a schedax name (not
     through a compat function, which gives its library's meaning to every input)."""
-    caller = _CALLER.get()
-    return caller is None or not caller[2]
+    return not any(compat for _, _, compat in _CALLERS.get())
 
 
 @contextlib.contextmanager
-def _calling(name: str, names: dict[str, str], compat: bool) -> Iterator[None]:
-    if _CALLER.get() is not None:  # a constructor called by another: the outer one speaks
-        yield
-        return
-    token = _CALLER.set((name, names, compat))
+def calling(name: str, names: dict[str, str], compat: bool) -> Iterator[None]:
+    """Runs the body as constructor function `name`, whose `names` map what it calls to its
+    own arguments."""
+    token = _CALLERS.set((*_CALLERS.get(), (name, names, compat)))
     try:
         yield
     finally:
-        _CALLER.reset(token)
+        _CALLERS.reset(token)
 
 
 def constructor(
-    fn: Callable | None = None, /, *, names: dict[str, str] | None = None, **rules: Rule
+    fn: Callable | None = None,
+    /,
+    *,
+    names: dict[str, str] | None = None,
+    config: bool = True,
+    **rules: Rule,
 ) -> Any:
     """Registers a function that maps its arguments onto a curve (an alias or a compat name).
 
@@ -112,7 +119,7 @@ def constructor(
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
             arguments = _bind(fn.__name__, signature, args, kwargs, compat)
-            with _calling(fn.__name__, table, compat):
+            with calling(fn.__name__, table, compat):
                 for arg, rule in rules.items():
                     checked = rule(fn.__name__, arg, arguments[arg])
                     if isinstance(arguments[arg], np.generic):  # np.int8(5) * 100 wraps: the
@@ -120,7 +127,8 @@ def constructor(
                 return fn(**arguments) if _keywords(signature) else fn(*args, **kwargs)
 
         call.names = table  # type: ignore[attr-defined]  # for functions forwarding **kwargs
-        register(name, call)
+        if config:  # (not a function returning something else than a schedule)
+            register(name, call)
         return call
 
     return wrap if fn is None else wrap(fn)

@@ -84,7 +84,8 @@ class StatefulSchedule(Module):
             )
         if traced(self, step, state):
             return self._advance(step, state)
-        self._check_call(step, state)
+        if not (jnp.issubdtype(step.dtype, jnp.floating) and np.isnan(float(step))):
+            self._check_call(step, state)
         return eager(self, "_advance", step, state)
 
     def _check_call(self, step: Array, state: ScheduleState) -> None:
@@ -111,9 +112,14 @@ class StatefulSchedule(Module):
                 "state_dict": state, "load_state_dict": state}  # fmt: skip
 
     def _advance(self, step: Array, state: ScheduleState) -> tuple[Array, ScheduleState]:
-        if jnp.issubdtype(step.dtype, jnp.floating):
-            step = jnp.floor(step)
-        return self._step(jnp.maximum(step.astype(jnp.result_type(int)), 0), state)
+        if not jnp.issubdtype(step.dtype, jnp.floating):
+            return self._step(jnp.maximum(step.astype(jnp.result_type(int)), 0), state)
+        # A NaN step gives a NaN learning rate, as stateless schedules do, and keeps the state.
+        nan = jnp.isnan(step)
+        whole = jnp.floor(jnp.where(nan, 0, step))
+        lr, new = self._step(jnp.maximum(whole.astype(jnp.result_type(int)), 0), state)
+        kept = jax.tree.map(lambda old, new: jnp.where(nan, old, new), state, new)
+        return jnp.where(nan, jnp.nan, lr).astype(lr.dtype), kept
 
     def _step(self, step: Array, state: ScheduleState) -> tuple[Array, ScheduleState]:
         """The rule at an integer step >= 0."""

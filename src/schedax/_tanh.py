@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import jax.numpy as jnp
 
 from ._base import Schedule
 from ._numerics import length as steps_length
 from ._numerics import tanh_weight
 from ._rules import count, param
-from ._util import Array
+from ._util import Array, fmt, is_concrete
 
 
 class tanh_decay(Schedule):
@@ -43,9 +45,19 @@ class tanh_decay(Schedule):
     lower: Array = param(default=-7.0)
     upper: Array = param(default=3.0)
 
+    def _check(self) -> None:
+        check_tanh(self)
+
     def _value(self, t: Array) -> Array:
         length = steps_length(self.decay_steps.astype(t.dtype))
         x = jnp.minimum(t, length) / length
         weight = tanh_weight(x, self.lower, self.upper)
         init, end = self.init.astype(t.dtype), self.end.astype(t.dtype)
         return jnp.where(t < length, end + (init - end) * weight, end)
+
+
+def check_tanh(s: tanh_decay | Any) -> None:
+    """`lower < upper`: the other way round the curve rises."""
+    if is_concrete(s.lower) and is_concrete(s.upper) and not s.lower < s.upper:
+        raise s._invalid(f"{{0}} must be < {{1}}, got {{0}}={fmt(s.lower)}, {{1}}={fmt(s.upper)}",
+                         "lower", "upper")  # fmt: skip

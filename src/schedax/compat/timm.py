@@ -54,7 +54,7 @@ _FLAG = Flag()
 _WARMUP = Count(ge=0)  # timm accepts a negative warmup_t: it shifts the curve back
 
 
-_REAL = Count(optional=True)  # a finite real number, kept as given
+_REAL = Count()  # a finite real number, kept as given
 _MILESTONES = Values()
 
 
@@ -94,6 +94,7 @@ def _require(where: str, ok: Any, arg: str, value: Any, allowed: str) -> None:
     """timm's asserts, as ValueErrors naming the argument (traced values cannot be checked:
     `ok` is then never read)."""
     if _python(value) and not ok:
+        where, arg = error_names(where, arg)
         raise ValueError(f"{where}: {arg} must be {allowed}, got {fmt(value)}")
 
 
@@ -234,7 +235,7 @@ def TanhLRScheduler(  # noqa: N802
         Array([1. , 0.5, 0. ], dtype=float32)
     """
     where = "TanhLRScheduler"
-    if _python(lb) and _python(ub) and not lb < ub:
+    if is_concrete(lb) and is_concrete(ub) and not lb < ub:  # numbers, numpy's included
         raise ValueError(f"{where}: lb must be < ub, got lb={fmt(lb)}, ub={fmt(ub)}")
     _require(where, cycle_limit >= 0, "cycle_limit",
              cycle_limit, ">= 0")  # fmt: skip
@@ -525,6 +526,22 @@ SCHEDULERS = ("cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "co
               "none")  # fmt: skip
 
 
+# The schedulers' arguments create_scheduler_v2 passes on, by its own names.
+_V2_NAMES = {"lr": "learning_rate", "t_initial": "num_epochs", "lr_min": "min_lr",
+             "warmup_t": "warmup_epochs", "warmup_lr_init": "warmup_lr", "decay_t": "decay_epochs",
+             "patience_t": "patience_epochs", "noise_range_t": "noise", "noise_pct": "noise_pct",
+             "noise_std": "noise_std", "noise_seed": "noise_seed", "cycle_mul": "cycle_mul",
+             "cycle_decay": "cycle_decay", "cycle_limit": "cycle_limit", "k_decay": "k_decay",
+             "decay_rate": "decay_rate", "decay_fn": "decay_fn", "mode": "plateau_mode",
+             "stable_timescale": "stable_timescale"}  # fmt: skip
+
+
+@constructor(
+    config=False, names=_V2_NAMES, decay_epochs=Count(optional=True),
+    **dict.fromkeys(("num_epochs", "cooldown_epochs", "patience_epochs", "decay_rate", "min_lr",
+                     "warmup_lr", "warmup_epochs", "noise_pct", "noise_std", "cycle_mul",
+                     "cycle_decay", "cycle_limit", "k_decay", "updates_per_epoch"), _REAL),
+)  # fmt: skip
 def create_scheduler_v2(
     learning_rate: Any,
     sched: str = "cosine",
@@ -572,7 +589,7 @@ def create_scheduler_v2(
     """
     where = "create_scheduler_v2"
     if sched not in SCHEDULERS:
-        raise ValueError(f"{where}: unknown scheduler {sched!r}; timm's are {SCHEDULERS}")
+        raise ValueError(f"{where}: sched must be one of timm's {SCHEDULERS}, got {sched!r}")
     if decay_epochs is None:
         decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
     t_initial, warmup_t, decay_t = num_epochs, warmup_epochs, decay_epochs

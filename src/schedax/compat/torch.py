@@ -524,6 +524,8 @@ def SequentialLR(schedulers: Sequence[Any], milestones: Sequence[int]) -> Schedu
         [0.5, 0.5, 1.0, 0.5]
     """
     if isinstance(schedulers, Sequence) and not isinstance(schedulers, str):
+        if not schedulers:  # torch: "expects at least one scheduler"
+            raise ValueError("SequentialLR: schedulers must hold at least one scheduler, got []")
         schedulers = [schedulers[0], *(_restarted(s) for s in schedulers[1:])]
     return join_schedules(schedulers, milestones)
 

@@ -21,6 +21,7 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import schedax as sx
@@ -507,6 +508,17 @@ for _name, _make in SCHEDULERS.items():
     register(f"transformers.{_name}", _make)
 
 
+# The schedules' arguments get_scheduler passes on, by its own names.
+_KWARGS = ("num_cycles", "lr_end", "power", "timescale", "min_lr", "min_lr_rate", "warmup_lr_rate",
+           "num_decay_steps", "num_stable_steps", "warmup_type", "decay_type", "min_lr_ratio",
+           "mode", "factor", "patience", "threshold", "threshold_mode", "cooldown", "eps",
+           "warmup", "max_lr", "smooth", "window_size", "reset_start")  # fmt: skip
+_GET_NAMES = {"lr": "learning_rate", "num_warmup_steps": "num_warmup_steps",
+              "num_training_steps": "num_training_steps",
+              **{k: f"scheduler_specific_kwargs[{k!r}]" for k in _KWARGS}}  # fmt: skip
+
+
+@constructor(config=False, names=_GET_NAMES)
 def get_scheduler(
     name: str,
     learning_rate: Any,
@@ -542,10 +554,24 @@ def get_scheduler(
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     if name not in SCHEDULERS:
-        raise ValueError(f"get_scheduler: {name!r} is not a valid SchedulerType, please select "
-                         f"one of {list(SCHEDULERS)}")  # fmt: skip
+        raise ValueError(f"get_scheduler: name {name!r} is not a valid SchedulerType, please "
+                         f"select one of {list(SCHEDULERS)}")  # fmt: skip
     make = SCHEDULERS[name]
-    kwargs = dict(scheduler_specific_kwargs or {})
+    kwargs = scheduler_specific_kwargs or {}
+    if not isinstance(kwargs, dict):
+        raise TypeError("get_scheduler: scheduler_specific_kwargs must be a dict of the "
+                        f"schedule's other arguments, got {type(kwargs).__name__}")  # fmt: skip
+    taken = inspect.signature(make).parameters
+    unknown = sorted(set(kwargs) - set(taken))
+    if unknown and name not in ("constant", "constant_with_warmup", "reduce_lr_on_plateau",
+                                "greedy"):  # fmt: skip
+        raise TypeError(
+            f"get_scheduler: scheduler_specific_kwargs has {unknown}, which "
+            f"{make.__name__} does not take; its arguments are {list(taken)}"
+        )
+    if kwargs and name in ("constant", "constant_with_warmup"):
+        warn(f"get_scheduler: {name!r} takes no scheduler_specific_kwargs; as transformers, "
+             f"{sorted(kwargs)} are ignored")  # fmt: skip
     if name == "constant":
         return make(learning_rate)
     if name in ("reduce_lr_on_plateau", "greedy"):
