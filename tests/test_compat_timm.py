@@ -64,7 +64,9 @@ def test_recorded_values_num_epochs_and_errors(source, case):
     if "lr" not in case or "noisy" in case:
         return  # the signature of create_scheduler_v2; noise: its own test
     if case.get("error"):  # timm refused (an AssertionError or a ValueError): a ValueError
-        with pytest.raises(ValueError, match="updates_per_epoch|decay_epochs|per epoch|sched must be one of"):
+        with pytest.raises(
+            ValueError, match="updates_per_epoch|decay_epochs|per epoch|sched must be one of"
+        ):
             _build(case)
         return
     schedule, epochs = _build(case)

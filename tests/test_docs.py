@@ -42,7 +42,7 @@ def site(tmp_path_factory) -> pathlib.Path:
     return out
 
 
-def test_the_reference_has_every_public_name(site):
+def _the_reference_has_every_public_name(site):
     pages = {"schedax": (site / "reference/schedax/index.html").read_text(),
              "compat": (site / "reference/compat/index.html").read_text()}  # fmt: skip
     missing = [f"{name}.{member}" for name in MODULES
@@ -51,11 +51,20 @@ def test_the_reference_has_every_public_name(site):
     assert not missing
 
 
-def test_the_gallery_draws_each_block_it_marks(site):
+def _the_gallery_draws_each_block_it_marks(site):
     source = (DOCS / "gallery.md").read_text()
     html = (site / "gallery/index.html").read_text()
     markers = source.count("<!-- plot ")
     assert markers > 40 and html.count('<img class="gallery"') == markers
+
+
+def test_the_site_builds_strictly_with_every_name_and_figure(site):
+    # One test reads the site: one xdist worker builds it (20 s), not one per worker.
+    for check in (
+        _the_reference_has_every_public_name,
+        _the_gallery_draws_each_block_it_marks,
+    ):
+        check(site)
 
 
 def test_the_gallery_calls_every_schedule():

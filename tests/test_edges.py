@@ -75,7 +75,8 @@ def test_04_sequential_lr_restarts_constant_lr_at_its_milestone():
 )
 def test_05_fractional_lengths_are_refused(make):
     with pytest.raises(
-        (ValueError, TypeError), match=r"must be (a whole number of steps|a whole number|an integer)"
+        (ValueError, TypeError),
+        match=r"must be (a whole number of steps|a whole number|an integer)",
     ):
         make()
 

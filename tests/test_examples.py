@@ -53,7 +53,7 @@ def test_every_example_is_tested():
     assert {path.stem for path in EXAMPLES} == TESTED
 
 
-def test_plateau_example_lowers_the_lr_when_the_loss_stalls(printed):
+def _plateau_example_lowers_the_lr_when_the_loss_stalls(printed):
     out = printed["plateau"]
     rows = [
         tuple(map(float, row))
@@ -71,7 +71,7 @@ def test_plateau_example_lowers_the_lr_when_the_loss_stalls(printed):
     assert stalled.size and losses[-1] < 0.5 * stalled.min()
 
 
-def test_one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay(printed):
+def _one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay(printed):
     row = r"^step +(\d+) +lr (\S+) +momentum (\S+) +weight_decay (\S+) +loss (\S+)$"
     rows = np.array(re.findall(row, printed["one_cycle_sgd"], re.M), np.float64)
     steps, lr, momentum, weight_decay, losses = rows.T
@@ -83,7 +83,7 @@ def test_one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay(
     assert losses[-1] < 1e-6 * losses[0]
 
 
-def test_learn_schedule_example_lowers_the_validation_loss(printed):
+def _learn_schedule_example_lowers_the_validation_loss(printed):
     row = r"^ *(before|outer step +\d+): peak (\S+) +warmup +(\S+) +validation loss (\S+)$"
     rows = re.findall(row, printed["learn_schedule"], re.M)
     assert [r[0] for r in rows] == ["before", *(f"outer step {i}" for i in range(5, 31, 5))]
@@ -122,29 +122,29 @@ def test_learn_schedule_hypergradient_is_the_central_difference_and_lowers_the_l
     assert np.all(np.diff(losses) < 0), losses
 
 
-def test_sweep_example_is_one_batched_call(printed):
+def _sweep_example_is_one_batched_call(printed):
     out = printed["sweep"]
     assert "shape: (12, 10000)" in out
     assert "peak 1e-03 warmup  1000: lr at step 500 = 5.000e-04" in out  # halfway up the warmup
 
 
-def test_torch_migration_example_agrees_with_the_native_spelling(printed):
+def _torch_migration_example_agrees_with_the_native_spelling(printed):
     gap = re.search(r"^max relative \|compat - native\| over 1000 steps: (\S+)$",
                     printed["torch_migration"], re.M)  # fmt: skip
     assert gap and float(gap[1]) < 1e-6  # a few float32 roundings apart, not a different curve
 
 
-def test_nano_optax_solver_example_converges_with_every_kind_of_lr(printed):
+def _nano_optax_solver_example_converges_with_every_kind_of_lr(printed):
     losses = [float(x) for x in re.findall(r"final loss (\S+),", printed["nano_optax_solver"])]
     assert len(losses) == 4 and max(losses) < 1e-6
 
 
-def test_plot_example_writes_a_png(printed):
+def _plot_example_writes_a_png(printed):
     out = pathlib.Path(printed["out_dir"]) / "out.png"
     assert printed["plot"] == f"wrote {out}\n" and out.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_quickstart_trains_and_sweeps(printed):
+def _quickstart_trains_and_sweeps(printed):
     out = printed["quickstart"]
     assert "lr at steps 0, 10, 20, 110, 200: [0.    0.025 0.05  0.025 0.   ]" in out
     final = float(re.search(r"^final loss: (\S+)$", out, re.M).group(1))
@@ -163,3 +163,22 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     command = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert f"```bash\n{command}\n```" in readme
+
+
+# Each example's check, run by one test: with one test, one xdist worker runs the examples
+# (a session fixture runs once per worker that asks for it: 8 s more when two do).
+CHECKS = [
+    _plateau_example_lowers_the_lr_when_the_loss_stalls,
+    _one_cycle_sgd_example_uses_torchs_lr_and_momentum_and_the_weight_decay,
+    _learn_schedule_example_lowers_the_validation_loss,
+    _sweep_example_is_one_batched_call,
+    _torch_migration_example_agrees_with_the_native_spelling,
+    _nano_optax_solver_example_converges_with_every_kind_of_lr,
+    _plot_example_writes_a_png,
+    _quickstart_trains_and_sweeps,
+]
+
+
+def test_each_example_prints_what_it_claims(printed):
+    for check in CHECKS:
+        check(printed)

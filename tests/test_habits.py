@@ -261,3 +261,13 @@ def test_a_nan_step_gives_a_nan_lr_and_keeps_the_state_as_stateless_schedules_do
         assert np.isnan(float(lr))
         assert jax.tree.all(jax.tree.map(lambda a, b: bool(jnp.all(a == b)), kept, state))
     assert np.isnan(float(sx.cosine_decay(0.1, 10)(jnp.nan)))  # the stateless rule
+
+
+def test_schedules_build_and_run_under_disable_jit():
+    # jax.disable_jit() (a debugging session) returned the host numbers a constructor puts on
+    # the device as numpy scalars, and a join of them failed on `.weak_type`.
+    with jax.disable_jit():
+        join = sx.join_schedules([sx.linear_schedule(0.0, 1.0, 10), sx.cosine_decay(1.0, 20)], [10])
+        np.testing.assert_allclose(np.asarray(join(jnp.array([0, 5, 10, 30]))), [0, 0.5, 1, 0])
+        plateau = sx.reduce_on_plateau(0.1)
+        assert float(plateau(3, plateau.init())[0]) == np.float32(0.1)

@@ -243,6 +243,7 @@ def test_a_chain_compiles_once_as_one_injected_factory():
 
 def test_orbax_restores_the_state_bitwise(tmp_path):
     import orbax.checkpoint as ocp  # a test dependency: never skipped
+
     tx = _adamw(*_configs()[1])
     state = tx.init(PARAMS)
     _, state = tx.update(jax.grad(_loss)(PARAMS, X), state, PARAMS)

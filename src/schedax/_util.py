@@ -36,7 +36,16 @@ def compute_dtype(dtype: Any) -> np.dtype:
 
 
 # Host scalars to device arrays in one dispatch (an identity: its outputs are its inputs, placed).
-_to_device = jax.jit(lambda values: values)
+_identity = jax.jit(lambda values: values)
+
+
+def _to_device(values: tuple[Any, ...]) -> tuple[Array, ...]:
+    """Numbers checked on the host, put on the device in one call (26 us for five, 39 us each
+    through jnp.asarray); under `jax.disable_jit()`, where the call returns them as given,
+    one by one."""
+    if jax.config.jax_disable_jit:
+        return tuple(jnp.asarray(v) for v in values)
+    return _identity(values)
 
 
 def canonical(x: Array) -> Array:

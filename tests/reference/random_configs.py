@@ -728,8 +728,12 @@ def _transformers_draws() -> dict[str, Callable[[Draw], dict]]:
             "num_warmup_steps": d.pick(lambda: d.r.randint(0, 15), [0]),
             "num_decay_steps": d.pick(lambda: d.r.randint(1, 25), [1, 0]),
             # transformers starts the decay early when training is shorter than warmup + decay
-            **d.r.choice([{"num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0])},
-                          {"num_training_steps": d.pick(lambda: d.r.randint(5, 45), [1, 3])}]),
+            **d.r.choice(
+                [
+                    {"num_stable_steps": d.pick(lambda: d.r.randint(0, 15), [0])},
+                    {"num_training_steps": d.pick(lambda: d.r.randint(5, 45), [1, 3])},
+                ]
+            ),
             "decay_type": d.r.choice(["linear", "cosine", "1-sqrt"]),
             "min_lr_ratio": d.pick(lambda: _g(d.r.uniform(0, 0.2)), [0.0]),
         },
