@@ -203,3 +203,14 @@ def check_transformations(make, args: dict, paths: dict, steps) -> None:
     assert len(traces) == 1, make.__name__  # every value, degenerate ones too: one program
     for path, grad in grads.items():
         assert np.all(np.isfinite(grad)), (make.__name__, path, grad)
+
+
+# The longest tests first (a subprocess each, or a whole library's random configurations):
+# started last, one of them keeps a worker busy while the other has nothing left to do.
+LONGEST = ("test_the_site_builds", "test_the_suite_runs_and_writes", "test_each_example_prints",
+           "test_random_configurations", "test_sweep_across_two_processes",
+           "test_configs_guide_commands_run", "test_grad_finite_everywhere")  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(name in item.nodeid for name in LONGEST))

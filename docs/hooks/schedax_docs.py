@@ -131,7 +131,9 @@ def figure(lr, code: str, args: list[str]) -> str:
 
     steps = int(args[0])
     curves = lr if isinstance(lr, dict) else {"": lr}
-    fig, ax = plt.subplots(figsize=(6.4, 2.4), layout="constrained")
+    # Fixed margins: the constrained layout solver took 40% of each figure's time.
+    fig, ax = plt.subplots(figsize=(6.4, 2.4))
+    fig.subplots_adjust(left=0.1, right=0.9 if "twin" in args else 0.98, bottom=0.19, top=0.97)
     axes = [ax, ax.twinx()] if "twin" in args else [ax] * len(curves)
     for i, (label, curve) in enumerate(curves.items()):
         y = values(curve, steps) if isinstance(curve, sx.Schedule | sx.StatefulSchedule) else curve
