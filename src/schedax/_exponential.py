@@ -24,8 +24,8 @@ class exponential_decay(Schedule):
 
     Args:
         init: the value at step 0.
-        decay_rate: the factor per `decay_steps`, >= 0 (0: `init` until the first period
-            ends, then 0). A traced value is clamped to >= 0.
+        decay_rate: the factor per `decay_steps`, >= 0 (0: `init` at step 0, then 0; with
+            `staircase`, `init` until the first period ends). A traced value is clamped to >= 0.
         decay_steps: steps per factor, > 0. A traced value is clamped to > 0.
         staircase: decay in whole periods of `decay_steps`.
         transition_begin: steps at `init` before the decay starts, >= 0.
@@ -84,7 +84,7 @@ def step_decay(init: float, decay_rate: float, step_size: int) -> Schedule:
 
     Args:
         init: the value at step 0.
-        decay_rate: the factor per period, > 0.
+        decay_rate: the factor per period, >= 0.
         step_size: the period in steps, > 0.
 
     Returns:
@@ -108,7 +108,7 @@ def step_lr(base_lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     Args:
         base_lr: the value at step 0.
         step_size: the period in steps, > 0.
-        gamma: the factor per period, > 0.
+        gamma: the factor per period, >= 0.
 
     Returns:
         A `Schedule` (an `exponential_decay`).

@@ -317,10 +317,10 @@ def _keras_draws() -> dict[str, Callable[[Draw], dict]]:
             "init": d.pick(lambda: _g(10 ** d.r.uniform(-3, 0)), [0.0]),
             "mode": d.r.choice(["min", "max", "auto"]),
             "factor": d.factor([0.0, 0.999, 1.0, -0.5]),
-            "patience": d.length(5, [0, 1]),
+            "patience": d.length(5, [0, 1, 2.0]),
             "min_delta": d.pick(lambda: _g(10 ** d.r.uniform(-4, -1)), [0.0, -0.01]),
-            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0]),
-            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0]),
+            "cooldown": d.pick(lambda: d.r.randint(0, 3), [0, 1.0]),
+            "min_lr": d.pick(lambda: _g(10 ** d.r.uniform(-5, -2)), [0.0, -1e-3]),
         },
     }
 

@@ -64,7 +64,8 @@ def ExponentialDecay(  # noqa: N802
     Args:
         initial_learning_rate: the value at step 0.
         decay_steps: the time scale in steps, > 0.
-        decay_rate: the factor per `decay_steps`, > 0.
+        decay_rate: the factor per `decay_steps`, >= 0 (0, as Keras: the initial rate at step
+            0, then 0; with `staircase`, after the first period).
         staircase: decay in whole periods.
 
     Returns:
