@@ -271,3 +271,36 @@ def test_schedules_build_and_run_under_disable_jit():
         np.testing.assert_allclose(np.asarray(join(jnp.array([0, 5, 10, 30]))), [0, 0.5, 1, 0])
         plateau = sx.reduce_on_plateau(0.1)
         assert float(plateau(3, plateau.init())[0]) == np.float32(0.1)
+
+
+# ----------------------------------------------------------------------------- configs
+
+
+def test_load_config_reads_files_and_text_as_the_cli_does(tmp_path):
+    yaml_file, json_file = tmp_path / "lr.yaml", tmp_path / "lr.json"
+    yaml_file.write_text(
+        "name: warmup_cosine_decay\npeak: 3e-4\nwarmup_steps: 10\ntotal_steps: 100\n"
+    )
+    json_file.write_text('{"name": "warmup_cosine_decay", "peak": 3e-4, "warmup_steps": 10, '
+                         '"total_steps": 100}')  # fmt: skip
+    expected = sx.warmup_cosine_decay(3e-4, 10, 100)
+    steps = jnp.arange(0, 120, 7)
+    for source in (yaml_file, str(yaml_file), json_file, json_file.read_text()):
+        np.testing.assert_array_equal(np.asarray(sx.load_config(source)(steps)), expected(steps))
+    with pytest.raises(ValueError, match=r"^load_config: config 'nope.yaml' is neither a file"):
+        sx.load_config("nope.yaml")
+    with pytest.raises(ValueError, match=r"^load_config: cannot parse the config as JSON"):
+        sx.load_config('{"name": ')
+
+
+def test_a_number_read_as_text_says_how_to_load_yaml():
+    import yaml  # a test dependency
+
+    config = yaml.safe_load("name: cosine_decay\ninit: 3e-4\ndecay_steps: 100\n")
+    assert config["init"] == "3e-4"  # YAML 1.1
+    with pytest.raises(TypeError, match=r"^cosine_decay: init must be a real number, got str "
+                       r"'3e-4'; a number as text, .* schedax\.load_config"):  # fmt: skip
+        sx.from_config(config)
+    with pytest.raises(TypeError, match=r"^from_config: config must be a dict, got str; read "
+                       r"a config file or text with schedax\.load_config$"):  # fmt: skip
+        sx.from_config("lr.yaml")

@@ -8,6 +8,7 @@ with `jax.grad`, and hand them to optax as `learning_rate=`.
 from ._base import Schedule as Schedule
 from ._base import stack as stack
 from ._config import from_config as from_config
+from ._config import load_config as load_config
 from ._config import to_config as to_config
 from ._constant import constant_lr as constant_lr
 from ._constant import lambda_lr as lambda_lr
@@ -84,6 +85,7 @@ __all__ = [
     "lambda_lr",
     "learning_rate_scheduler",
     "linear_schedule",
+    "load_config",
     "noisy",
     "one_cycle",
     "one_cycle_momentum",

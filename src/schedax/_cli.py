@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 import pathlib
 import sys
 from typing import Any
@@ -19,80 +18,17 @@ class _Fail(Exception):
     """A problem to report in one line, with exit status 2."""
 
 
-# A config file larger than this is not a config.
-MAX_CONFIG_BYTES = 1 << 20
 # The most steps a table or plot shows.
 MAX_STEPS = 10**7
 
 
-def _yaml_loader() -> Any:
-    """PyYAML's safe loader, reading `3e-4` as a float (YAML 1.2 does; YAML 1.1, which PyYAML
-    follows, wants `3.0e-4`)."""
-    import re
-
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    exponent = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
-    Loader.add_implicit_resolver("tag:yaml.org,2002:float", exponent, list("-+0123456789."))
-    return Loader
-
-
-def _load(text: str) -> dict[str, Any]:
-    """A config from inline JSON, or a JSON or YAML file."""
-    is_yaml = False
-    if not text.lstrip().startswith(("{", "[")):  # else inline JSON
-        path = pathlib.Path(text)
-        try:
-            if not path.is_file():
-                raise _Fail(f"config {text[:60]!r} is neither a file nor inline JSON")
-            with path.open("rb") as file:
-                data = file.read(MAX_CONFIG_BYTES + 1)
-        except OSError as error:
-            raise _Fail(f"cannot read config {text[:60]!r}: {error.strerror or error}") from error
-        if len(data) > MAX_CONFIG_BYTES:
-            raise _Fail(f"config {path} is larger than {MAX_CONFIG_BYTES} bytes")
-        try:
-            text = data.decode()
-        except UnicodeDecodeError as error:
-            raise _Fail(f"config {path} is not UTF-8 text") from error
-        is_yaml = path.suffix in (".yaml", ".yml")
-    try:
-        if is_yaml:
-            try:
-                import yaml
-            except ImportError as error:
-                raise _Fail("YAML configs need PyYAML: pip install pyyaml") from error
-            try:
-                return _check(yaml.load(text, Loader=_yaml_loader()))  # noqa: S506 (safe loader)
-            except yaml.YAMLError as error:
-                first = str(error).splitlines()[0]
-                raise _Fail(f"cannot parse the config as YAML: {first}") from error
-        try:
-            return _check(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise _Fail(f"cannot parse the config as JSON: {error}") from error
-    except RecursionError as error:
-        raise _Fail("the config is nested too deeply") from error
-
-
-def _check(config: Any) -> dict[str, Any]:
-    if not isinstance(config, dict):
-        raise _Fail(f"a config is a mapping with a 'name', got {type(config).__name__}")
-    return config
-
-
 def _schedule(text: str) -> Any:
-    from ._config import from_config
+    from ._config import load_config
 
     try:
-        return from_config(_load(text))
+        return load_config(text)
     except (ValueError, TypeError) as error:
-        raise _Fail(str(error)) from error
-    except RecursionError as error:
-        raise _Fail("the config is nested too deeply") from error
+        raise _Fail(str(error).removeprefix("load_config: ")) from error
 
 
 def _table(args: argparse.Namespace) -> None:

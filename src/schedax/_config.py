@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import json
+import os
+import pathlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -111,8 +115,11 @@ def from_config(config: dict[str, Any]) -> Module:
         cosine_decay(init=0.1, decay_steps=100)
     """
     fn = "from_config"
+    if isinstance(config, str | os.PathLike):
+        raise TypeError(f"{fn}: config must be a dict, got {type(config).__name__}; read a "
+                        "config file or text with schedax.load_config")  # fmt: skip
     if not isinstance(config, dict):
-        raise TypeError(f"from_config: config must be a dict, got {type(config).__name__}")
+        raise TypeError(f"{fn}: config must be a dict, got {type(config).__name__}")
     _check_size(config)
     if "name" not in config:
         raise ValueError(f"{fn}: config has no 'name' key; got keys {sorted(map(str, config))}")
@@ -187,3 +194,86 @@ def _typed(value: Any, dtype: Any) -> Any:
 def _suggest(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else f"; valid: {', '.join(sorted(choices))}"
+
+
+# A config file larger than this is not a config.
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def load_config(source: str | os.PathLike) -> Module:
+    """The schedule a config file or text describes: JSON, or YAML (with PyYAML).
+
+    YAML numbers are read as YAML 1.2 reads them: `lr: 3e-4` is a float (PyYAML's
+    `safe_load` follows YAML 1.1 and reads it as the string "3e-4"). The `schedax` command
+    reads configs the same way.
+
+    Args:
+        source: a path to a `.json`, `.yaml` or `.yml` file, or the config itself as JSON text
+            (starting with `{`).
+
+    Returns:
+        The schedule, as `from_config` builds it.
+
+    Raises:
+        ValueError: a file that cannot be read or parsed, or a bad config (`from_config`'s
+            errors).
+
+    Examples:
+        >>> import schedax as sx
+        >>> sx.load_config('{"name": "cosine_decay", "init": 3e-4, "decay_steps": 100}')
+        cosine_decay(init=0.0003, decay_steps=100)
+    """
+    try:
+        return from_config(_read("load_config", source))
+    except RecursionError as error:
+        raise ValueError("load_config: the config is nested too deeply") from error
+
+
+def _read(fn: str, source: str | os.PathLike) -> Any:
+    text, is_yaml = os.fspath(source), False
+    if not isinstance(text, str):
+        raise TypeError(f"{fn}: source must be a path or JSON text, got {type(source).__name__}")
+    if not text.lstrip().startswith(("{", "[")):  # else JSON text
+        path = pathlib.Path(text)
+        try:
+            if not path.is_file():
+                raise ValueError(f"{fn}: config {text[:60]!r} is neither a file nor inline JSON")
+            with path.open("rb") as file:
+                data = file.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise ValueError(f"{fn}: cannot read config {text[:60]!r}: "
+                             f"{error.strerror or error}") from error  # fmt: skip
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ValueError(f"{fn}: config {path} is larger than {MAX_CONFIG_BYTES} bytes")
+        try:
+            text = data.decode()
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{fn}: config {path} is not UTF-8 text") from error
+        is_yaml = path.suffix in (".yaml", ".yml")
+    if not is_yaml:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{fn}: cannot parse the config as JSON: {error}") from error
+    try:
+        import yaml
+    except ImportError as error:
+        raise ValueError(f"{fn}: YAML configs need PyYAML: pip install pyyaml") from error
+    try:
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as error:
+        first = str(error).splitlines()[0]
+        raise ValueError(f"{fn}: cannot parse the config as YAML: {first}") from error
+
+
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader, reading `3e-4` as a float (YAML 1.2 does; YAML 1.1, which PyYAML
+    follows, wants `3.0e-4`)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    exponent = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", exponent, list("-+0123456789."))
+    return Loader

@@ -10,6 +10,7 @@ import functools
 import inspect
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -255,6 +256,9 @@ class Rule:
             self._fail(where, arg, f"must be finite, got an integer of {len(str(x))} digits")
         if arr is None:
             hint = OPTIMIZER_HINT if has_optimizer_shape(x) else ""
+            if isinstance(x, str) and _numeric_text(x):
+                hint = ("; a number as text, as YAML 1.1 (PyYAML's safe_load) reads 3e-4: read "
+                        "config files with schedax.load_config, or write 3.0e-4")  # fmt: skip
             self._fail(where, arg, f"must be a real number, got {got}{hint}", TypeError)
         if arr.ndim > (1 if _SWEEP.get() else 0):  # a grid's axes are 1-D
             self._fail(where, arg, f"must be a scalar, got shape {tuple(arr.shape)}")
@@ -454,6 +458,11 @@ class SchedulesArg(Rule):
                 self._fail(where, f"{arg}[{i}]", "must be a schedax Schedule, got "
                            f"{type(s).__name__}", TypeError)  # fmt: skip
         return tuple(x)
+
+
+def _numeric_text(text: str) -> bool:
+    """Whether `text` is a number YAML 1.1 reads as a string: an exponent without a dot."""
+    return re.fullmatch(r"[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+", text.strip()) is not None
 
 
 _TESTS = {"gt": np.greater, "ge": np.greater_equal, "lt": np.less, "le": np.less_equal}
