@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+import pathlib
+import re
 import warnings
 
 import jax
@@ -304,3 +307,30 @@ def test_a_number_read_as_text_says_how_to_load_yaml():
     with pytest.raises(TypeError, match=r"^from_config: config must be a dict, got str; read "
                        r"a config file or text with schedax\.load_config$"):  # fmt: skip
         sx.from_config("lr.yaml")
+
+
+# ----------------------------------------------------------------------------- docs
+
+
+def test_the_readme_schedule_table_shows_each_signature_whole():
+    # Its inverse_sqrt row had left out timescale: each row's arguments are the constructor's,
+    # in order, with the same defaults.
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    table = readme.split("## Schedules", 1)[1].split("\n\n", 2)[1]
+    rows = re.findall(r"^\| `(\w+)\((.*?)\)` \|", table, re.M)
+    assert len(rows) >= 20
+    for name, written in rows:
+        parameters = inspect.signature(getattr(sx, name)).parameters.values()
+        shown = [p.replace(annotation=p.empty) for p in parameters]
+        expected = str(inspect.Signature(shown))[1:-1].replace("'", '"')
+        assert written == expected, name
+
+
+def test_a_zero_decay_rate_does_what_the_docs_say():
+    # exponential_decay's docstring: init at step 0, then 0; with staircase, after the first
+    # period. Keras's ExponentialDecay takes 0 as Keras does.
+    steps = jnp.arange(6)
+    np.testing.assert_array_equal(sx.exponential_decay(1.0, 0.0, 4)(steps), [1, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(sx.exponential_decay(1.0, 0.0, 4, staircase=True)(steps),
+                                  [1, 1, 1, 1, 0, 0])  # fmt: skip
+    np.testing.assert_array_equal(K.ExponentialDecay(1.0, 4, 0.0)(steps), [1, 0, 0, 0, 0, 0])
