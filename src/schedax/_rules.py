@@ -153,8 +153,10 @@ def _bind(
         bound = signature.bind(*args, **kwargs)
     except TypeError as error:
         hint = OPTIMIZER_HINT if args and has_optimizer_shape(args[0]) else ""
-        raise TypeError(f"{name}: {error}; the signature is {usage(name, signature, compat)}"
-                        f"{hint}") from None  # fmt: skip
+        chain = _CALLERS.get()  # a function the user called forwarded these (its **kwargs)
+        caller = f"{chain[0][0]}: " if chain and chain[0][0] != name else ""
+        raise TypeError(f"{caller}{name}: {error}; the signature is "
+                        f"{usage(name, signature, compat)}{hint}") from None  # fmt: skip
     bound.apply_defaults()
     return bound.arguments
 

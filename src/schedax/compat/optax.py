@@ -568,7 +568,8 @@ def sgdr_schedule(cosine_kwargs: Iterable[Mapping[str, Any]]) -> sx.Schedule:
         try:
             pieces.append(warmup_cosine_decay_schedule(**kwargs))
         except (TypeError, ValueError) as error:
-            raise type(error)(f"{where}: cosine_kwargs[{i}]: {error}") from None
+            said = str(error).removeprefix(f"{where}: ")  # (named once)
+            raise type(error)(f"{where}: cosine_kwargs[{i}]: {said}") from None
     ends = list(itertools.accumulate(kwargs["decay_steps"] for kwargs in cycles))
     return sx.join_schedules(pieces, ends[:-1])
 
