@@ -5,8 +5,8 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 from ._base import Schedule
-from ._numerics import floor_div, power_of
 from ._numerics import length as steps_length
+from ._numerics import periods, power_of
 from ._rules import constructor, count, flag, param
 from ._util import Array
 
@@ -52,7 +52,7 @@ class exponential_decay(Schedule):
     def _value(self, t: Array) -> Array:
         t = jnp.maximum(t - self.transition_begin.astype(t.dtype), 0)
         period = steps_length(self.decay_steps.astype(t.dtype))
-        elapsed = floor_div(t, period)[0] if self.staircase else t / period
+        elapsed = periods(t, period) if self.staircase else t / period
         init = self.init.astype(t.dtype)
         rate = jnp.maximum(self.decay_rate.astype(t.dtype), 0)
         value = decay(init, rate, elapsed)

@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._base import Schedule
-from ._numerics import anneal, floor_div, linear, one_minus_power, power_of
+from ._numerics import anneal, floor_div, linear, one_minus_power, periods, power_of
 from ._numerics import length as steps_length
 from ._rules import count, flag, param
 from ._util import Array, is_concrete
@@ -86,7 +86,7 @@ class inverse_time_decay(Schedule):
 
     def _value(self, t: Array) -> Array:
         period = steps_length(self.decay_steps.astype(t.dtype))
-        elapsed = floor_div(t, period)[0] if self.staircase else t / period
+        elapsed = periods(t, period) if self.staircase else t / period
         rate = jnp.maximum(self.decay_rate.astype(t.dtype), 0)
         return self.init.astype(t.dtype) / (1 + rate * elapsed)
 
