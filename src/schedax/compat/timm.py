@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
-import numpy as np
 
 import schedax as sx
 
@@ -64,13 +63,29 @@ _NOISE = {"pct": "noise_pct", "std": "noise_std", "seed": "noise_seed", "start":
 _CYCLES = {**_NOISE, "period": "t_initial", "period_mult": "cycle_mul",
            "peak_mult": "cycle_decay", "warp": "k_decay"}  # fmt: skip
 _WARMUP_NAMES = {"warmup_steps": "warmup_t", "init": "warmup_lr_init"}
-_NAMES = {"CosineLRScheduler": _CYCLES, "TanhLRScheduler": _CYCLES, "PolyLRScheduler": _CYCLES,
-          "PlateauLRScheduler": {**_WARMUP_NAMES, "init": "lr", "factor": "decay_rate",
-                                 "patience": "patience_t", "cooldown": "cooldown_t",
-                                 "min_lr": "lr_min", "warmup_init": "warmup_lr_init"},
-          "WSDLRScheduler": {**_NOISE, **_WARMUP_NAMES, "peak": "lr", "end": "lr_min",
-                             "decay_steps": "decay_t"},
-          "StepLRScheduler": {**_NOISE, "decay_steps": "decay_t"}}  # fmt: skip
+_NAMES = {
+    "CosineLRScheduler": _CYCLES,
+    "TanhLRScheduler": _CYCLES,
+    "PolyLRScheduler": _CYCLES,
+    "PlateauLRScheduler": {
+        **_WARMUP_NAMES,
+        "init": "lr",
+        "factor": "decay_rate",
+        "patience": "patience_t",
+        "cooldown": "cooldown_t",
+        "min_lr": "lr_min",
+        "warmup_init": "warmup_lr_init",
+    },
+    "WSDLRScheduler": {
+        **_NOISE,
+        **_WARMUP_NAMES,
+        "peak": "lr",
+        "end": "lr_min",
+        "decay_steps": "decay_t",
+    },
+    "StepLRScheduler": {**_NOISE, "decay_steps": "decay_t"},
+    "MultiStepLRScheduler": {**_NOISE, "values": "decay_rate"},
+}  # lr * decay_rate**k
 
 
 def _checked(fn: Callable) -> Callable:
@@ -370,9 +385,6 @@ def MultiStepLRScheduler(  # noqa: N802
     _require(where, decay_rate >= 0, "decay_rate", decay_rate, ">= 0 (README: restrictions)")
     rate = _LR(where, "decay_rate", decay_rate)  # numpy integers as floats: no wrapping powers
     values = [_LR(where, "lr", lr) * rate**k for k in range(len(decay_t) + 1)]
-    if is_concrete(values[-1]) and not np.isfinite(values[-1]):  # torch: float64
-        raise ValueError(f"{where}: decay_rate ({fmt(decay_rate)}) to the power of "
-                         f"{len(decay_t)} milestones takes the lr past float32")  # fmt: skip
     steps = sx.piecewise_constant(bounds, values)
     schedule = _warmup(lr, warmup_t, warmup_lr_init, steps, warmup_prefix)
     return _with_noise(schedule, noise_range_t, noise_pct, noise_std, noise_seed)

@@ -159,7 +159,8 @@ def StepLR(lr: Any, step_size: int, gamma: float = 0.1) -> Schedule:  # noqa: N8
     return exponential_decay(lr, gamma, step_size, staircase=True)
 
 
-@constructor(lr=_LR, milestones=Steps(ordered=False, whole=True), gamma=Param())
+@constructor(names={"boundaries": "milestones", "values": "gamma"},  # values: lr * gamma**k
+             lr=_LR, milestones=Steps(ordered=False, whole=True), gamma=Param())  # fmt: skip
 def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:  # noqa: N802
     """torch's `MultiStepLR`: `lr * gamma**(number of milestones <= step)`.
 
@@ -187,11 +188,7 @@ def MultiStepLR(lr: Any, milestones: Sequence[int], gamma: float = 0.1) -> Sched
         milestones = jnp.sort(milestones)
     n = len(milestones)
     if isinstance(lr, int | float) and isinstance(gamma, int | float):
-        values = [lr * float(gamma) ** k for k in range(n + 1)]
-        if not all(abs(v) < np.finfo(np.float32).max for v in values):  # torch: float64
-            raise ValueError(f"MultiStepLR: gamma ({gamma}) to the power of {n} milestones "
-                             "takes the lr past the float32 range")  # fmt: skip
-        return piecewise_constant(milestones, values)
+        return piecewise_constant(milestones, [lr * gamma**k for k in range(n + 1)])
     lr, gamma = _LR("MultiStepLR", "lr", lr), _LR("MultiStepLR", "gamma", gamma)
     return piecewise_constant(milestones, lr * gamma ** jnp.arange(n + 1, dtype=gamma.dtype))
 
