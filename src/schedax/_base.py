@@ -108,7 +108,7 @@ class Module:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         name = type(self)._name
-        arguments = _bind(name, self.__signature__, args, kwargs)
+        arguments = _bind(name, self.__signature__, args, kwargs).arguments
         raw, stored = {}, {}
         for field, arg, rule in self._fields:
             if rule is not None:

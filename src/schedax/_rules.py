@@ -119,13 +119,13 @@ def constructor(
 
         @functools.wraps(fn)
         def call(*args: Any, **kwargs: Any) -> Any:
-            arguments = _bind(fn.__name__, signature, args, kwargs, compat)
+            bound = _bind(fn.__name__, signature, args, kwargs, compat)
             with calling(fn.__name__, table, compat):
                 for arg, rule in rules.items():
-                    checked = rule(fn.__name__, arg, arguments[arg])
-                    if isinstance(arguments[arg], np.generic):  # np.int8(5) * 100 wraps: the
-                        arguments[arg] = checked  # function gets the rule's array instead
-                return fn(**arguments) if _keywords(signature) else fn(*args, **kwargs)
+                    checked = rule(fn.__name__, arg, bound.arguments[arg])
+                    if isinstance(bound.arguments[arg], np.generic):  # np.int8(5) * 100 wraps:
+                        bound.arguments[arg] = checked  # the function gets the rule's array
+                return fn(*bound.args, **bound.kwargs)
 
         call.names = table  # type: ignore[attr-defined]  # for functions forwarding **kwargs
         if config:  # (not a function returning something else than a schedule)
@@ -135,15 +135,9 @@ def constructor(
     return wrap if fn is None else wrap(fn)
 
 
-def _keywords(signature: inspect.Signature) -> bool:
-    """Whether a function can be called with its bound arguments as keywords."""
-    return all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-               for p in signature.parameters.values())  # fmt: skip
-
-
 def _bind(
     name: str, signature: inspect.Signature, args: Any, kwargs: Any, compat: bool = False
-) -> dict[str, Any]:
+) -> inspect.BoundArguments:
     for keyword in () if compat else kwargs:
         if keyword not in signature.parameters:
             said = foreign_keyword(name, signature, keyword)
@@ -158,7 +152,7 @@ def _bind(
         raise TypeError(f"{caller}{name}: {error}; the signature is "
                         f"{usage(name, signature, compat)}{hint}") from None  # fmt: skip
     bound.apply_defaults()
-    return bound.arguments
+    return bound
 
 
 # ----------------------------------------------------------------------------- rules
