@@ -39,20 +39,23 @@ def test_throughput(benchmark, sizes, case, mode, library):
           mode=mode, library=library, steps=sizes.steps)  # fmt: skip
 
 
-@pytest.mark.parametrize("library", ["schedax", "optax"])
-@pytest.mark.parametrize("mode", ["compile", *W.MODES])
+@pytest.mark.parametrize("library", ["schedax", "schedax closed over", "optax"])
+@pytest.mark.parametrize("mode", list(W.MODES))
 @pytest.mark.parametrize("kinds", list(W.JOIN_KINDS))
 def test_join(benchmark, sizes, kinds, n, mode, library):
     schedule = W.join(n, kinds)[library == "optax"]
-    info = dict(table="join", case=kinds, n=n, mode=mode, library=library, steps=sizes.steps)
-    fn, args = W.program(library, schedule, "vmap" if mode == "compile" else mode)
-    steps = _steps(sizes)
-    if mode != "compile":
-        jitted = jax.jit(fn)
-        _time(benchmark, lambda: jitted(*args, steps), sizes, **info)
-        return
+    fn, args = W.program(library, schedule, mode)
+    jitted, steps = jax.jit(fn), _steps(sizes)
+    _time(benchmark, lambda: jitted(*args, steps), sizes, table="join", case=kinds, n=n,
+          mode=mode, library=library, steps=sizes.steps)  # fmt: skip
 
-    compiled = []
+
+@pytest.mark.parametrize("library", ["schedax", "optax"])
+@pytest.mark.parametrize("kinds", list(W.JOIN_KINDS))
+def test_join_compile(benchmark, sizes, kinds, n, library):
+    schedule = W.join(n, kinds)[library == "optax"]
+    fn, args = W.program(library, schedule, "vmap")
+    steps, compiled = _steps(sizes), []
 
     def compile_fresh():  # a new function each time: traced, lowered and compiled anew
         compiled.append(jax.jit(lambda *a: fn(*a)).lower(*args, steps).compile())
@@ -60,7 +63,9 @@ def test_join(benchmark, sizes, kinds, n, mode, library):
     warmup = 1 if sizes.rounds > 1 else 0  # a smoke run compiles once
     benchmark.pedantic(compile_fresh, rounds=sizes.rounds, iterations=1, warmup_rounds=warmup)
     hlo = compiled[-1].as_text()
-    benchmark.extra_info.update(info, hlo_lines=hlo.count("\n"), gathers=hlo.count(" gather("))
+    benchmark.extra_info.update(table="join", case=kinds, n=n, mode="compile", library=library,
+                                steps=sizes.steps, hlo_lines=hlo.count("\n"),
+                                gathers=hlo.count(" gather("))  # fmt: skip
 
 
 @pytest.mark.parametrize("library", ["schedax", "optax"])
@@ -115,3 +120,55 @@ def test_build(benchmark, sizes, how):
 def test_training_loop(benchmark, sizes, lr):
     train = W.training(W.training_optimizers(sizes.train_steps)[lr], sizes.train_steps)
     _time(benchmark, train, sizes, table="training", case=lr, steps=sizes.train_steps)
+
+
+@pytest.mark.parametrize("measure", ["compile", "step", "scan"])
+@pytest.mark.parametrize(("lr", "how"), list(W.train_steps()))  # the pairs, whatever the sizes
+def test_train_step(benchmark, sizes, lr, how, measure):
+    """An adamw step of an MLP as users write it, the learning rate held each way: a fresh
+    trace, lowering and compilation (and how many programs four configurations of the schedule,
+    four peaks, compile); `step_calls` calls from Python; or `step_calls` steps in one jitted
+    lax.scan (the computation alone, no dispatch)."""
+    fn, held, static, state = W.train_steps(total=sizes.step_total)[lr, how]
+    params, x, y = W.mlp()
+    info = dict(table="train step", case=lr, how=how, measure=measure)
+    if measure == "compile":
+        warmup = 1 if sizes.rounds > 1 else 0
+        benchmark.pedantic(
+            lambda: jax.jit(lambda *a: fn(*a), static_argnums=static)
+            .lower(*held, params, state, x, y)
+            .compile(),
+            rounds=sizes.rounds, iterations=1, warmup_rounds=warmup,
+        )  # fmt: skip
+        programs = _programs(lr, how, sizes.step_total, params, x, y)
+        benchmark.extra_info.update(info, programs=programs)
+        return
+    if measure == "scan":
+        many = jax.jit(W.scanned_steps(fn, held, static, sizes.step_calls))
+        dynamic = tuple(h for i, h in enumerate(held) if i not in static)
+        _time(benchmark, lambda: many(dynamic, params, state, x, y), sizes, **info,
+              calls=sizes.step_calls)  # fmt: skip
+        return
+    step = jax.jit(fn, static_argnums=static)
+
+    def train():
+        p, s = params, state
+        for _ in range(sizes.step_calls):
+            p, s, _ = step(*held, p, s, x, y)
+        return p
+
+    moved = jax.tree.map(lambda a, b: (a - b).sum(), train(), params)
+    final = float(sum(jax.tree.leaves(moved)))  # how far the steps moved: tests compare them
+    _time(benchmark, train, sizes, **info, calls=sizes.step_calls, final=final)
+
+
+def _programs(lr: str, how: str, total: int, params, x, y) -> int:
+    """The programs four configurations compile, each held as `how` says (one jit per
+    distinct step function, as a user's script has)."""
+    jitted: dict = {}
+    W.TRACES.clear()
+    for peak in (1e-3, 2e-3, 3e-3, 4e-3):
+        fn, held, static, state = W.train_steps(peak, total)[lr, how]
+        step = jitted.setdefault(fn, jax.jit(fn, static_argnums=static))
+        jax.block_until_ready(step(*held, params, state, x, y))
+    return len(W.TRACES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -22,11 +23,13 @@ class Sizes:
     sweep_steps: int
     train_steps: int
     build_axis: int  # a grid of build_axis x build_axis configurations is built
+    step_calls: int  # train steps per timing of the train-step table
+    step_total: int  # the length of its schedules (10% warmup)
 
 
-FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 128), 32, 10_000, 10_000, 100)
+FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 64, 128), 32, 10_000, 10_000, 100, 200, 10_000)
 QUICK = Sizes(
-    1_000, 1, (2, 4), 2, 200, 20, 3
+    1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20
 )  # a smoke run: everything runs, nothing is timed well
 
 
@@ -223,26 +226,126 @@ def training_optimizers(n: int) -> dict[str, optax.GradientTransformationExtraAr
     }
 
 
-def training(opt: optax.GradientTransformationExtraArgs, n: int) -> Callable[[], jax.Array]:
-    """A jitted lax.scan of `n` SGD steps of an MLP 32-64-1 on a batch of 256: the losses."""
+def mlp() -> tuple[dict[str, jax.Array], jax.Array, jax.Array]:
+    """An MLP 32-64-1's parameters and a batch of 256."""
     kx, k1, k2 = jax.random.split(jax.random.key(0), 3)
     x = jax.random.normal(kx, (256, 32))
-    y = jnp.sin(x[:, :1] * 3)
     params = {"w1": jax.random.normal(k1, (32, 64)) * 0.1, "b1": jnp.zeros(64),
               "w2": jax.random.normal(k2, (64, 1)) * 0.1, "b2": jnp.zeros(1)}  # fmt: skip
+    return params, x, jnp.sin(x[:, :1] * 3)
 
-    def loss(p):
-        h = jnp.tanh(x @ p["w1"] + p["b1"])
-        return jnp.mean((h @ p["w2"] + p["b2"] - y) ** 2)
+
+def loss(p: dict[str, jax.Array], x: jax.Array, y: jax.Array) -> jax.Array:
+    h = jnp.tanh(x @ p["w1"] + p["b1"])
+    return jnp.mean((h @ p["w2"] + p["b2"] - y) ** 2)
+
+
+def training(opt: optax.GradientTransformationExtraArgs, n: int) -> Callable[[], jax.Array]:
+    """A jitted lax.scan of `n` SGD steps of an MLP 32-64-1 on a batch of 256: the losses."""
+    params, x, y = mlp()
 
     @jax.jit
     def train(p):
         def step(carry, _):
             p, state = carry
-            value, grads = jax.value_and_grad(loss)(p)
+            value, grads = jax.value_and_grad(loss)(p, x, y)
             updates, state = opt.update(grads, state, p, value=value)
             return (optax.apply_updates(p, updates), state), value
 
         return jax.lax.scan(step, (p, opt.init(p)), length=n)[1]
 
     return lambda: train(params)
+
+
+# ----------------------------------------------------------------------------- a train step
+
+# How a train step holds its learning rate: "closed over" (the optimizer built outside the
+# jitted step: its schedule's numbers are constants of the program, so each configuration is a
+# program of its own), or "as an argument" (the schedule an argument of the jitted step, or an
+# injected optimizer as a static argument, as flax's TrainState holds it).
+HOLDS = ("closed over", "as an argument")
+TRACES: list[int] = []  # one entry per trace of a train step
+
+
+def _step(opt: optax.GradientTransformation, p, state, x, y):
+    TRACES.append(1)
+    value, grads = jax.value_and_grad(loss)(p, x, y)
+    updates, state = opt.update(grads, state, p)
+    return optax.apply_updates(p, updates), state, value
+
+
+# As an argument, a held schedule (or numbers) builds the optimizer inside the step; these are
+# module-level functions, the same for every configuration, as a user's train step is.
+def _step_with_lr(lr, p, state, x, y):
+    return _step(optax.adamw(lr), p, state, x, y)
+
+
+def _step_with_formula(h, p, state, x, y):
+    return _step(optax.adamw(lambda t: _warmup_cosine(t, h)), p, state, x, y)
+
+
+def _step_with_optimizer(opt, p, state, x, y):
+    return _step(opt, p, state, x, y)
+
+
+def train_steps(peak: float = 1e-3, total: int = 10_000) -> dict[tuple[str, str], tuple]:
+    """(learning rate, how it is held) -> (step function, its held arguments, which of them are
+    static, the optimizer state): the step is `fn(*held, params, state, x, y)`, adamw with
+    warmup-cosine (10% warmup) from `peak`. The pairs a library cannot do are absent: optax's
+    schedules are closures over Python numbers, never arguments."""
+    import schedax.compat.optax as compat
+
+    warmup = total // 10
+    hyper = dict(peak=peak, warmup=warmup, total=total, end=0.0)
+    lrs: dict[str, Any] = {
+        "constant lr": peak,
+        "optax schedule": optax.warmup_cosine_decay_schedule(0.0, peak, warmup, total),
+        "hand-written formula": Formula(_warmup_cosine, hyper),
+        "schedax": sx.warmup_cosine_decay(peak, warmup, total),
+        "schedax.compat.optax": compat.warmup_cosine_decay_schedule(0.0, peak, warmup, total),
+    }
+    injected = {
+        "optax.inject_hyperparams": optax.inject_hyperparams(optax.adamw)(
+            learning_rate=lrs["optax schedule"]
+        ),
+        "schedax.inject_hyperparams": sx.inject_hyperparams(optax.adamw)(
+            learning_rate=lrs["schedax"]
+        ),
+    }
+    params = mlp()[0]
+    state = optax.adamw(lrs["schedax"]).init(params)  # a schedule's adamw state (a count)
+    cases: dict[tuple[str, str], tuple] = {}
+    for name, lr in lrs.items():
+        opt = optax.adamw(lr)
+        init = opt.init(params)
+        cases[name, "closed over"] = (lambda *a, opt=opt: _step(opt, *a), (), (), init)
+        if name == "constant lr":
+            cases[name, "as an argument"] = (_step_with_lr, (jnp.asarray(lr),), (), init)
+        elif name == "hand-written formula":
+            numbers = {k: jnp.asarray(float(v)) for k, v in hyper.items()}
+            cases[name, "as an argument"] = (_step_with_formula, (numbers,), (), state)
+        elif name != "optax schedule":
+            cases[name, "as an argument"] = (_step_with_lr, (lr,), (), state)
+    for name, opt in injected.items():
+        init = opt.init(params)
+        cases[name, "closed over"] = (lambda *a, opt=opt: _step(opt, *a), (), (), init)
+        cases[name, "as an argument"] = (_step_with_optimizer, (opt,), (0,), init)
+    return cases
+
+
+def scanned_steps(fn: Callable, held: tuple, static: tuple[int, ...], n: int) -> Callable:
+    """`n` train steps in one lax.scan, `(dynamic, params, state, x, y) -> losses`, where
+    `dynamic` are the held arguments that are not static (passed in: arguments stay arguments);
+    static ones are closed over (as jit holds a static argument)."""
+
+    def run(dynamic, p, state, x, y):
+        args = iter(dynamic)
+        held_now = tuple(held[i] if i in static else next(args) for i in range(len(held)))
+
+        def one(carry, _):
+            p, state, value = fn(*held_now, *carry, x, y)
+            return (p, state), value
+
+        return jax.lax.scan(one, (p, state), length=n)[1]
+
+    return run

@@ -4,6 +4,7 @@ hand-written formulas they are timed against; and the suite runs, end to end, in
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import subprocess
@@ -89,12 +90,25 @@ def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = (tmp_path / "RESULTS.md").read_text()
-    assert "a --quick smoke run" in report and "## Targets (issues 15 and 25)" in report
+    assert "a --quick smoke run" in report and "## Targets (issues 15, 25 and 28)" in report
     for section in (
         "## 1. One schedule",
         "## 2. Join of N cosine",
         "## 3. Sweep",
         "## 4. Training",
         "## 5. Building a sweep",
+        "## 6. A train step",
     ):
         assert section in report, section
+    # The train-step table's rows take the same steps as optax's closure (warmup and decay,
+    # 4 steps in smoke mode): each records how far its calls from Python moved the parameters
+    # (summed; float32 rounding of the learning rate differs in the last digits).
+    runs = json.loads((tmp_path / "results.json").read_text())["benchmarks"]
+    final = {(b["extra_info"]["case"], b["extra_info"]["how"]): b["extra_info"]["final"]
+             for b in runs if b["extra_info"].get("measure") == "step"}  # fmt: skip
+    assert len(final) == len(W.train_steps())
+    for (lr, _), got in final.items():
+        expected = final["constant lr" if lr == "constant lr" else "optax schedule", "closed over"]
+        np.testing.assert_allclose(got, expected, rtol=1e-4, err_msg=lr)
+    schedule, constant = final["schedax", "closed over"], final["constant lr", "closed over"]
+    assert abs(schedule - constant) > 0.01 * abs(constant)
