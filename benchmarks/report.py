@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import pathlib
 import subprocess
 import sys
@@ -75,7 +76,15 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1e3:.2f}"
+    return "-" if math.isnan(seconds) else f"{seconds * 1e3:.2f}"
+
+
+def us(seconds: float) -> str:
+    return "-" if math.isnan(seconds) else f"{seconds * 1e6:.1f}"
+
+
+def times(ratio: float) -> str:
+    return "-" if math.isnan(ratio) else f"{ratio:.2f}x"
 
 
 # ----------------------------------------------------------------------------- targets
@@ -133,7 +142,9 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
     for measure, label in TRAIN_MEASURES.items():
         for how in W.HOLDS:
             ratios = {k: v for k, v in _train_ratios(r, measure).items() if k[1] == how}
-            (worst, _), ratio = max(ratios.items(), key=lambda item: item[1])
+            (worst, _), ratio = max(
+                ratios.items(), key=lambda item: -math.inf if math.isnan(item[1]) else item[1]
+            )
             rows.append((f"train {measure} {how}", f"train step, {label}, schedax {how} / optax, "
                          f"highest of table 6 (`{worst}`)", ratio, f"{ratio:.2f}x",
                          at_most(1.1), "<= 1.1x"))  # fmt: skip
@@ -184,8 +195,10 @@ TRAIN_MEASURES = {"compile": "compile", "step": "time per call", "scan": "time p
 
 
 def _train(r: Results, case: str, how: str, measure: str) -> float:
-    """Seconds per compilation, per call or per step in a scan."""
-    return r.get(table="train step", measure=measure)["minima"][f"{case} / {how}"]
+    """Seconds per compilation, per call or per step in a scan (NaN: not measured, as a smoke
+    run measures some rows only)."""
+    got = r.get(table="train step", measure=measure)["minima"]
+    return got.get(f"{case} / {how}", math.nan)
 
 
 def _train_ratios(r: Results, measure: str) -> dict[tuple[str, str], float]:
@@ -304,8 +317,8 @@ THRESHOLDS = """### Tuned on this CPU (accelerators: unmeasured)
 
 
 def _versus_optax(r: Results, case: str, measure: str) -> str:
-    how = "as an argument"
-    return f"{_train(r, case, how, measure) / _train(r, 'optax schedule', 'closed over', measure):.2f}x"
+    ours = _train(r, case, "as an argument", measure)
+    return times(ours / _train(r, "optax schedule", "closed over", measure))
 
 
 def _inject_dispatch(r: Results) -> str:
@@ -398,14 +411,15 @@ def join_tables(r: Results) -> str:
 def train_step_table(r: Results) -> str:
     rows = []
     for case, how in W.train_steps():
-        programs = r.get(table="train step", measure="compile")["programs"][f"{case} / {how}"]
+        programs = r.get(table="train step", measure="compile")["programs"].get(f"{case} / {how}")
         rows.append([f"`{case}`", how, ms(_train(r, case, how, "compile")),
-                     f"{_train(r, case, how, 'step') * 1e6:.1f}",
-                     f"{_train(r, case, how, 'scan') * 1e6:.1f}", str(programs)])  # fmt: skip
+                     us(_train(r, case, how, "step")), us(_train(r, case, how, "scan")),
+                     "-" if programs is None else str(programs)])  # fmt: skip
     calls = r.get(table="train step", measure="step")["calls"]
+    configs = r.get(table="train step", measure="compile").get("configs", 4)
     ratios = {m: _train_ratios(r, m) for m in TRAIN_MEASURES}
     versus = [[f"`{ours}`", how, f"`{TRAIN_VERSUS[ours]}`",
-               *(f"{ratios[m][ours, how]:.2f}x" for m in TRAIN_MEASURES)]
+               *(times(ratios[m][ours, how]) for m in TRAIN_MEASURES)]
               for ours, how in ratios["step"]]  # fmt: skip
     return ("## 6. A train step: `optax.adamw` on an MLP 32-64-1, batch 256, warmup-cosine "
             "learning rate\n\n"
@@ -415,13 +429,13 @@ def train_step_table(r: Results) -> str:
             f"time per call of the compiled step, {calls} calls from Python threading the "
             "parameters and optimizer state (dispatch included, as a training loop pays it). "
             f"In a scan: {calls} steps in one jitted `lax.scan` (the computation alone). Programs: "
-            "what four configurations (four peaks) compile, each held the row's way. Closed "
+            f"what {configs} configurations (different peaks) compile, each held the row's way. Closed "
             "over, the optimizer is built outside the jitted step; as an argument, the "
             "schedule (or numbers) is an argument of the step, and an injected optimizer a "
             "static argument (as flax's `TrainState` holds it). optax's schedules are closures "
             "over Python numbers: they cannot be arguments.\n\n"
             + table(["learning rate", "held", "compile ms", "us per call", "us per step in a "
-                     "scan", "programs for 4 configurations"], rows)
+                     "scan", f"programs for {configs} configurations"], rows)
             + "\n\nschedax against optax (time over optax's; as an argument against optax's "
             "schedule closed over, the only way it runs):\n\n"
             + table(["schedax", "held", "optax", *TRAIN_MEASURES.values()], versus))  # fmt: skip

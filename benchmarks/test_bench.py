@@ -125,24 +125,28 @@ def test_training_loop(benchmark, sizes, lr):
 
 @pytest.mark.parametrize("measure", ["compile", "step", "scan"])
 def test_train_step(benchmark, sizes, measure):
-    """An adamw step of an MLP as users write it, the learning rate held each way (every row of
-    W.train_steps): a fresh trace, lowering and compilation (and how many programs four
-    configurations of the schedule, four peaks, compile); `step_calls` calls from Python; or
+    """An adamw step of an MLP (a linear model in a smoke run) as users write it, the learning rate held each way (every row of
+    W.train_steps): a fresh trace, lowering and compilation (and how many programs
+    `step_configs` configurations of the schedule, different peaks, compile); `step_calls` calls from Python; or
     `step_calls` steps in one jitted lax.scan (the computation alone, no dispatch).
 
     The rows are compared with each other within a few percent, closer than this VM's drift
     over minutes: each round measures every row in turn, and a row's figure is its minimum
     over the rounds (`minima`, seconds per step or per compilation)."""
-    params, x, y = W.mlp()
+    params, x, y = W.mlp(sizes.step_widths)
+    cases = W.train_steps(total=sizes.step_total, widths=sizes.step_widths)
     runners, info = {}, {}
-    for (lr, how), (fn, held, static, state) in W.train_steps(total=sizes.step_total).items():
+    for (lr, how), (fn, held, static, state) in cases.items():
         key = f"{lr} / {how}"
+        if measure != "step" and lr not in (sizes.step_timed or (lr,)):
+            continue  # a smoke run compiles and scans a few rows; it steps all (they agree)
         if measure == "compile":
             runners[key] = lambda fn=fn, held=held, static=static, state=state: (
                 jax.jit(lambda *a: fn(*a), static_argnums=static)
                 .lower(*held, params, state, x, y).compile()
             )  # fmt: skip
-            info.setdefault("programs", {})[key] = _programs(lr, how, sizes.step_total, x, y)
+            programs = _programs(lr, how, sizes, params, x, y)
+            info.setdefault("programs", {})[key] = programs
         elif measure == "scan":
             many = jax.jit(W.scanned_steps(fn, held, static, sizes.step_calls))
             dynamic = tuple(h for i, h in enumerate(held) if i not in static)
@@ -161,7 +165,8 @@ def test_train_step(benchmark, sizes, measure):
             runners[key] = train
             moved = jax.tree.map(lambda a, b: (a - b).sum(), train(), params)
             info.setdefault("final", {})[key] = float(sum(jax.tree.leaves(moved)))  # compared
-        runners[key]()  # compiled before it is timed (compile: a first compilation)
+        if measure != "compile" or sizes.rounds > 1:  # a smoke run compiles once
+            runners[key]()  # compiled before it is timed (compile: a first compilation)
     per = 1 if measure == "compile" else sizes.step_calls
     minima = dict.fromkeys(runners, float("inf"))
 
@@ -173,16 +178,17 @@ def test_train_step(benchmark, sizes, measure):
 
     benchmark.pedantic(every_row, rounds=sizes.rounds, iterations=1)
     benchmark.extra_info.update(info, table="train step", measure=measure, minima=minima,
-                                calls=sizes.step_calls)  # fmt: skip
+                                calls=sizes.step_calls, configs=sizes.step_configs)  # fmt: skip
 
 
-def _programs(lr: str, how: str, total: int, x, y) -> int:
-    """The programs four configurations compile, each held as `how` says (one jit per
-    distinct step function, as a user's script has)."""
+def _programs(lr: str, how: str, sizes: W.Sizes, params, x, y) -> int:
+    """The programs `sizes.step_configs` configurations (peaks) compile, each held as `how`
+    says (one jit per distinct step function, as a user's script has)."""
     jitted: dict = {}
     W.TRACES.clear()
-    for peak in (1e-3, 2e-3, 3e-3, 4e-3):
-        fn, held, static, state = W.train_steps(peak, total)[lr, how]
+    for k in range(sizes.step_configs):
+        peak = 1e-3 * (k + 1)
+        fn, held, static, state = W.train_steps(peak, sizes.step_total, sizes.step_widths)[lr, how]
         step = jitted.setdefault(fn, jax.jit(fn, static_argnums=static))
-        jax.block_until_ready(step(*held, W.mlp()[0], state, x, y))
+        step.trace(*held, params, state, x, y)  # a program is compiled per new trace
     return len(W.TRACES)

@@ -4,6 +4,7 @@ hand-written jnp formula of the same values. tests/test_benchmarks.py checks tha
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,12 +26,16 @@ class Sizes:
     build_axis: int  # a grid of build_axis x build_axis configurations is built
     step_calls: int  # train steps per timing of the train-step table
     step_total: int  # the length of its schedules (10% warmup)
+    step_configs: int  # configurations whose programs the train-step table counts
+    step_widths: tuple[int, ...]  # its model's layer widths
+    step_timed: tuple[str, ...] | None  # its learning rates compiled and scanned (None: all)
 
 
-FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 64, 128), 32, 10_000, 10_000, 100, 200, 10_000)
-QUICK = Sizes(
-    1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20
-)  # a smoke run: everything runs, nothing is timed well
+FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 64, 128), 32, 10_000, 10_000, 100, 200, 10_000, 4,
+             (32, 64, 1), None)  # fmt: skip
+QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20, 2, (32, 1),
+              ("optax schedule", "schedax", "optax.inject_hyperparams",
+               "schedax.inject_hyperparams"))  # fmt: skip  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput
@@ -226,18 +231,21 @@ def training_optimizers(n: int) -> dict[str, optax.GradientTransformationExtraAr
     }
 
 
-def mlp() -> tuple[dict[str, jax.Array], jax.Array, jax.Array]:
-    """An MLP 32-64-1's parameters and a batch of 256."""
-    kx, k1, k2 = jax.random.split(jax.random.key(0), 3)
-    x = jax.random.normal(kx, (256, 32))
-    params = {"w1": jax.random.normal(k1, (32, 64)) * 0.1, "b1": jnp.zeros(64),
-              "w2": jax.random.normal(k2, (64, 1)) * 0.1, "b2": jnp.zeros(1)}  # fmt: skip
+def mlp(widths: tuple[int, ...] = (32, 64, 1)) -> tuple[list[dict], jax.Array, jax.Array]:
+    """An MLP's parameters (tanh between its layers; one layer is a linear model) and a batch
+    of 256."""
+    kx, *keys = jax.random.split(jax.random.key(0), len(widths))
+    x = jax.random.normal(kx, (256, widths[0]))
+    params = [{"w": jax.random.normal(k, (m, n)) * 0.1, "b": jnp.zeros(n)}
+              for k, m, n in zip(keys, widths[:-1], widths[1:], strict=True)]  # fmt: skip
     return params, x, jnp.sin(x[:, :1] * 3)
 
 
-def loss(p: dict[str, jax.Array], x: jax.Array, y: jax.Array) -> jax.Array:
-    h = jnp.tanh(x @ p["w1"] + p["b1"])
-    return jnp.mean((h @ p["w2"] + p["b2"] - y) ** 2)
+def loss(params: list[dict], x: jax.Array, y: jax.Array) -> jax.Array:
+    h = x
+    for layer in params[:-1]:
+        h = jnp.tanh(h @ layer["w"] + layer["b"])
+    return jnp.mean((h @ params[-1]["w"] + params[-1]["b"] - y) ** 2)
 
 
 def training(opt: optax.GradientTransformationExtraArgs, n: int) -> Callable[[], jax.Array]:
@@ -288,7 +296,10 @@ def _step_with_optimizer(opt, p, state, x, y):
     return _step(opt, p, state, x, y)
 
 
-def train_steps(peak: float = 1e-3, total: int = 10_000) -> dict[tuple[str, str], tuple]:
+@functools.cache  # the same configuration, the same functions (a user's script defines them once)
+def train_steps(
+    peak: float = 1e-3, total: int = 10_000, widths: tuple[int, ...] = (32, 64, 1)
+) -> dict[tuple[str, str], tuple]:
     """(learning rate, how it is held) -> (step function, its held arguments, which of them are
     static, the optimizer state): the step is `fn(*held, params, state, x, y)`, adamw with
     warmup-cosine (10% warmup) from `peak`. The pairs a library cannot do are absent: optax's
@@ -312,7 +323,7 @@ def train_steps(peak: float = 1e-3, total: int = 10_000) -> dict[tuple[str, str]
             learning_rate=lrs["schedax"]
         ),
     }
-    params = mlp()[0]
+    params = mlp(widths)[0]
     state = optax.adamw(lrs["schedax"]).init(params)  # a schedule's adamw state (a count)
     cases: dict[tuple[str, str], tuple] = {}
     for name, lr in lrs.items():
