@@ -408,7 +408,20 @@ def join_tables(r: Results) -> str:
     return "\n\n".join(out)
 
 
+def _same_steps(r: Results) -> None:
+    """Every row of the train-step table took optax's steps: how far its calls moved the
+    parameters (summed) agrees with optax's schedule, or the constant rate's, to 1e-4."""
+    final = r.get(table="train step", measure="step")["final"]
+    for key, moved in final.items():
+        reference = final["constant lr / closed over" if key.startswith("constant lr") else
+                          "optax schedule / closed over"]  # fmt: skip
+        if not math.isclose(moved, reference, rel_tol=1e-4):
+            raise ValueError(f"train step {key!r} moved the parameters by {moved}, optax's "
+                             f"rows by {reference}: the rows do not compute the same steps")  # fmt: skip
+
+
 def train_step_table(r: Results) -> str:
+    _same_steps(r)
     rows = []
     for case, how in W.train_steps():
         programs = r.get(table="train step", measure="compile")["programs"].get(f"{case} / {how}")

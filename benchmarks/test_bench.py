@@ -138,8 +138,8 @@ def test_train_step(benchmark, sizes, measure):
     runners, info = {}, {}
     for (lr, how), (fn, held, static, state) in cases.items():
         key = f"{lr} / {how}"
-        if measure != "step" and lr not in (sizes.step_timed or (lr,)):
-            continue  # a smoke run compiles and scans a few rows; it steps all (they agree)
+        if lr not in (sizes.step_timed or (lr,)):
+            continue  # a smoke run measures a few rows
         if measure == "compile":
             runners[key] = lambda fn=fn, held=held, static=static, state=state: (
                 jax.jit(lambda *a: fn(*a), static_argnums=static)

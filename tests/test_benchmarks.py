@@ -106,9 +106,8 @@ def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
     runs = json.loads((tmp_path / "results.json").read_text())["benchmarks"]
     (step,) = [b["extra_info"] for b in runs if b["extra_info"].get("measure") == "step"]
     final = {tuple(key.split(" / ")): moved for key, moved in step["final"].items()}
-    assert set(final) == set(W.train_steps())
+    assert {lr for lr, _ in final} == set(W.QUICK.step_timed)
     for (lr, _), got in final.items():
-        expected = final["constant lr" if lr == "constant lr" else "optax schedule", "closed over"]
-        np.testing.assert_allclose(got, expected, rtol=1e-4, err_msg=lr)
-    schedule, constant = final["schedax", "closed over"], final["constant lr", "closed over"]
-    assert abs(schedule - constant) > 0.01 * abs(constant)
+        np.testing.assert_allclose(got, final["optax schedule", "closed over"], rtol=1e-4,
+                                   err_msg=lr)  # fmt: skip
+    assert abs(final["optax schedule", "closed over"]) > 1e-4  # the steps moved them
