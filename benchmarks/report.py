@@ -272,6 +272,13 @@ CAUSES: dict[str, Callable[[Results], str]] = {
         "given). It is one compilation for every configuration (the programs column), where "
         "optax compiles one per configuration; a step costs the same (the other columns)."
     ),
+    "train compile closed over": lambda r: (
+        "the schedule's own program: closed over, schedax's still holds the NaN pass-through, "
+        "the precise forms and the piece search that optax's has not (the 2-piece join row "
+        "below: the same operations alone), about 20-40 ms of a 300 ms compilation. The "
+        "ratio moves by +-0.1 between runs on this VM (0.94-1.14x over this session's three "
+        "runs): a train step's compile is the least steady figure here."
+    ),
     "train step closed over": lambda r: _inject_dispatch(r),
     "train step as an argument": lambda r: _inject_dispatch(r),
     "formula scan closed over": lambda r: (
