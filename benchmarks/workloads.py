@@ -34,8 +34,7 @@ class Sizes:
 FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 64, 128), 32, 10_000, 10_000, 100, 200, 10_000, 4,
              (32, 64, 1), None)  # fmt: skip
 QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20, 2, (32, 1),
-              ("optax schedule", "schedax", "optax.inject_hyperparams",
-               "schedax.inject_hyperparams"))  # fmt: skip  # a smoke run: everything runs, nothing is timed well
+              ("optax schedule", "schedax", "schedax.inject_hyperparams"))  # fmt: skip  # a smoke run: everything runs, nothing is timed well
 
 
 # ----------------------------------------------------------------------------- throughput
