@@ -261,17 +261,22 @@ def test_stacked_joins_are_a_sweep():
         np.testing.assert_allclose(row, expected, rtol=2e-6, atol=1e-10)
 
 
-@functools.lru_cache
-def _hlo_size(n: int, kinds: int = 1) -> int:
+def _join_of(n: int, kinds: int = 1) -> sx.Schedule:
+    """`n` pieces of `kinds` kinds in turn (cosine, linear, exponential, step)."""
     makers = [
         lambda k: sx.cosine_decay(0.1, 100 + k),
         lambda k: sx.linear_schedule(0.1, 0.0, 100 + k),
         lambda k: sx.exponential_decay(0.1, 0.99),
         lambda k: sx.step_decay(0.1, 0.9, 10 + k),
     ][:kinds]
-    lr = sx.join_schedules(
+    return sx.join_schedules(
         [makers[k % kinds](k) for k in range(n)], [100 * (k + 1) for k in range(n - 1)]
     )
+
+
+@functools.lru_cache
+def _hlo_size(n: int, kinds: int = 1) -> int:
+    lr = _join_of(n, kinds)
     return (
         jax.jit(lambda s, t: s(t)).lower(lr, jnp.arange(10)).as_text().count("\n")
     )  # instructions
@@ -290,23 +295,17 @@ def test_program_size_grows_at_most_logarithmically():
 
 def _loop_bytes(n):
     """What XLA counts one step of a scan over an `n`-piece mixed join to read and write, the
-    join closed over (its tables constants), as `optax.adam(schedule)` in a jitted step holds it."""
-    kinds = [
-        lambda k: sx.cosine_decay(0.1 / (1 + k), 1000 + k),
-        lambda k: sx.exponential_decay(0.1 / (1 + k), 0.999),
-        lambda k: sx.step_decay(0.1 / (1 + k), 0.9, 100 + k),
-        lambda k: sx.linear_schedule(0.1, 0.0, 1000 + k),
-    ]
-    pieces = [kinds[k % 4](k) for k in range(n)]
-    lr = sx.join_schedules(pieces, [1000 * (k + 1) for k in range(n - 1)])
+    join closed over (its tables constants), as `optax.adam(schedule)` in a jitted step holds
+    it."""
+    lr = _join_of(n, kinds=4)
     scan = jax.jit(lambda t: jax.lax.scan(lambda c, k: (c, lr(k)), None, t)[1])
     return scan.lower(jnp.arange(10)).compile().cost_analysis()["bytes accessed"]
 
 
 def test_a_closed_over_join_keeps_its_loop_step_small():
     # Columns with one value (every exponential piece's rate) were constants XLA folded into
-    # broadcasts and rebuilt at every step: 673 -> 1177 bytes from 16 to 128 pieces (2729 at 512), past the
-    # 1024 under which XLA:CPU compiles a loop into one function (17x slower past it).
+    # broadcasts and rebuilt at every step, past the 1024 bytes under which XLA:CPU compiles a
+    # loop into one function (17x slower past it).
     assert _loop_bytes(128) - _loop_bytes(8) <= 128
 
 
