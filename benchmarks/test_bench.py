@@ -125,10 +125,11 @@ def test_training_loop(benchmark, sizes, lr):
 
 @pytest.mark.parametrize("measure", ["compile", "step", "scan"])
 def test_train_step(benchmark, sizes, measure):
-    """An adamw step of an MLP (a linear model in a smoke run) as users write it, the learning rate held each way (every row of
-    W.train_steps): a fresh trace, lowering and compilation (and how many programs
-    `step_configs` configurations of the schedule, different peaks, compile); `step_calls` calls from Python; or
-    `step_calls` steps in one jitted lax.scan (the computation alone, no dispatch).
+    """An adamw step of an MLP (a linear model in a smoke run) as users write it, the learning
+    rate held each way (every row of W.train_steps): a fresh trace, lowering and compilation
+    (and how many programs `step_configs` configurations of the schedule, different peaks,
+    compile); `step_calls` calls from Python; or `step_calls` steps in one jitted lax.scan (the
+    computation alone, no dispatch).
 
     The rows are compared with each other within a few percent, closer than this VM's drift
     over minutes: each round measures every row in turn, and a row's figure is its minimum
@@ -145,14 +146,15 @@ def test_train_step(benchmark, sizes, measure):
                 jax.jit(lambda *a: fn(*a), static_argnums=static)
                 .lower(*held, params, state, x, y).compile()
             )  # fmt: skip
-            programs = _programs(lr, how, sizes, params, x, y)
-            info.setdefault("programs", {})[key] = programs
+            info.setdefault("programs", {})[key] = _programs(lr, how, sizes, params, x, y)
+            if sizes.rounds > 1:  # a first compilation, before the timed ones (a smoke run: one)
+                runners[key]()
         elif measure == "scan":
-            many = jax.jit(W.scanned_steps(fn, held, static, sizes.step_calls))
-            dynamic = tuple(h for i, h in enumerate(held) if i not in static)
-            runners[key] = lambda many=many, dynamic=dynamic, state=state: jax.block_until_ready(
-                many(dynamic, params, state, x, y)
+            many = jax.jit(W.scanned_steps(fn, sizes.step_calls), static_argnums=static)
+            runners[key] = lambda many=many, held=held, state=state: jax.block_until_ready(
+                many(*held, params, state, x, y)
             )
+            runners[key]()  # compiled before it is timed
         else:
             step = jax.jit(fn, static_argnums=static)
 
@@ -163,10 +165,8 @@ def test_train_step(benchmark, sizes, measure):
                 return jax.block_until_ready(p)
 
             runners[key] = train
-            moved = jax.tree.map(lambda a, b: (a - b).sum(), train(), params)
+            moved = jax.tree.map(lambda a, b: (a - b).sum(), train(), params)  # and compiled
             info.setdefault("final", {})[key] = float(sum(jax.tree.leaves(moved)))  # compared
-        if measure != "compile" or sizes.rounds > 1:  # a smoke run compiles once
-            runners[key]()  # compiled before it is timed (compile: a first compilation)
     per = 1 if measure == "compile" else sizes.step_calls
     minima = dict.fromkeys(runners, float("inf"))
 

@@ -33,8 +33,9 @@ class Sizes:
 
 FULL = Sizes(1_000_000, 7, (2, 4, 8, 32, 64, 128), 32, 10_000, 10_000, 100, 200, 10_000, 4,
              (32, 64, 1), None)  # fmt: skip
+# A smoke run: everything runs, nothing is timed well.
 QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20, 2, (32, 1),
-              ("optax schedule", "schedax", "schedax.inject_hyperparams"))  # fmt: skip  # a smoke run: everything runs, nothing is timed well
+              ("optax schedule", "schedax", "schedax.inject_hyperparams"))  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- throughput
@@ -323,19 +324,18 @@ def train_steps(
         ),
     }
     params = mlp(widths)[0]
-    state = optax.adamw(lrs["schedax"]).init(params)  # a schedule's adamw state (a count)
     cases: dict[tuple[str, str], tuple] = {}
     for name, lr in lrs.items():
         opt = optax.adamw(lr)
-        init = opt.init(params)
+        init = opt.init(params)  # held either way, the optimizer's state is the same
         cases[name, "closed over"] = (lambda *a, opt=opt: _step(opt, *a), (), (), init)
         if name == "constant lr":
             cases[name, "as an argument"] = (_step_with_lr, (jnp.asarray(lr),), (), init)
         elif name == "hand-written formula":
             numbers = {k: jnp.asarray(float(v)) for k, v in hyper.items()}
-            cases[name, "as an argument"] = (_step_with_formula, (numbers,), (), state)
+            cases[name, "as an argument"] = (_step_with_formula, (numbers,), (), init)
         elif name != "optax schedule":
-            cases[name, "as an argument"] = (_step_with_lr, (lr,), (), state)
+            cases[name, "as an argument"] = (_step_with_lr, (lr,), (), init)
     for name, opt in injected.items():
         init = opt.init(params)
         cases[name, "closed over"] = (lambda *a, opt=opt: _step(opt, *a), (), (), init)
@@ -343,17 +343,15 @@ def train_steps(
     return cases
 
 
-def scanned_steps(fn: Callable, held: tuple, static: tuple[int, ...], n: int) -> Callable:
-    """`n` train steps in one lax.scan, `(dynamic, params, state, x, y) -> losses`, where
-    `dynamic` are the held arguments that are not static (passed in: arguments stay arguments);
-    static ones are closed over (as jit holds a static argument)."""
+def scanned_steps(fn: Callable, n: int) -> Callable:
+    """`n` steps of `fn` in one lax.scan, called as `fn` is, `(*held, params, state, x, y)`, and
+    returning the losses: jit it with the step's `static_argnums`."""
 
-    def run(dynamic, p, state, x, y):
-        args = iter(dynamic)
-        held_now = tuple(held[i] if i in static else next(args) for i in range(len(held)))
+    def run(*args):
+        *held, p, state, x, y = args
 
         def one(carry, _):
-            p, state, value = fn(*held_now, *carry, x, y)
+            p, state, value = fn(*held, *carry, x, y)
             return (p, state), value
 
         return jax.lax.scan(one, (p, state), length=n)[1]
