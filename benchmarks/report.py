@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import jax
 import workloads as W
 
 HERE = pathlib.Path(__file__).parent
@@ -264,9 +265,10 @@ CAUSES: dict[str, Callable[[Results], str]] = {
     ),
     "train compile as an argument": lambda r: (
         "with the schedule an argument its numbers are traced, so XLA folds nothing of it: "
-        f"the hand-written formula with arguments compiles {_versus_optax(r, 'hand-written formula', 'compile')} "
-        f"optax's closure, schedax {_versus_optax(r, 'schedax', 'compile')} (it also clamps each "
-        "traced number into range and computes the precise forms), schedax.compat.optax "
+        "the hand-written formula with arguments compiles "
+        f"{_versus_optax(r, 'hand-written formula', 'compile')} optax's closure, schedax "
+        f"{_versus_optax(r, 'schedax', 'compile')} (it also clamps each traced number into "
+        "range and computes the precise forms), schedax.compat.optax "
         f"{_versus_optax(r, 'schedax.compat.optax', 'compile')} (optax's `exponent` is always a "
         "number there, a general power when traced; schedax's own leaves it out unless "
         "given). It is one compilation for every configuration (the programs column), where "
@@ -275,9 +277,11 @@ CAUSES: dict[str, Callable[[Results], str]] = {
     "train compile closed over": lambda r: (
         "the schedule's own program: closed over, schedax's still holds the NaN pass-through, "
         "the precise forms and the piece search that optax's has not (the 2-piece join row "
-        "below: the same operations alone), about 20-40 ms of a 300 ms compilation. The "
-        "ratio moves by +-0.1 between runs on this VM (0.94-1.14x over this session's three "
-        "runs): a train step's compile is the least steady figure here."
+        "below: the same operations alone), "
+        f"up to {_extra_compile_ms(r, 'closed over')} ms of "
+        f"a {ms(_train(r, 'optax schedule', 'closed over', 'compile'))} ms compilation. A "
+        "train step's compile is the least steady figure on this VM: the ratio moves by "
+        "about 0.1 between runs of the suite."
     ),
     "train step closed over": lambda r: _inject_dispatch(r),
     "train step as an argument": lambda r: _inject_dispatch(r),
@@ -328,19 +332,28 @@ def _versus_optax(r: Results, case: str, measure: str) -> str:
     return times(ours / _train(r, "optax schedule", "closed over", measure))
 
 
+def _extra_compile_ms(r: Results, how: str) -> str:
+    """The most a schedax row held `how` compiles beyond the optax row it is compared with."""
+    extra = [_train(r, ours, how, "compile") - _train(r, theirs, how, "compile")
+             for ours, theirs in TRAIN_VERSUS.items()]  # fmt: skip
+    return ms(max(extra))
+
+
 def _inject_dispatch(r: Results) -> str:
     scan = [_train(r, "schedax.inject_hyperparams", how, "scan")
             / _train(r, "optax.inject_hyperparams", how, "scan") for how in W.HOLDS]  # fmt: skip
+    arrays = {lr: len(jax.tree.leaves(W.train_steps()[lr, "closed over"][3]))
+              for lr in ("schedax.inject_hyperparams", "optax.inject_hyperparams")}  # fmt: skip
     return (
         "the computation is the same (time per step in a scan: "
         f"{min(scan):.2f}-{max(scan):.2f}x optax's); the time is in dispatching the call from "
-        "Python. schedax's injected state holds the schedule itself (what lets four "
-        "configurations share a program), 21 arrays against optax's 17, and the schedule is a "
-        "PyTree node flattened in Python: a jitted function's round trip of the state alone "
-        "measured 219 against 171 us, 209 with the schedule's numbers as a plain tuple (2.4 us "
-        "per scalar array in and out on this VM). In a step of a model of any size this is "
-        "noise; packing the schedule's numbers into one array per dtype in the state would "
-        "close it here (not done: the state would no longer hold the schedule users read)."
+        "Python. schedax's injected state holds the schedule itself (what lets configurations "
+        f"share a program): {arrays['schedax.inject_hyperparams']} arrays against optax's "
+        f"{arrays['optax.inject_hyperparams']}, each put in and taken out at every call, and "
+        "the schedule a PyTree node flattened in Python. In a step of a model of any size "
+        "this is noise; packing the schedule's numbers into one array per dtype in the state "
+        "would close it here (not done: the state would no longer hold the schedule users "
+        "read)."
     )
 
 
@@ -448,9 +461,9 @@ def train_step_table(r: Results) -> str:
             "Compile: a fresh trace, lowering and compilation of the jitted step. Per call: the "
             f"time per call of the compiled step, {calls} calls from Python threading the "
             "parameters and optimizer state (dispatch included, as a training loop pays it). "
-            f"In a scan: {calls} steps in one jitted `lax.scan` (the computation alone). Programs: "
-            f"what {configs} configurations (different peaks) compile, each held the row's way. Closed "
-            "over, the optimizer is built outside the jitted step; as an argument, the "
+            f"In a scan: {calls} steps in one jitted `lax.scan` (the computation alone). "
+            f"Programs: what {configs} configurations (different peaks) compile, each held the "
+            "row's way. Closed over, the optimizer is built outside the jitted step; as an argument, the "
             "schedule (or numbers) is an argument of the step, and an injected optimizer a "
             "static argument (as flax's `TrainState` holds it). optax's schedules are closures "
             "over Python numbers: they cannot be arguments.\n\n"
