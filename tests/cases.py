@@ -249,6 +249,130 @@ def _one_cycle_phases(t, total_steps, pct_start, anneal, three_phase, values):
     return out.reshape(shape)
 
 
+# Compositions (schedules built from schedules and numbers), written out in numpy.
+
+
+def _cosine_unit(t, decay_steps):
+    return 0.5 * (1 + np.cos(np.pi * np.minimum(t, decay_steps) / decay_steps))
+
+
+def _warmup_cosine_floor(t, peak, warmup_steps, decay_steps, floor):
+    # max(warmup * cosine, floor): a warmup from 0 to peak times a unit cosine, floored
+    return np.maximum(peak * np.minimum(t / warmup_steps, 1) * _cosine_unit(t, decay_steps), floor)
+
+
+def _cosine_minus_exponential(t, init, decay_steps, decay_rate, shift):
+    return init * _cosine_unit(t, decay_steps) - init * decay_rate**t + shift
+
+
+def _negative_plus(t, init, decay_steps, top):
+    return -init * _cosine_unit(t, decay_steps) + top
+
+
+def _quotient(t, scale, end, steps):
+    return scale / (1.0 + end * np.minimum(t, steps) / steps)
+
+
+def _clipped_cosine(t, init, decay_steps, lo, hi):
+    return np.clip(init * _cosine_unit(t, decay_steps), lo, hi)
+
+
+def _repeated_linear(t, init, end, steps, period, decay):
+    k = np.floor(t / period)
+    s = t - k * period
+    return decay**k * (init + (end - init) * np.minimum(s, steps) / steps)
+
+
+COOLDOWN_SHAPES = {
+    "linear": lambda p: 1 - p,
+    "cosine": lambda p: (1 + np.cos(np.pi * p)) / 2,
+    "1-sqrt": lambda p: 1 - np.sqrt(p),
+}
+
+
+def _cooldown_exponential(t, init, decay_rate, start, length, end, shape):
+    before = init * decay_rate**t
+    top = init * decay_rate**start
+    p = np.clip((t - start) / length, 0, 1)
+    return np.where(t < start, before, end + (top - end) * COOLDOWN_SHAPES[shape](p))
+
+
+COMPOSED = [
+    Case(
+        "warmup_times_cosine_floor",
+        lambda peak, warmup_steps, decay_steps, floor: sx.maximum(
+            sx.linear_schedule(0.0, peak, warmup_steps) * sx.cosine_decay(1.0, decay_steps), floor
+        ),
+        dict(peak=0.1, warmup_steps=20, decay_steps=200, floor=0.004),
+        _warmup_cosine_floor,
+        ("peak", "floor"),
+        200,
+    ),
+    Case(
+        "cosine_minus_exponential",
+        lambda init, decay_steps, decay_rate, shift: (
+            sx.cosine_decay(init, decay_steps) - sx.exponential_decay(init, decay_rate) + shift
+        ),
+        dict(init=0.1, decay_steps=150, decay_rate=0.97, shift=0.1),  # away from 0
+        _cosine_minus_exponential,
+        ("init", "decay_rate", "shift"),
+        np.inf,
+    ),
+    Case(
+        "negative_plus",
+        lambda init, decay_steps, top: -sx.cosine_decay(init, decay_steps) + top,
+        dict(init=0.05, decay_steps=120, top=0.06),
+        _negative_plus,
+        ("init", "top"),
+        120,
+        sweeps=dict(init=(0.02, 0.03), top=(0.1, 0.2)),  # a difference away from 0
+    ),
+    Case(
+        "quotient",
+        lambda scale, end, steps: scale / (1.0 + sx.linear_schedule(0.0, end, steps)),
+        dict(scale=0.1, end=3.0, steps=90),
+        _quotient,
+        ("scale", "end"),
+        90,
+    ),
+    Case(
+        "clip",
+        lambda init, decay_steps, lo, hi: sx.clip(sx.cosine_decay(init, decay_steps), lo, hi),
+        dict(init=0.1, decay_steps=100, lo=0.02, hi=0.08),
+        _clipped_cosine,
+        ("init",),
+        100,
+        sweeps=dict(lo=(0.0, 0.05), hi=(0.1, 0.06)),
+    ),
+    Case(
+        "repeat",
+        lambda init, end, steps, period, decay: sx.repeat(
+            sx.linear_schedule(init, end, steps), period, decay
+        ),
+        dict(init=0.1, end=0.01, steps=20, period=30, decay=0.8),
+        _repeated_linear,
+        ("init", "end", "decay"),
+        np.inf,
+        sweeps=dict(steps=(10, 47), period=(47, 13)),
+    ),
+    *[
+        Case(
+            f"cooldown_{shape}",
+            lambda init, decay_rate, start, length, end, shape: sx.cooldown(
+                sx.exponential_decay(init, decay_rate), start, length, end, shape
+            ),
+            dict(init=0.1, decay_rate=0.99, start=60, length=40, end=0.001),
+            _cooldown_exponential,
+            ("init", "decay_rate", "end"),
+            100,
+            static=dict(shape=shape),
+            sweeps=dict(start=(0, 147), length=(1, 13)),
+        )
+        for shape in COOLDOWN_SHAPES
+    ],
+]
+
+
 CASES = [
     Case("constant_lr", sx.constant_lr, dict(lr=0.03), _constant, ("lr",), 0),
     Case(
@@ -581,6 +705,7 @@ CASES = [
         199,
         sweeps=dict(total_steps=(100, 250)),
     ),
+    *COMPOSED,
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 import re
 
 import jax
@@ -42,7 +43,14 @@ EXAMPLES = {type(case.build()): case.kwargs | case.static for case in reversed(C
     sx.greedy_lr: dict(init=0.1, smooth=True, window_size=4),
     sx.restarts: dict(init=0.1, period=10, shape="polynomial", limit=3),
     sx.noisy: dict(schedule=sx.constant_lr(0.1), start=5, stop=20),
-}
+    **{type(op(sx.constant_lr(0.1), 2.0)): dict(a=sx.constant_lr(0.1), b=2.0)
+       for op in (operator.add, operator.sub, operator.mul, operator.truediv, sx.minimum,
+                  sx.maximum)},
+    type(-sx.constant_lr(0.1)): dict(schedule=sx.constant_lr(0.1)),
+    sx.clip: dict(schedule=sx.constant_lr(0.1), lo=0.01, hi=sx.constant_lr(0.5)),
+    sx.repeat: dict(schedule=sx.constant_lr(0.1), period=10, decay=0.5),
+    sx.cooldown: dict(schedule=sx.constant_lr(0.1), start=10, length=5),
+}  # fmt: skip
 CLASSES = sorted((c for c in REGISTRY.values() if isinstance(c, type)), key=lambda c: c.__name__)
 
 
@@ -84,7 +92,15 @@ def _bad_inputs(rule: Rule, valid) -> list[tuple[object, type, str]]:
     if rule.kind == "function":
         return [(0.1, TypeError, "must be a callable")]
     if rule.kind == "schedule":
-        return [(0.1, TypeError, "must be a schedax Schedule, got float")]
+        return [(0.1, TypeError, "must be a schedax Schedule, got float"),
+                (sx.reduce_on_plateau(0.1), TypeError, r"is stateful \(reduce_on_plateau\)")]  # fmt: skip
+    if rule.kind == "operand":
+        return [("0.1", TypeError, "must be a schedax Schedule or a real number, got str '0.1'"),
+                (NAN, ValueError, "must be finite, got nan"),
+                (lambda t: t, TypeError, "must be a schedax Schedule or a real number, got "
+                 ".*; wrap a function of the step with lambda_lr"),
+                (sx.stack([sx.constant_lr(0.1)] * 2), ValueError, "is a stacked"),
+                (sx.reduce_on_plateau(0.1), TypeError, r"is stateful \(reduce_on_plateau\)")]  # fmt: skip
     if rule.kind == "schedules":
         return [([0.1], TypeError, "must be a schedax Schedule, got float")]
     raise AssertionError(f"no bad inputs for rule kind {rule.kind!r}")

@@ -7,6 +7,11 @@ with `jax.grad`, and hand them to optax as `learning_rate=`.
 
 from ._base import Schedule as Schedule
 from ._base import stack as stack
+from ._compose import clip as clip
+from ._compose import cooldown as cooldown
+from ._compose import maximum as maximum
+from ._compose import minimum as minimum
+from ._compose import repeat as repeat
 from ._config import from_config as from_config
 from ._config import load_config as load_config
 from ._config import to_config as to_config
@@ -68,7 +73,9 @@ __all__ = [
     "StatefulSchedule",
     "as_schedule",
     "chain_schedules",
+    "clip",
     "constant_lr",
+    "cooldown",
     "cosine_decay",
     "cosine_restarts",
     "current_hyperparams",
@@ -86,6 +93,8 @@ __all__ = [
     "learning_rate_scheduler",
     "linear_schedule",
     "load_config",
+    "maximum",
+    "minimum",
     "noisy",
     "one_cycle",
     "one_cycle_momentum",
@@ -94,6 +103,7 @@ __all__ = [
     "plot",
     "polynomial_decay",
     "reduce_on_plateau",
+    "repeat",
     "replace_schedules",
     "restarts",
     "scale_by_schedule",

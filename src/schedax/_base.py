@@ -210,6 +210,44 @@ class Module:
         """torch scheduler methods users reach for, and what to write instead."""
         return {}
 
+    # Arithmetic with numbers and other schedules builds a schedule (`0.5 * s`, `warmup *
+    # decay`, `s + 1e-5`); a stateful operand is refused there, saying why. numpy defers to
+    # these (`np.float32(0.5) * s`) instead of making an object array.
+    __array_ufunc__ = None
+
+    def __add__(self, other: Any) -> Any:
+        return _combine("add", self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _combine("add", other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        return _combine("subtract", self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _combine("subtract", other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        return _combine("multiply", self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _combine("multiply", other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _combine("divide", self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _combine("divide", other, self)
+
+    def __neg__(self) -> Any:
+        return _combine("negative", self)
+
+
+def _combine(name: str, *operands: Any) -> Any:
+    from . import _compose  # the combinators are schedules: they import this module
+
+    return getattr(_compose, name)(*operands)
+
 
 def as_written(value: Any, kind: str) -> Any:
     """A stored argument as a repr or config shows it: lengths and boundaries are stored as

@@ -13,7 +13,17 @@ import numpy as np
 
 from ._base import Module, Schedule, as_written
 from ._numerics import find_piece, output_dtype, sorted_steps
-from ._rules import Flag, Steps, child, constructor, error_names, param, schedules, static
+from ._rules import (
+    Flag,
+    Steps,
+    child,
+    constructor,
+    error_names,
+    param,
+    schedules,
+    stateful,
+    static,
+)
 from ._stateful import StatefulSchedule
 from ._util import Array, Shown, default_float, fmt, is_concrete, promote
 
@@ -146,27 +156,31 @@ class _Join(Schedule):
         return value.reshape(t.shape)
 
 
-# Joins and chains nest; deeper than this is a mistake (and would exhaust the stack).
+# Schedules nest in joins, chains and compositions; deeper than this is a mistake (and would
+# exhaust the stack).
 MAX_NESTING = 32
 
 
 def nesting(schedule: Any) -> int:
-    """How many joins and chains are nested in `schedule`, itself included."""
-    if isinstance(schedule, _Join):
-        return 1 + max((nesting(t) for t in schedule.tables), default=0)
-    if isinstance(schedule, chain_schedules):
-        return 1 + max((nesting(s) for s in schedule.schedules), default=0)
-    return 0
+    """How many levels of schedules holding schedules `schedule` is, itself included (0 for
+    one that holds none)."""
+    if not isinstance(schedule, Schedule):
+        return 0
+    inner = [x for f, *_ in schedule._fields for x in _held(getattr(schedule, f, None))]
+    return 1 + max(map(nesting, inner)) if inner else 0
+
+
+def _held(value: Any) -> list[Schedule]:
+    if isinstance(value, Schedule):
+        return [value]
+    return [x for x in value if isinstance(x, Schedule)] if isinstance(value, tuple) else []
 
 
 def check_piece(where: str, arg: str, piece: Any) -> None:
     """A piece of a join or chain: a stateless, unbatched schedule or a callable, nested less
     than `MAX_NESTING` deep."""
     if isinstance(piece, StatefulSchedule):
-        raise TypeError(
-            f"{where}: {arg} is stateful ({piece._name}); joins take stateless schedules "
-            "(step -> lr)"
-        )
+        raise stateful(where, arg, piece)
     if not callable(piece) or isinstance(piece, Module) and not isinstance(piece, Schedule):
         raise TypeError(
             f"{where}: {arg} must be a schedule or a callable step -> lr, "

@@ -425,18 +425,59 @@ class Function(Rule):
         return x
 
 
+def stateful(where: str, arg: str, x: Any) -> TypeError:
+    """The error for a stateful schedule where a function of the step is needed."""
+    where, arg = error_names(where, arg)
+    return TypeError(f"{where}: {arg} is stateful ({x._name}): its value depends on what it "
+                     f"has observed, not on the step alone; {where} takes stateless schedules "
+                     "(step -> lr)")  # fmt: skip
+
+
 class ScheduleArg(Rule):
     """A schedax schedule (a PyTree child)."""
 
     kind = "schedule"
 
     def convert(self, where: str, arg: str, x: Any) -> Schedule:
-        from ._base import Schedule  # the base imports the rules
+        from ._base import Module, Schedule  # the base imports the rules
 
+        if isinstance(x, Module) and not isinstance(x, Schedule):
+            raise stateful(where, arg, x)
         if not isinstance(x, Schedule):
             self._fail(where, arg, f"must be a schedax Schedule, got {type(x).__name__}",
                        TypeError)  # fmt: skip
         return x
+
+
+class Operand(Rule):
+    """A schedax schedule (a PyTree child) or a number (a floating leaf, as `Param` stores it)."""
+
+    kind = "operand"
+
+    def __call__(self, where: str, arg: str, value: Any, on_host: bool = False) -> Any:
+        from ._base import Module, Schedule
+
+        if value is None and self.optional:
+            return None
+        if isinstance(value, Schedule):
+            if value._batched():
+                self._fail(where, arg, "is a stacked (batched) schedule; compose the single "
+                           "schedules, then stack the results")  # fmt: skip
+            return value
+        if isinstance(value, Module):
+            raise stateful(where, arg, value)
+        if callable(value):
+            self._fail(where, arg, f"must be a schedax Schedule or a real number, got "
+                       f"{fmt(value)}; wrap a function of the step with lambda_lr",
+                       TypeError)  # fmt: skip
+        try:
+            real, got = as_real(value, on_host=True)
+        except OverflowError:  # a number: Param says what is wrong with it
+            real, got = value, ""
+        if real is None:
+            self._fail(where, arg, f"must be a schedax Schedule or a real number, got {got}",
+                       TypeError)  # fmt: skip
+        return Param()(where, arg, value, on_host)
 
 
 class SchedulesArg(Rule):
@@ -498,6 +539,11 @@ def count(
 def schedule() -> Any:
     """A schedule (a PyTree child)."""
     return _field(_CHILD, ScheduleArg(), MISSING, None, False)
+
+
+def operand(default: Any = MISSING) -> Any:
+    """A schedule (a PyTree child) or a number (an array leaf)."""
+    return _field(_CHILD, Operand(optional=default is None), default, None, False)
 
 
 def schedules() -> Any:
