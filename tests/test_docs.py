@@ -81,6 +81,10 @@ def test_the_gallery_calls_every_schedule():
         module = importlib.import_module(f"schedax.compat.{library}") if library else None
         if module is not None and member not in module.__all__:  # a get_scheduler name
             found = f'"{member}"' in code
+        elif not library and member not in schedax.__all__:  # an operator (`+` builds add)
+            symbol = re.escape(REGISTRY[member]._symbol)
+            unary = rf"[\s(,:]{symbol}[A-Za-z_]"  # -cosine
+            found = re.search(unary if member == "negative" else rf"\w {symbol} \w", code)
         else:
             found = f"{library or 'sx'}.{member}(" in code  # as the gallery imports them
         if not found:
