@@ -64,6 +64,9 @@ class Results:
             raise KeyError(f"{len(found)} results for {keys}")
         return found[0]
 
+    def has(self, **keys) -> bool:
+        return any(all(r.get(k) == v for k, v in keys.items()) for r in self.rows)
+
     def seconds(self, **keys) -> float:
         return self.get(**keys)["min"]
 
@@ -104,8 +107,8 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
     def versus(kinds: str, mode: str) -> float:
         return join(kinds, mode, hi, "optax") / join(kinds, mode, hi)
 
-    def throughput(mode: str, ours: str, formula: str) -> float:
-        get = lambda library: r.seconds(table="throughput", case="warmup_cosine_decay", mode=mode,  # noqa: E731
+    def throughput(mode: str, ours: str, formula: str, case: str = "warmup_cosine_decay") -> float:
+        get = lambda library: r.seconds(table="throughput", case=case, mode=mode,  # noqa: E731
                                         library=library)  # fmt: skip
         return get(ours) / get(formula)
 
@@ -159,6 +162,13 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
             ratio = throughput(mode, ours, formula)
             rows.append((f"formula {mode} {how}", f"warmup-cosine / hand-written formula, {mode}, "
                          f"both {how}", ratio, f"{ratio:.2f}x", at_most(1.2), "<= 1.2x"))  # fmt: skip
+    composed = W.THROUGHPUT[3]
+    for mode in ("scan", "vmap") if r.has(table="throughput", case=composed) else ():
+        for how, ours, formula in (("closed over", "schedax closed over", "formula"),
+                                   ("as arguments", "schedax", "formula with arguments")):  # fmt: skip
+            ratio = throughput(mode, ours, formula, composed)
+            rows.append((f"composed {mode} {how}", f"`{composed}` composed / hand-written, "
+                         f"{mode}, both {how}", ratio, f"{ratio:.2f}x", at_most(1.2), "<= 1.2x"))  # fmt: skip
     configs = r.get(table="sweep", library="schedax")["configs"]
     rows.append(("sweep", f"{configs}-configuration sweep, optax closures / schedax (with "
                  "compilation)", sweep, f"{sweep:.1f}x", at_least(10), ">= 10x"))  # fmt: skip

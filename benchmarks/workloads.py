@@ -41,7 +41,7 @@ QUICK = Sizes(1_000, 1, (2, 4), 2, 200, 20, 3, 4, 20, 2, (32, 1),
 # ----------------------------------------------------------------------------- throughput
 
 
-THROUGHPUT = ("warmup_cosine_decay", "3-piece join", "one_cycle")
+THROUGHPUT = ("warmup_cosine_decay", "3-piece join", "one_cycle", "max(warmup * cosine, floor)")
 
 
 def _warmup_cosine(t, h):
@@ -68,6 +68,13 @@ def _one_cycle(t, h):
     pct = (t - rise) / (last - rise)
     down = low / 1e4 + (peak - low / 1e4) / 2 * (jnp.cos(jnp.pi * pct) + 1)
     return jnp.where(t <= rise, up, down)
+
+
+def _floored_product(t, h):
+    t = t.astype(jnp.float32)
+    warmup = h["peak"] * jnp.minimum(t / h["warmup"], 1)
+    cosine = 0.5 * (1 + jnp.cos(jnp.pi * jnp.minimum(t, h["total"]) / h["total"]))
+    return jnp.maximum(warmup * cosine, h["floor"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +116,15 @@ def throughput(total: int) -> dict[str, tuple[sx.Schedule, Callable, Formula]]:
             sx.one_cycle(peak, total),
             optax.cosine_onecycle_schedule(total, peak, 0.3, 25.0, 1e4),
             Formula(_one_cycle, dict(peak=peak, total=total, rise=0.3 * total - 1)),
+        ),
+        "max(warmup * cosine, floor)": (  # a composition: optax's spelling is a closure
+            sx.maximum(sx.linear_schedule(0.0, peak, warmup) * sx.cosine_decay(1.0, total), end),
+            lambda t: jnp.maximum(
+                optax.linear_schedule(0.0, peak, warmup)(t)
+                * optax.cosine_decay_schedule(1.0, total)(t),
+                end,
+            ),
+            Formula(_floored_product, dict(peak=peak, warmup=warmup, total=total, floor=end)),
         ),
     }
 
