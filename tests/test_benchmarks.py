@@ -90,7 +90,7 @@ def test_the_suite_runs_and_writes_its_report_in_smoke_mode(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = (tmp_path / "RESULTS.md").read_text()
-    assert "a --quick smoke run" in report and "## Targets (issues 15, 25 and 28)" in report
+    assert "a --quick smoke run" in report and "## Targets (issues 15, 25, 28 and 29)" in report
     for section in (
         "## 1. One schedule",
         "## 2. Join of N cosine",
