@@ -224,19 +224,20 @@ def _train_ratios(r: Results, measure: str) -> dict[tuple[str, str], float]:
 
 
 def _composed_cause(r: Results, mode: str, how: str) -> str:
-    """Composing costs what its pieces cost: the built-in warmup-cosine, held the same way in
-    the same run, is as far from its own hand-written formula."""
+    """A composition next to the built-in schedule of the same two curves, held the same way
+    in the same run: how far each is from its own hand-written formula."""
     ours, formula = {"closed over": ("schedax closed over", "formula"),
                      "as arguments": ("schedax", "formula with arguments")}[how]  # fmt: skip
     ratio = lambda case: (r.seconds(table="throughput", case=case, mode=mode, library=ours)  # noqa: E731
                           / r.seconds(table="throughput", case=case, mode=mode, library=formula))  # fmt: skip
     return (
-        f"the pieces' own cost, not the composition's: the built-in `warmup_cosine_decay`, "
-        f"one schedule, is {ratio('warmup_cosine_decay'):.2f}x its hand-written formula "
-        f"held the same way in this run (the row above), the composition "
-        f"{ratio(W.THROUGHPUT[3]):.2f}x. Each factor clamps its traced numbers and computes "
-        "its precise form (the row above says which); the combinators add one operation "
-        "each, their operands' formulas running in one fused loop body."
+        f"mostly its pieces' own cost: the built-in `warmup_cosine_decay`, one schedule of the "
+        f"same two curves, is {ratio('warmup_cosine_decay'):.2f}x its hand-written formula held "
+        f"the same way in this run (the row above), the composition "
+        f"{ratio(W.THROUGHPUT[3]):.2f}x. Each factor clamps its traced numbers and computes its "
+        "precise form (the row above); the composition adds its product and floor, and runs its "
+        "operands' formulas directly in one fused loop body (no second step conversion or NaN "
+        "pass-through per level)."
     )
 
 

@@ -8,6 +8,7 @@ import operator
 
 import jax
 import jax.numpy as jnp
+import matplotlib
 import numpy as np
 import pytest
 
@@ -87,7 +88,7 @@ def test_user_functions_get_integer_steps_in_every_combinator():
         np.testing.assert_allclose(out, expected[name], rtol=1e-6, err_msg=name)
 
 
-def test_a_composition_in_a_config_file_and_the_cli(tmp_path, capsys):
+def test_a_composition_in_a_config_file_the_cli_and_a_plot(tmp_path, capsys):
     lr = sx.cooldown(sx.maximum(sx.linear_schedule(0.0, 0.1, 10) * sx.cosine_decay(1.0, 90), 1e-3),
                      start=60, length=20, shape="1-sqrt")  # fmt: skip
     config = sx.to_config(lr)
@@ -101,9 +102,14 @@ def test_a_composition_in_a_config_file_and_the_cli(tmp_path, capsys):
     def base(t):
         return np.maximum(0.1 * np.minimum(t / 10, 1) * 0.5 * (1 + np.cos(np.pi * np.minimum(t, 90) / 90)), 1e-3)  # fmt: skip
 
-    p = np.clip((steps - 60) / 20, 0, 1)
-    expected = np.where(steps < 60, base(steps), base(60) * (1 - np.sqrt(p)))
-    np.testing.assert_allclose(lrs, expected, rtol=1e-6, atol=1e-9)
+    def expected(t):
+        return np.where(t < 60, base(t), base(60) * (1 - np.sqrt(np.clip((t - 60) / 20, 0, 1))))
+
+    np.testing.assert_allclose(lrs, expected(steps), rtol=1e-6, atol=1e-9)
+    matplotlib.use("Agg")
+    (line,) = sx.plot(lr, 100).lines  # labelled with the composition as written (shortened)
+    np.testing.assert_allclose(line.get_ydata(), expected(np.arange(100.0)), rtol=1e-6, atol=1e-9)
+    assert line.get_label().startswith("cooldown(schedule=maximum(a=linear_schedule(init=0.0")
 
 
 @pytest.mark.parametrize(
