@@ -341,6 +341,9 @@ class Schedule(Module):
     weakly typed, so they give float32, or float64 with x64; a bfloat16 array keeps bfloat16).
     Formulas run in at least float32.
 
+    Schedules combine with numbers and with each other into schedules: `+ - * /`, unary `-`,
+    `minimum`, `maximum`, `clip`, `repeat` and `cooldown` (`0.5 * warmup * decay`).
+
     Examples:
         >>> import jax, jax.numpy as jnp, schedax as sx
         >>> lr = sx.cosine_decay(0.1, 100)

@@ -372,9 +372,8 @@ def replace_schedules(opt_state: Any, **schedules: Schedule | StatefulSchedule) 
         never starts):
 
         >>> import jax.numpy as jnp, optax, schedax as sx
-        >>> def wsd(cooldown_at):
-        ...     decay = sx.linear_schedule(0.1, 0.0, 2)
-        ...     return sx.join_schedules([sx.constant_lr(0.1), decay], [cooldown_at])
+        >>> def wsd(cooldown_at):  # 0.1, then to 0 over 2 steps
+        ...     return sx.cooldown(sx.constant_lr(0.1), cooldown_at, 2)
         >>> opt = sx.inject_hyperparams(optax.sgd)(learning_rate=wsd(10**6))
         >>> state = opt.init(jnp.zeros(1))
         >>> for _ in range(3):
