@@ -46,7 +46,7 @@ def test_throughput_programs_agree_with_optax_and_the_formula(case):
     expected = formula(steps)
     for library in W.LIBRARIES:
         if library == "optax" and case == "one_cycle":
-            continue  # optax's one-cycle places its phases otherwise (README)
+            continue  # optax's one-cycle places its phases otherwise (docs/migration/index.md)
         schedule = {"schedax": ours, "optax": theirs, "formula": formula}[library.split()[0]]
         for mode in W.MODES:
             fn, args = W.program(library, schedule, mode)

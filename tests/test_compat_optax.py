@@ -144,7 +144,7 @@ def test_where_optax_overflows_int32_schedax_gives_its_x64_values():
          r"decay_steps, end_value=0\.0, exponent=1\.0\)$"),
         (lambda: O.join_schedules([], []), r"^join_schedules: schedules must hold at least one schedule, got \[\]$"),
         (lambda: O.join_schedules([0.1, 0.2], [5]), r"^join_schedules: schedules\[0\] must be a schedule or a callable"),
-        # The restrictions (README): inputs whose optax values are artifacts.
+        # The restrictions (the migration guide): inputs whose optax values are artifacts.
         (lambda: O.polynomial_schedule(1.0, 0.0, -1.0, 10), r"^polynomial_schedule: power must be >= 0, got -1.0$"),
         (lambda: O.cosine_decay_schedule(1.0, 10, exponent=-2.0), r"^cosine_decay_schedule: exponent must be >= 0, got -2.0$"),
         (lambda: O.exponential_decay(1.0, 10, -0.5), r"^exponential_decay: decay_rate must be >= 0, got -0.5$"),

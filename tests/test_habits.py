@@ -222,7 +222,7 @@ def test_timm_noise_is_a_standard_normal_within_noise_pct_whatever_noise_std():
         (lambda: T.OneCycleLR(0.1, 100, anneal_strategy="nope"), ValueError,
          r"^OneCycleLR: anneal_strategy must be one of"),
         (lambda: TM.MultiStepLRScheduler(0.1, [10, 20], decay_rate=-0.5), ValueError,
-         r"^MultiStepLRScheduler: decay_rate must be >= 0"),  # a README restriction
+         r"^MultiStepLRScheduler: decay_rate must be >= 0"),  # a restriction of the migration guide
     ],
 )  # fmt: skip
 def test_bad_input_names_the_function_called_and_its_argument(make, error, match):
@@ -312,11 +312,11 @@ def test_a_number_read_as_text_says_how_to_load_yaml():
 # ----------------------------------------------------------------------------- docs
 
 
-def test_the_readme_schedule_table_shows_each_signature_whole():
+def test_the_schedules_table_shows_each_signature_whole():
     # Its inverse_sqrt row had left out timescale: each row's arguments are the constructor's,
     # in order, with the same defaults.
-    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
-    table = readme.split("## Schedules", 1)[1].split("\n\n", 2)[1]
+    page = (pathlib.Path(__file__).parents[1] / "docs" / "schedules.md").read_text()
+    table = page.split("## The curves", 1)[1].split("\n\n", 2)[1]
     rows = re.findall(r"^\| `(\w+)\((.*?)\)` \|", table, re.M)
     assert len(rows) >= 20
     for name, written in rows:

@@ -1,6 +1,6 @@
 """Schedules inside equinox and flax nnx models, out of the trained and weight-decayed
 parameters, compiled once for all values; saved and restored with orbax, with and without a
-target (README: "Schedules in models and checkpoints")."""
+target (docs/in-depth.md: "Schedules in models and checkpoints")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 For every recorded configuration, schedax gives the library's values, or raises a ValueError or
 TypeError where the library raised. Where schedax rejects what the library accepts, the reason
-is one of RESTRICTIONS, each a row of README's restrictions table.
+is one of RESTRICTIONS, each a row of the migration guide's restrictions table.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from schedax.compat import timm as TIMM
 from schedax.compat import torch as T
 from schedax.compat import transformers as HF
 
-README = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+MIGRATION = (pathlib.Path(__file__).parents[1] / "docs" / "migration" / "index.md").read_text()
 LIBRARIES = ["torch", "keras", "mlx", "optax", "transformers", "timm"]
 
 
@@ -49,8 +49,8 @@ def _all_pieces(args):
     ]
 
 
-# (libraries' constructors, test on their arguments, the README's reason). Each reason is a row
-# of README's restrictions table, verbatim.
+# (libraries' constructors, test on their arguments, the reason given). Each reason is a row
+# of the migration guide's restrictions table (docs/migration/index.md), verbatim.
 RESTRICTIONS = [
     (
         r"torch\.(ConstantLR|LinearLR|StepLR|PolynomialLR|MultiStepLR|SequentialLR|ChainedScheduler)",
@@ -225,8 +225,8 @@ def restriction(name: str, args: dict) -> str | None:
     return None
 
 
-def test_every_restriction_is_in_the_readme_table():
-    rows = [line for line in README.splitlines() if line.startswith("|")]
+def test_every_restriction_is_in_the_migration_guides_table():
+    rows = [line for line in MIGRATION.splitlines() if line.startswith("|")]
     for _, _, reason in RESTRICTIONS:
         assert any(reason in row for row in rows), reason
 

@@ -18,6 +18,7 @@ import importlib
 import inspect
 import io
 import re
+import warnings
 
 import matplotlib
 
@@ -122,7 +123,9 @@ def prelude() -> dict:
 def run(match: re.Match, namespace: dict) -> object:
     """Runs a page's python block; returns the `lr` it left if a plot marker follows."""
     namespace.pop("lr", None)
-    exec(compile(match["code"], "<docs>", "exec"), namespace)
+    with warnings.catch_warnings():  # a deprecated name the gallery draws (timm's plateau) warns
+        warnings.simplefilter("ignore", FutureWarning)  # readers, not the build log
+        exec(compile(match["code"], "<docs>", "exec"), namespace)
     return None if match["args"] is None else namespace["lr"]
 
 

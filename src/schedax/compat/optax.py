@@ -16,10 +16,10 @@ this raises a `ValueError` naming the constructor and the argument. Traced argum
 checked: they get optax's meaning where it is a choice between values (a traced
 `transition_steps <= 0` still gives the constant), and are clamped where it is not.
 
-schedax rejects a few inputs optax accepts but whose values are artifacts (README:
-restrictions): a negative `power` or `exponent` (infinite learning rates), negative boundaries
-and warmups (pieces that start before step 0), and `piecewise_interpolate_schedule` steps less
-than one step apart. Hyperparameters are finite real scalars.
+schedax rejects a few inputs optax accepts but whose values are artifacts (the migration
+guide's restrictions): a negative `power` or `exponent` (infinite learning rates), negative
+boundaries and warmups (pieces that start before step 0), and `piecewise_interpolate_schedule`
+steps less than one step apart. Hyperparameters are finite real scalars.
 
 schedax's own top-level names are not optax's: `sx.linear_schedule(init, end, steps)` and
 `sx.exponential_decay(init, decay_rate, ...)` have MLX's signatures, `sx.polynomial_decay(init,
@@ -73,8 +73,8 @@ __all__ = [
 
 _VALUE = Param()
 _STEPS = Count()  # any finite number: optax gives <= 0 its own meaning
-_POWER = Param(ge=0)  # README restriction: optax's negative powers are infinite lrs
-_WARMUP = Count(ge=0)  # README restriction: a negative warmup shifts the decay
+_POWER = Param(ge=0)  # a restriction (migration guide): negative powers give infinite lrs
+_WARMUP = Count(ge=0)  # a restriction (migration guide): a negative warmup shifts the decay
 _LENGTH = Count(gt=0)  # optax raises for <= 0
 _DIVISOR = Param(gt=0)  # optax divides by it (0), or refuses its negative scales
 

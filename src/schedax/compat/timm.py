@@ -382,7 +382,13 @@ def MultiStepLRScheduler(  # noqa: N802
         raise ValueError(f"{where}: decay_t must be sorted (timm bisects it), got {decay_t}")
     # A milestone m applies from t = m - 1; those <= 1 from the start.
     bounds = [max(m - 1, 0) if _python(m) else jnp.maximum(m - 1, 0) for m in decay_t]
-    _require(where, decay_rate >= 0, "decay_rate", decay_rate, ">= 0 (README: restrictions)")
+    _require(
+        where,
+        decay_rate >= 0,
+        "decay_rate",
+        decay_rate,
+        ">= 0 (a negative rate alternates the sign)",
+    )
     rate = _LR(where, "decay_rate", decay_rate)  # numpy integers as floats: no wrapping powers
     values = [_LR(where, "lr", lr) * rate**k for k in range(len(decay_t) + 1)]
     steps = sx.piecewise_constant(bounds, values)

@@ -65,7 +65,8 @@ __all__ = [
 _LR = Param()
 _FACTOR = Param(ge=0, le=1)
 # torch compares its step counter with lengths by `==` and `%`: fractional ones give artifacts
-# (a ConstantLR that never restores lr), so only whole numbers are taken (README: restrictions).
+# (a ConstantLR that never restores lr), so only whole numbers are taken (the migration
+# guide's restrictions).
 _ITERS = Count(ge=0, whole=True)
 
 # Schedules whose values differ when SequentialLR restarts them at a milestone (torch then

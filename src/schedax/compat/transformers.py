@@ -51,7 +51,7 @@ __all__ = [
 
 _LR = Param()
 _STEPS = Count(ge=0, whole=True)
-_CYCLES = Param(ge=0)  # hard restarts: a negative count reverses each cycle (README)
+_CYCLES = Param(ge=0)  # hard restarts: a negative count reverses each cycle (the migration guide)
 _WAVES = Param()  # the cosine is even: a negative count of waves gives |num_cycles|'s values
 _LAST_EPOCH = Option(choices=(-1,))
 _FLAG = Flag()  # resuming is calling the schedule at that step
