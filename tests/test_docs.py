@@ -9,13 +9,20 @@ library's code and are not run; every other python block of a guide (untitled, o
 
 from __future__ import annotations
 
+import functools
+import html
+import http.server
 import importlib
 import inspect
+import json
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 
 import jax
 import pytest
@@ -63,13 +70,99 @@ def _the_gallery_draws_each_block_it_marks(site):
     assert markers > 40 and html.count('<img class="gallery"') == markers
 
 
+def _the_reference_shows_public_paths_and_one_entry_per_name(site):
+    for page in ("reference/schedax/index.html", "reference/compat/index.html"):
+        html = (site / page).read_text()
+        assert "schedax._" not in html, page  # schedax.Schedule, never schedax._base.Schedule
+        toc = re.findall(r'<a href="#([^"]+)" class="md-nav__link">', html)
+        assert len(toc) == 2 * len(set(toc)), page  # each entry twice: the page and its sidebar
+
+
 def test_the_site_builds_strictly_with_every_name_and_figure(site):
     # One test reads the site: one xdist worker builds it (20 s), not one per worker.
     for check in (
         _the_reference_has_every_public_name,
+        _the_reference_shows_public_paths_and_one_entry_per_name,
         _the_gallery_draws_each_block_it_marks,
     ):
         check(site)
+    if BROWSER is None:
+        pytest.skip("no headless Chromium (apt-get install chromium): the pages were not "
+                    "looked at in a browser at 1280 px; the build and its pages were checked")  # fmt: skip
+    problems = _looked_at_1280_px_wide(site, [*AT_1280, "gallery/index.html"])
+    assert not any(problems.values()), problems
+
+
+# ----------------------------------------------------------------------------- in a browser
+
+BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+               None)  # fmt: skip
+AT_1280 = ["index.html", "guides/composing/index.html",
+           "reference/schedax/index.html", "reference/compat/index.html",
+           *(f"migration/{p.stem}/index.html" if p.stem != "index" else "migration/index.html"
+             for p in sorted(DOCS.glob("migration/*.md")))]  # fmt: skip
+# Loads each page in a 1280 px frame of one page (one browser start) and lists what is wrong:
+# a code block wider than its column (it scrolls sideways; the gallery's may, beside their
+# figures), an image that did not load, a name in a table broken across lines.
+CHECKER = """<!doctype html><html><body><script>
+const pages = PAGES, results = {};
+let left = pages.length;
+for (const page of pages) {
+  const frame = document.createElement("iframe");
+  frame.style.width = "1280px"; frame.style.height = "900px";
+  frame.onload = () => {
+    const doc = frame.contentDocument, bad = [];
+    doc.querySelectorAll(page.startsWith("gallery") ? "none" : "pre > code").forEach(c => {
+      if (c.scrollWidth > c.clientWidth + 1) {
+        const line = c.textContent.split("\\n").reduce((a, b) => b.length > a.length ? b : a, "");
+        bad.push("code cut off: " + line.trim().slice(0, 80));
+      }
+    });
+    doc.querySelectorAll("img").forEach(img => {
+      if (!img.complete || img.naturalWidth === 0) bad.push("broken image: " + img.alt.slice(0, 80));
+    });
+    doc.querySelectorAll("td code, th code").forEach(c => {
+      if (!/\\s/.test(c.textContent) && c.getClientRects().length > 1)
+        bad.push("name broken across lines: " + c.textContent.slice(0, 80));
+    });
+    results[page] = bad;
+    if (--left === 0) {
+      const out = document.createElement("pre");
+      out.id = "results"; out.textContent = JSON.stringify(results); document.body.appendChild(out);
+    }
+  };
+  frame.src = page; document.body.appendChild(frame);
+}
+</script></body></html>"""
+
+
+def _looked_at_1280_px_wide(site: pathlib.Path, pages: list[str]) -> dict[str, list[str]]:
+    """What headless Chromium finds wrong with each page 1280 px wide, served on localhost."""
+    (site / "__checker.html").write_text(CHECKER.replace("PAGES", json.dumps(pages)))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/__checker.html"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # no web fonts: offline
+             "--window-size=1400,1000", "--virtual-time-budget=5000", "--dump-dom"]  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory() as profile:
+            done = subprocess.run([BROWSER, *flags, f"--user-data-dir={profile}", url],
+                                  capture_output=True, text=True, timeout=120)  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    found = re.search(r'<pre id="results">(.*?)</pre>', done.stdout, re.S)
+    assert found, done.stdout[-2000:] + done.stderr[-2000:]
+    return json.loads(html.unescape(found[1]))
 
 
 def test_the_gallery_calls_every_schedule():

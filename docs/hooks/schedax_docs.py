@@ -44,11 +44,32 @@ def on_page_markdown(markdown, page, config, files):
 
 # ----------------------------------------------------------------------------- reference
 
+# A private module's path in rendered HTML (a base class, a link's title).
+PRIVATE = re.compile(r"schedax\.(?:compat\.)?_\w+\.(\w+)")
+BASES = re.compile(r'<p class="doc doc-class-bases">\s*Bases: (?P<bases>.*?)</p>', re.S)
+
+
+def on_page_content(html, page, config, files):
+    """The reference shows public paths only: `schedax._base.Schedule` is `schedax.Schedule`,
+    and a private base class (the base of every schedule, a family's shared base) is not
+    listed."""
+    if not page.file.src_uri.startswith("reference/"):
+        return html
+    import schedax
+
+    def bases(match: re.Match) -> str:
+        kept = [b for b in re.split(r",\s*", match["bases"]) if not PRIVATE.search(b)
+                or PRIVATE.search(b)[1] in schedax.__all__]  # fmt: skip
+        return f'<p class="doc doc-class-bases">Bases: {", ".join(kept)}</p>' if kept else ""
+
+    html = BASES.sub(bases, html)
+    return PRIVATE.sub(lambda m: f"schedax.{m[1]}" if m[1] in schedax.__all__ else m[0], html)
+
 
 def reference(name: str) -> str:
     module = importlib.import_module(name)
     if name != "schedax":
-        return "\n\n".join(f"::: {name}.{m}\n{options(module, m)}" for m in module.__all__)
+        return "\n\n".join(f"::: {name}.{m}\n{options(module, m, 3)}" for m in module.__all__)
     groups: dict[str, list[str]] = {}
     for member in module.__all__:
         groups.setdefault(defined_in(module, member), []).append(member)
@@ -87,9 +108,12 @@ def alias(family: str, name: str) -> str:
     """A type alias as its source writes it: the definition and the docstring below it."""
     source = inspect.getsource(importlib.import_module(family))
     found = re.search(
-        rf'^{name}: TypeAlias = (?P<value>.*)\n"""(?P<doc>.*?)"""', source, re.M | re.S
+        rf'^{name}: TypeAlias = (?P<value>[^\n]*)\n"""(?P<doc>.*?)"""', source, re.M | re.S
     )
-    return (f"### {name} {{ #schedax.{name} }}\n\n```python\n{name} = {found['value']}\n```\n\n"
+    value = found["value"]
+    if len(name) + len(value) > 80:  # one type per line, as the column fits them
+        value = value.replace(" | ", "\n    | ")
+    return (f"### {name} {{ #schedax.{name} }}\n\n```python\n{name} = {value}\n```\n\n"
             f"{found['doc']}")  # fmt: skip
 
 

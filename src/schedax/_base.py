@@ -95,6 +95,7 @@ class Module:
                 arg,
                 inspect.Parameter.KEYWORD_ONLY if f.kw_only else _POSITIONAL,
                 default=inspect.Parameter.empty if f.default is MISSING else f.default,
+                annotation=rule.annotation(),
             )
             for f, (_, arg, rule) in zip(fields, cls._fields, strict=True)
             if rule is not None

@@ -9,15 +9,18 @@ import os
 import pathlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._base import Module
+from ._base import Module, Schedule
 from ._registry import REGISTRY, config_name
 from ._util import default_float
+
+if TYPE_CHECKING:
+    from ._stateful import StatefulSchedule
 
 
 def constructors() -> dict[str, Callable[..., Any]]:
@@ -50,7 +53,7 @@ def _plain(fn: str, key: str, value: Any) -> Any:
     raise TypeError(f"{fn}: {key} of type {type(value).__name__} has no config form")
 
 
-def to_config(schedule: Module) -> dict[str, Any]:
+def to_config(schedule: Schedule | StatefulSchedule) -> dict[str, Any]:
     """A schedule as a plain dict: `{"name": constructor, **arguments}`.
 
     The dict holds only strings, numbers, booleans, lists and nested dicts (JSON- and
@@ -95,7 +98,7 @@ def _shortest(value: Any) -> int | float:
     return float(str(array[()]))
 
 
-def from_config(config: dict[str, Any]) -> Module:
+def from_config(config: dict[str, Any]) -> Schedule | StatefulSchedule:
     """The schedule a `to_config` dict describes.
 
     Args:
@@ -200,7 +203,7 @@ def _suggest(word: str, choices: Any) -> str:
 MAX_CONFIG_BYTES = 1 << 20
 
 
-def load_config(source: str | os.PathLike) -> Module:
+def load_config(source: str | os.PathLike) -> Schedule | StatefulSchedule:
     """The schedule a config file or text describes: JSON, or YAML (with PyYAML).
 
     YAML numbers are read as YAML 1.2 reads them: `lr: 3e-4` is a float (PyYAML's

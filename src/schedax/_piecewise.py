@@ -82,7 +82,8 @@ class piecewise_interpolate(Schedule):
         >>> import jax.numpy as jnp, schedax as sx
         >>> sx.piecewise_interpolate([0, 2, 6], [0.0, 1.0, 0.0])(jnp.arange(0, 8, 2))
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
-        >>> sx.piecewise_interpolate([0, 4], [1.0, 0.0], "cosine")(jnp.arange(0, 6, 2)).round(3)
+        >>> lr = sx.piecewise_interpolate([0, 4], [1.0, 0.0], "cosine")
+        >>> lr(jnp.arange(0, 6, 2)).round(3)
         Array([1. , 0.5, 0. ], dtype=float32)
     """
 

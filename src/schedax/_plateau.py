@@ -87,8 +87,8 @@ class reduce_on_plateau(StatefulSchedule):
 
     Returns:
         A `StatefulSchedule` whose state is a `PlateauState`. Traced hyperparameters are
-        clamped: factor to [0, 1], cooldown to >= 0 (a negative patience, which torch
-        accepts through `compat`, reduces at every observation).
+        clamped (factor to [0, 1], cooldown to >= 0); a negative patience, which torch
+        accepts through `compat`, reduces at every observation.
 
     Examples:
         >>> import schedax as sx
@@ -247,8 +247,8 @@ class greedy_lr(StatefulSchedule):
 
     Returns:
         A `StatefulSchedule` whose state is a `GreedyState`. Traced hyperparameters are
-        clamped: factor to (0, 1], cooldown and warmup to >= 0 (a negative patience, which
-        transformers accepts through `compat`, acts at every observation).
+        clamped (factor to (0, 1], cooldown and warmup to >= 0); a negative patience, which
+        transformers accepts through `compat`, acts at every observation.
 
     Examples:
         >>> import schedax as sx

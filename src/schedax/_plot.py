@@ -25,7 +25,7 @@ def values(schedule: Module, num_steps: int) -> np.ndarray:
 
 
 def plot(
-    schedules: Module | Sequence[Module],
+    schedules: Schedule | StatefulSchedule | Sequence[Schedule | StatefulSchedule],
     num_steps: int,
     ax: Any = None,
     labels: Sequence[str] | None = None,

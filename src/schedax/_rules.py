@@ -172,6 +172,7 @@ class Rule:
     """
 
     kind: ClassVar[str]  # the field's kind, as the classes that hold fields ask for it
+    shown: ClassVar[str]  # the type the reference shows for the argument
     ndim: ClassVar[int | None] = None  # an array leaf's rank (None: not an array leaf)
     length: ClassVar[bool] = False  # lengths and boundaries: floating, however written
 
@@ -200,6 +201,11 @@ class Rule:
         # The bounds are schedax's policy, not the formula's: a compat constructor, whose
         # library takes any finite value here, passes any (a negative threshold, min_lr...).
         self.policy = policy
+
+    def annotation(self) -> str:
+        """The argument's type as the API reference shows it."""
+        shown = "int" if self.integer else self.shown
+        return f"{shown} | None" if self.optional else shown
 
     def __call__(self, where: str, arg: str, value: Any, on_host: bool = False) -> Any:
         """`value` checked and converted. Numbers given on the host (Python, numpy) are checked
@@ -309,6 +315,7 @@ class Param(Rule):
     """A value or rate: a finite real scalar, stored as a floating array."""
 
     kind = "param"
+    shown = "float"
     ndim = 0
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
@@ -325,6 +332,7 @@ class Count(Rule):
     """A length or position in steps: a finite real scalar, stored as the default float."""
 
     kind = "count"
+    shown = "float"
     ndim = 0
     length = True
 
@@ -339,6 +347,7 @@ class Steps(Rule):
     """Boundaries: a 1-D array of steps, >= 0 and non-decreasing (unless not `ordered`)."""
 
     kind = "steps"
+    shown = "Sequence[float]"
     ndim = 1
     length = True
 
@@ -361,6 +370,7 @@ class Values(Rule):
     """A 1-D array of finite floating values."""
 
     kind = "values"
+    shown = "Sequence[float]"
     ndim = 1
 
     def convert(self, where: str, arg: str, x: Any) -> Array:
@@ -378,6 +388,7 @@ class Size(Rule):
     """A Python int that shapes a state (a window): structure."""
 
     kind = "size"
+    shown = "int"
 
     def convert(self, where: str, arg: str, x: Any) -> int:
         if isinstance(x, numbers.Real) and not math.isfinite(x):
@@ -393,6 +404,7 @@ class Flag(Rule):
     """A real bool: structure."""
 
     kind = "flag"
+    shown = "bool"
 
     def convert(self, where: str, arg: str, x: Any) -> bool:
         if not isinstance(x, bool | np.bool_):
@@ -404,6 +416,7 @@ class Option(Rule):
     """One of `choices`: structure."""
 
     kind = "option"
+    shown = "str"
 
     def convert(self, where: str, arg: str, x: Any) -> Any:
         if not any(x == c and type(x) is type(c) for c in self.choices or ()):
@@ -415,6 +428,7 @@ class Function(Rule):
     """A user function: structure."""
 
     kind = "function"
+    shown = "Callable"
 
     def convert(self, where: str, arg: str, x: Any) -> Callable:
         from ._base import Module, Schedule
@@ -437,6 +451,7 @@ class ScheduleArg(Rule):
     """A schedax schedule (a PyTree child)."""
 
     kind = "schedule"
+    shown = "Schedule"
 
     def convert(self, where: str, arg: str, x: Any) -> Schedule:
         from ._base import Module, Schedule  # the base imports the rules
@@ -453,6 +468,7 @@ class Operand(Rule):
     """A schedax schedule (a PyTree child) or a number (a floating leaf, as `Param` stores it)."""
 
     kind = "operand"
+    shown = "Schedule | float"
 
     def __call__(self, where: str, arg: str, value: Any, on_host: bool = False) -> Any:
         from ._base import Module, Schedule
@@ -484,6 +500,7 @@ class SchedulesArg(Rule):
     """A sequence of schedax schedules, stored as a tuple of PyTree children."""
 
     kind = "schedules"
+    shown = "Sequence[Schedule]"
 
     def convert(self, where: str, arg: str, x: Any) -> tuple[Schedule, ...]:
         from ._base import Module, Schedule

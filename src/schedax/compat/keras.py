@@ -294,7 +294,8 @@ def LearningRateScheduler(  # noqa: N802
 
     Examples:
         >>> from schedax.compat import keras as K
-        >>> sched = K.LearningRateScheduler(lambda epoch, lr: lr * 0.5, 1.0)  # halve each epoch
+        >>> halve = lambda epoch, lr: lr * 0.5  # each epoch
+        >>> sched = K.LearningRateScheduler(halve, 1.0)
         >>> state, lrs = sched.init(), []
         >>> for step in range(3):
         ...     lr, state = sched(step, state)

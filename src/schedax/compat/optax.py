@@ -34,7 +34,8 @@ drop-in.
 Examples:
     >>> import jax.numpy as jnp
     >>> from schedax.compat import optax as schedules
-    >>> schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
+    >>> lr = schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)
+    >>> lr(jnp.arange(0, 8, 2)).round(3)
     Array([0. , 1. , 0.5, 0. ], dtype=float32)
 """
 
@@ -470,7 +471,8 @@ def warmup_cosine_decay_schedule(
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import optax as schedules
-        >>> schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)(jnp.arange(0, 8, 2)).round(3)
+        >>> lr = schedules.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)
+        >>> lr(jnp.arange(0, 8, 2)).round(3)
         Array([0. , 1. , 0.5, 0. ], dtype=float32)
     """
     short = decay_steps - warmup_steps <= 0

@@ -202,7 +202,8 @@ def CosineLRScheduler(  # noqa: N802
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import timm
-        >>> timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)(jnp.arange(0, 10, 2)).round(3)
+        >>> lr = timm.CosineLRScheduler(1.0, t_initial=4, cycle_limit=2)
+        >>> lr(jnp.arange(0, 10, 2)).round(3)
         Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     where = "CosineLRScheduler"
@@ -517,7 +518,8 @@ def PlateauLRScheduler(  # noqa: N802
         >>> from schedax.compat import timm
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("ignore", FutureWarning)
-        ...     plateau = timm.PlateauLRScheduler(0.1, patience_t=0, mode="min", decay_rate=0.5)
+        ...     plateau = timm.PlateauLRScheduler(
+        ...         0.1, patience_t=0, mode="min", decay_rate=0.5)
         >>> state = plateau.observe(plateau.observe(plateau.init(), 1.0), 1.0)
         >>> round(float(plateau(2, state)[0]), 6)
         0.05
@@ -600,8 +602,9 @@ def create_scheduler_v2(
 
     Examples:
         >>> from schedax.compat import timm
-        >>> lr, epochs = timm.create_scheduler_v2(0.1, "cosine", num_epochs=100, warmup_epochs=5,
-        ...                                       warmup_prefix=True, cooldown_epochs=10)
+        >>> lr, epochs = timm.create_scheduler_v2(
+        ...     0.1, "cosine", num_epochs=100, warmup_epochs=5, warmup_prefix=True,
+        ...     cooldown_epochs=10)
         >>> epochs
         115
     """

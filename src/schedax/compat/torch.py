@@ -125,7 +125,8 @@ def LinearLR(  # noqa: N802
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
-        >>> [float(x) for x in T.LinearLR(1.0, start_factor=0.5, total_iters=2)(jnp.arange(4))]
+        >>> lr = T.LinearLR(1.0, start_factor=0.5, total_iters=2)
+        >>> [float(x) for x in lr(jnp.arange(4))]
         [0.5, 0.75, 1.0, 1.0]
     """
     lr = _LR("LinearLR", "lr", lr)
@@ -295,7 +296,8 @@ def CosineAnnealingWarmRestarts(  # noqa: N802
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
-        >>> [round(float(x), 4) for x in T.CosineAnnealingWarmRestarts(1.0, T_0=2)(jnp.arange(5))]
+        >>> lr = T.CosineAnnealingWarmRestarts(1.0, T_0=2)
+        >>> [round(float(x), 4) for x in lr(jnp.arange(5))]
         [1.0, 0.5, 1.0, 0.5, 1.0]
     """
     for arg, value in (("T_0", T_0), ("T_mult", T_mult)):
@@ -560,7 +562,8 @@ def ChainedScheduler(lr: Any, schedulers: Sequence[Schedule]) -> Schedule:  # no
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import torch as T
-        >>> lr = T.ChainedScheduler(1.0, [T.ConstantLR(1.0, 0.5, 2), T.ExponentialLR(1.0, 0.5)])
+        >>> pieces = [T.ConstantLR(1.0, 0.5, 2), T.ExponentialLR(1.0, 0.5)]
+        >>> lr = T.ChainedScheduler(1.0, pieces)
         >>> [float(x) for x in lr(jnp.arange(4))]
         [0.5, 0.25, 0.25, 0.125]
     """

@@ -176,7 +176,8 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
-        >>> lr = hf.get_cosine_with_hard_restarts_schedule_with_warmup(1.0, 0, 8, num_cycles=2)
+        >>> restarts = hf.get_cosine_with_hard_restarts_schedule_with_warmup
+        >>> lr = restarts(1.0, 0, 8, num_cycles=2)
         >>> lr(jnp.arange(0, 10, 2)).round(3)
         Array([1. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
@@ -209,7 +210,8 @@ def get_polynomial_decay_schedule_with_warmup(
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
-        >>> lr = hf.get_polynomial_decay_schedule_with_warmup(1.0, 0, 4, lr_end=0.0, power=2.0)
+        >>> polynomial = hf.get_polynomial_decay_schedule_with_warmup
+        >>> lr = polynomial(1.0, 0, 4, lr_end=0.0, power=2.0)
         >>> lr(jnp.arange(6))
         Array([1.    , 0.5625, 0.25  , 0.0625, 0.    , 0.    ], dtype=float32)
     """
@@ -319,7 +321,8 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
     Examples:
         >>> import jax.numpy as jnp
         >>> from schedax.compat import transformers as hf
-        >>> lr = hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(1.0, 2, 6, min_lr=0.0)
+        >>> cosine = hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate
+        >>> lr = cosine(1.0, 2, 6, min_lr=0.0)
         >>> [round(float(x), 3) for x in lr(jnp.arange(0, 6))]
         [0.5, 1.0, 0.854, 0.5, 0.146, 0.0]
     """
