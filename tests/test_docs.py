@@ -97,7 +97,7 @@ def test_the_site_builds_strictly_with_every_name_and_figure(site):
 
 BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
                None)  # fmt: skip
-AT_1280 = ["index.html", "guides/composing/index.html",
+AT_1280 = ["index.html", "guides/composing/index.html", "guides/recipes/index.html",
            "reference/schedax/index.html", "reference/compat/index.html",
            *(f"migration/{p.stem}/index.html" if p.stem != "index" else "migration/index.html"
              for p in sorted(DOCS.glob("migration/*.md")))]  # fmt: skip
