@@ -57,9 +57,11 @@ def on_page_content(html, page, config, files):
         return html
     import schedax
 
+    def public(text: str) -> bool:
+        return all(m[1] in schedax.__all__ for m in PRIVATE.finditer(text))
+
     def bases(match: re.Match) -> str:
-        kept = [b for b in re.split(r",\s*", match["bases"]) if not PRIVATE.search(b)
-                or PRIVATE.search(b)[1] in schedax.__all__]  # fmt: skip
+        kept = [b for b in re.split(r",\s*", match["bases"]) if public(b)]
         return f'<p class="doc doc-class-bases">Bases: {", ".join(kept)}</p>' if kept else ""
 
     html = BASES.sub(bases, html)
