@@ -94,6 +94,18 @@ def times(ratio: float) -> str:
 # ----------------------------------------------------------------------------- targets
 
 
+# schedax and the hand-written formula held alike: (schedax's row, the formula's row).
+HELD_ALIKE = {"closed over": ("schedax closed over", "formula"),
+              "as arguments": ("schedax", "formula with arguments")}  # fmt: skip
+
+
+def formula_ratio(r: Results, case: str, mode: str, how: str) -> float:
+    """A schedule's time over its hand-written formula's (table 1), both held `how`."""
+    ours, formula = HELD_ALIKE[how]
+    get = lambda library: r.seconds(table="throughput", case=case, mode=mode, library=library)  # noqa: E731
+    return get(ours) / get(formula)
+
+
 def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bool], str]]:
     """(id, figure, measured, shown as, whether it meets its target, the target)."""
     lo, hi = r.pieces()[0], r.pieces()[-1]
@@ -106,11 +118,6 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
 
     def versus(kinds: str, mode: str) -> float:
         return join(kinds, mode, hi, "optax") / join(kinds, mode, hi)
-
-    def throughput(mode: str, ours: str, formula: str, case: str = "warmup_cosine_decay") -> float:
-        get = lambda library: r.seconds(table="throughput", case=case, mode=mode,  # noqa: E731
-                                        library=library)  # fmt: skip
-        return get(ours) / get(formula)
 
     sweep = r.seconds(table="sweep", library="optax") / r.seconds(table="sweep", library="schedax")
     compilations = r.get(table="sweep", library="schedax")["compilations"]
@@ -157,16 +164,14 @@ def targets(r: Results) -> list[tuple[str, str, float, str, Callable[[float], bo
                  f"{first:.2f}x",
                  at_most(1.1), "<= 1.1x"))  # fmt: skip
     for mode in ("scan", "vmap"):
-        for how, ours, formula in (("closed over", "schedax closed over", "formula"),
-                                   ("as arguments", "schedax", "formula with arguments")):  # fmt: skip
-            ratio = throughput(mode, ours, formula)
+        for how in HELD_ALIKE:
+            ratio = formula_ratio(r, "warmup_cosine_decay", mode, how)
             rows.append((f"formula {mode} {how}", f"warmup-cosine / hand-written formula, {mode}, "
                          f"both {how}", ratio, f"{ratio:.2f}x", at_most(1.2), "<= 1.2x"))  # fmt: skip
     composed = W.THROUGHPUT[3]
     for mode in ("scan", "vmap") if r.has(table="throughput", case=composed) else ():
-        for how, ours, formula in (("closed over", "schedax closed over", "formula"),
-                                   ("as arguments", "schedax", "formula with arguments")):  # fmt: skip
-            ratio = throughput(mode, ours, formula, composed)
+        for how in HELD_ALIKE:
+            ratio = formula_ratio(r, composed, mode, how)
             rows.append((f"composed {mode} {how}", f"`{composed}` composed / hand-written, "
                          f"{mode}, both {how}", ratio, f"{ratio:.2f}x", at_most(1.2), "<= 1.2x"))  # fmt: skip
     configs = r.get(table="sweep", library="schedax")["configs"]
@@ -226,10 +231,7 @@ def _train_ratios(r: Results, measure: str) -> dict[tuple[str, str], float]:
 def _composed_cause(r: Results, mode: str, how: str) -> str:
     """A composition next to the built-in schedule of the same two curves, held the same way
     in the same run: how far each is from its own hand-written formula."""
-    ours, formula = {"closed over": ("schedax closed over", "formula"),
-                     "as arguments": ("schedax", "formula with arguments")}[how]  # fmt: skip
-    ratio = lambda case: (r.seconds(table="throughput", case=case, mode=mode, library=ours)  # noqa: E731
-                          / r.seconds(table="throughput", case=case, mode=mode, library=formula))  # fmt: skip
+    ratio = lambda case: formula_ratio(r, case, mode, how)  # noqa: E731
     return (
         f"mostly its pieces' own cost: the built-in `warmup_cosine_decay`, one schedule of the "
         f"same two curves, is {ratio('warmup_cosine_decay'):.2f}x its hand-written formula held "
